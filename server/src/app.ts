@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { accessPlugin } from './auth/access-plugin.js';
+import { authRoutes } from './auth/auth.routes.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { AppError } from './http/app-error.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { validatorCompiler } from './http/validation.js';
+import type { JobQueue } from './jobs/job-queue.js';
+import type { SecretBox } from './lib/secret-box.js';
+import { groupsRoutes } from './groups/groups.routes.js';
+import { apiKeysRoutes } from './admin/api-keys.routes.js';
+import { operatorsRoutes } from './operators/operators.routes.js';
+import { setPresence } from './operators/set-presence.js';
+import { SetPresenceBody } from './operators/operators.schema.js';
+import { attachRealtime, type Realtime } from './realtime/socket-server.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  secretBox: SecretBox;
+  jobs?: JobQueue;
+  logger?: FastifyBaseLogger;
+  /** The clock; tests pass a controllable one. */
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Realtime;
+  }
+}
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Builds the HTTP and WebSocket application. It never listens: main.ts (or a test) decides where. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.nodeEnv === 'production',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Switchboard API',
+        version: '1.0.0',
+        description: 'The public REST API of Switchboard.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key issued in administration' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(accessPlugin, { database, now });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await database.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  const secureCookies = config.publicUrl.startsWith('https:');
+  await app.register(
+    async (api) => {
+      api.get(
+        '/openapi.json',
+        { config: { access: 'public' }, schema: { hide: true, response: { 200: Type.Unknown() } } },
+        async () => app.swagger(),
+      );
+      await api.register(authRoutes, {
+        database,
+        now,
+        secureCookies,
+        sessionTtlHours: config.authSessionTtlHours,
+        loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+      });
+      await api.register(operatorsRoutes, { database, now });
+      await api.register(groupsRoutes, { database });
+      await api.register(apiKeysRoutes, { database, now });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    app.get('/*', { schema: { hide: true } }, (request, reply) =>
+      request.url.startsWith('/api/') ? reply.callNotFound() : reply.sendFile('index.html'),
+    );
+  }
+
+  const realtime = await attachRealtime(app, {
+    database,
+    now,
+    allowedOrigins: [new URL(config.publicUrl).origin],
+  });
+  realtime.handle('presence.set', SetPresenceBody, async (actor, input) => {
+    if (actor.kind !== 'user') throw new AppError('unprocessable', 'An API key has no presence');
+    const result = await setPresence({ database, now }, actor, {
+      userId: actor.id,
+      status: input.status,
+      awayReason: input.awayReason,
+    });
+    return { status: result.status };
+  });
+  app.decorate('realtime', realtime);
+  app.addHook('onClose', async () => realtime.close());
+  return app;
+}

@@ -1,0 +1,137 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** The process roles one Switchboard process can play. */
+export type Role = 'api' | 'worker';
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** The URL people open; printed at start and used for links. */
+  publicUrl: string;
+  roles: Role[];
+  /** PostgreSQL connection string; absent means embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** 32-byte key that encrypts channel credentials at rest. */
+  secretKey: Buffer;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Create the demo tenant, operators and sandbox channels on first start. */
+  demo: boolean;
+  bodyLimitBytes: number;
+  loginRateLimitPerMinute: number;
+  authSessionTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Reads and validates the whole configuration once. Every problem is collected, so an operator fixing a
+ * deployment sees them all at once rather than one per restart.
+ */
+export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process.cwd()): Config {
+  const problems: string[] = [];
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = int('PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host)) problems.push(`HOST must be a host name or IP address (got "${host}")`);
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const dataDir = path.resolve(cwd, env.DATA_DIR || 'data');
+
+  const rolesRaw = (env.ROLES || 'api,worker').split(',').map((r) => r.trim());
+  const roles = rolesRaw.filter((r): r is Role => r === 'api' || r === 'worker');
+  if (roles.length !== rolesRaw.length || roles.length === 0) {
+    problems.push(`ROLES must list api and/or worker, comma-separated (got "${env.ROLES}")`);
+  }
+
+  let publicUrl = env.PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  try {
+    publicUrl = new URL(publicUrl).toString().replace(/\/$/, '');
+  } catch {
+    problems.push(`PUBLIC_URL must be an absolute URL (got "${env.PUBLIC_URL}")`);
+  }
+
+  let secretKey = Buffer.alloc(0);
+  if (env.SECRET_KEY) {
+    secretKey = Buffer.from(env.SECRET_KEY, 'base64');
+    if (secretKey.length !== 32)
+      problems.push('SECRET_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  } else if (databaseUrl && nodeEnv === 'production') {
+    problems.push('SECRET_KEY is required in production with DATABASE_URL (openssl rand -base64 32)');
+  }
+
+  const config: Config = {
+    nodeEnv,
+    host,
+    port,
+    publicUrl,
+    roles,
+    databaseUrl,
+    dataDir,
+    secretKey,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    demo: bool('DEMO', !databaseUrl),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
+    authSessionTtlHours: int('AUTH_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  if (config.secretKey.length === 0) config.secretKey = readOrCreateLocalKey(config.dataDir);
+  return config;
+}
+
+/**
+ * Without SECRET_KEY (trying Switchboard on one machine), the key lives beside the data it protects, so a
+ * restart can still read the credentials it stored.
+ */
+function readOrCreateLocalKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type ErrorCode } from './app-error.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+};
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+};
+
+/** Turns every failure into `{ error: { code, message, details? } }` with the status of its code. */
+export function toAppError(error: FastifyError | AppError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fe = error as FastifyError;
+  if (fe.validation) {
+    const details = fe.validation.map((v) => ({
+      path: `${fe.validationContext ?? ''}${v.instancePath}`,
+      message: v.message,
+      ...(v.keyword === 'additionalProperties'
+        ? { field: (v.params as { additionalProperty?: string }).additionalProperty }
+        : {}),
+    }));
+    return new AppError('validation_failed', 'The request does not match the expected schema', details);
+  }
+  const mapped =
+    (fe.code && FASTIFY_CODES[fe.code]) || (error instanceof SyntaxError ? 'invalid_json' : undefined);
+  if (mapped) return new AppError(mapped, fe.message);
+  const status = fe.statusCode ?? 500;
+  const byStatus = BY_STATUS[status];
+  if (byStatus) return new AppError(byStatus, fe.message);
+  return new AppError('internal', 'Something went wrong on our side');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const body: { code: string; message: string; details?: unknown } = {
+      code: appError.code,
+      message: appError.message,
+    };
+    if (appError.details !== undefined) body.details = appError.details;
+    return reply.status(appError.status).send({ error: body });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+      }),
+  );
+}

@@ -1,0 +1,28 @@
+import type { Static, TSchema } from 'typebox';
+
+export interface RetryPolicy {
+  /** How many times a failed run is tried again. */
+  limit: number;
+  delaySeconds: number;
+  /** Doubles the delay after each failure. */
+  backoff: boolean;
+}
+
+/**
+ * A named job: payload schema, handler and retry policy. Jobs are rows in PostgreSQL (pg-boss), claimed so that
+ * each runs once across processes and survives a restart; timers are jobs with a start time.
+ */
+export interface JobDefinition<S extends TSchema = TSchema, D = unknown> {
+  name: string;
+  payload: S;
+  retry: RetryPolicy;
+  /** A run that takes longer than this is considered failed and retried. */
+  expireInSeconds?: number;
+  /** Cron expression for jobs that run on a schedule. */
+  schedule?: string;
+  handle(deps: D, payload: Static<S>, meta: { id: string; retryCount: number }): Promise<void>;
+}
+
+export function defineJob<S extends TSchema, D>(definition: JobDefinition<S, D>): JobDefinition<S, D> {
+  return definition;
+}

@@ -1,0 +1,124 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import type { Database, Executor } from '../db/database.js';
+import type { JobDefinition } from './job-definition.js';
+
+export interface SendOptions {
+  /** Run no earlier than this (timers). */
+  startAfter?: Date;
+  /** At most one queued job with this key per job name. */
+  singletonKey?: string;
+  /** Enqueue inside this transaction: the job exists only if the transaction commits. */
+  tx?: Executor;
+}
+
+export interface JobQueue {
+  send<S extends TSchema>(
+    definition: JobDefinition<S, never>,
+    payload: Static<S>,
+    options?: SendOptions,
+  ): Promise<string | null>;
+  /** Starts claiming and running jobs in this process (the worker role). */
+  work(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * pg-boss runs on our own connection: the pool for PostgreSQL, the single PGlite client for the embedded
+ * database, through its `db` adapter. One code path for both.
+ */
+export async function createJobQueue<D>(options: {
+  database: Database;
+  logger: Logger;
+  definitions: JobDefinition<TSchema, D>[];
+  deps: D;
+  pollingIntervalSeconds?: number;
+}): Promise<JobQueue> {
+  const { database, logger, definitions } = options;
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => database.query(text, values) },
+    schema: 'pgboss',
+    // Maintenance and cron run from the worker role only; see work().
+    supervise: false,
+    schedule: false,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const definition of definitions) {
+    const queue = {
+      name: definition.name,
+      retryLimit: definition.retry.limit,
+      retryDelay: definition.retry.delaySeconds,
+      retryBackoff: definition.retry.backoff,
+      expireInSeconds: definition.expireInSeconds ?? 15 * 60,
+    };
+    if (await boss.getQueue(definition.name)) await boss.updateQueue(definition.name, queue);
+    else await boss.createQueue(definition.name, queue);
+  }
+
+  let workerBoss: PgBoss | undefined;
+
+  return {
+    async send(definition, payload, sendOptions = {}) {
+      if (!Value.Check(definition.payload, payload)) {
+        throw new Error(`Invalid payload for job ${definition.name}`);
+      }
+      const jobOptions: PgBoss.SendOptions = {};
+      if (sendOptions.startAfter) jobOptions.startAfter = sendOptions.startAfter;
+      if (sendOptions.singletonKey) jobOptions.singletonKey = sendOptions.singletonKey;
+      if (sendOptions.tx) jobOptions.db = transactionExecutor(sendOptions.tx);
+      return boss.send(definition.name, payload as object, jobOptions);
+    },
+    async work() {
+      // A second instance with supervision and cron on: pg-boss elects one maintainer across processes.
+      workerBoss = new PgBoss({
+        db: { executeSql: (text, values) => database.query(text, values) },
+        schema: 'pgboss',
+        migrate: false,
+      });
+      workerBoss.on('error', (error) => logger.error({ err: error }, 'job worker error'));
+      await workerBoss.start();
+      for (const definition of definitions) {
+        await workerBoss.work<Static<TSchema>>(
+          definition.name,
+          {
+            pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
+            batchSize: 1,
+            includeMetadata: true,
+          },
+          async ([job]) => {
+            if (!job) return;
+            if (!Value.Check(definition.payload, job.data)) {
+              logger.error(
+                { job: job.id, name: definition.name },
+                'job payload does not match its schema; dropped',
+              );
+              return;
+            }
+            await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
+          },
+        );
+        if (definition.schedule) await workerBoss.schedule(definition.name, definition.schedule, {});
+      }
+    },
+    async stop() {
+      await workerBoss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await boss.stop({ graceful: false, wait: true, close: false });
+    },
+  };
+}
+
+/**
+ * pg-boss takes any `executeSql(text, values)`; a query-layer transaction exposes its underlying client
+ * (a pg PoolClient or a PGlite transaction), both of which run parameterised text.
+ */
+function transactionExecutor(tx: Executor): PgBoss.Db {
+  const client = (
+    tx as unknown as {
+      session: { client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } };
+    }
+  ).session.client;
+  return { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) };
+}

@@ -1,0 +1,101 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import { groupMembers, operatorPresence, users } from '../db/schema.js';
+
+export const operatorColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  capacity: users.capacity,
+  language: users.language,
+  active: users.active,
+  presence: sql<'available' | 'away' | 'rona' | 'offline'>`coalesce(${operatorPresence.status}, 'offline')`,
+  awayReason: operatorPresence.awayReason,
+  groupIds: sql<
+    string[]
+  >`coalesce((SELECT array_agg(${groupMembers.groupId}::text) FROM ${groupMembers} WHERE ${groupMembers.userId} = ${users.id}), '{}')`,
+};
+
+export async function listOperators(db: Executor, tenantId: string) {
+  return db
+    .select(operatorColumns)
+    .from(users)
+    .leftJoin(operatorPresence, eq(operatorPresence.userId, users.id))
+    .where(eq(users.tenantId, tenantId))
+    .orderBy(asc(users.name));
+}
+
+export async function findOperator(db: Executor, tenantId: string, userId: string) {
+  const [row] = await db
+    .select(operatorColumns)
+    .from(users)
+    .leftJoin(operatorPresence, eq(operatorPresence.userId, users.id))
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)));
+  return row;
+}
+
+export async function insertOperator(
+  db: Executor,
+  row: {
+    tenantId: string;
+    email: string;
+    name: string;
+    passwordHash: string | null;
+    role: 'operator' | 'supervisor' | 'admin';
+    capacity: number;
+  },
+) {
+  const [user] = await db.insert(users).values(row).returning({ id: users.id });
+  return user!;
+}
+
+export async function updateOperator(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+  changes: Partial<{
+    name: string;
+    role: 'operator' | 'supervisor' | 'admin';
+    capacity: number;
+    active: boolean;
+    language: string;
+  }>,
+) {
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+    .returning({ id: users.id });
+  return row;
+}
+
+export async function upsertPresence(
+  db: Executor,
+  row: {
+    tenantId: string;
+    userId: string;
+    status: 'available' | 'away' | 'rona' | 'offline';
+    awayReason: string | null;
+    changedAt: Date;
+  },
+) {
+  await db
+    .insert(operatorPresence)
+    .values(row)
+    .onConflictDoUpdate({
+      target: operatorPresence.userId,
+      set: { status: row.status, awayReason: row.awayReason, changedAt: row.changedAt },
+    });
+}
+
+/** Groups the two users share, for a supervisor acting on an operator. */
+export async function sharedGroupIds(db: Executor, userA: string, userB: string): Promise<string[]> {
+  const rows = await queryRows<{ group_id: string }>(
+    db,
+    sql`
+    SELECT a.group_id FROM ${groupMembers} a JOIN ${groupMembers} b ON a.group_id = b.group_id
+    WHERE a.user_id = ${userA} AND b.user_id = ${userB}`,
+  );
+  return rows.map((r) => r.group_id);
+}

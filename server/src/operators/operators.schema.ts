@@ -1,0 +1,64 @@
+import { Type } from 'typebox';
+import { Uuid } from '../http/schemas.js';
+
+export const RoleSchema = Type.Union([
+  Type.Literal('operator'),
+  Type.Literal('supervisor'),
+  Type.Literal('admin'),
+]);
+export const PresenceSchema = Type.Union([
+  Type.Literal('available'),
+  Type.Literal('away'),
+  Type.Literal('rona'),
+  Type.Literal('offline'),
+]);
+
+export const Operator = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  capacity: Type.Integer(),
+  language: Type.String(),
+  active: Type.Boolean(),
+  presence: PresenceSchema,
+  awayReason: Type.Union([Type.String(), Type.Null()]),
+  groupIds: Type.Array(Uuid),
+});
+
+export const CreateOperatorBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 320 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.Optional(Type.String({ minLength: 10, maxLength: 1024 })),
+    role: RoleSchema,
+    capacity: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateOperatorBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    role: Type.Optional(RoleSchema),
+    capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    active: Type.Optional(Type.Boolean()),
+    language: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('cs')])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const SetPresenceBody = Type.Object(
+  {
+    status: Type.Union([Type.Literal('available'), Type.Literal('away'), Type.Literal('offline')]),
+    awayReason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PresenceReply = Type.Object({
+  userId: Uuid,
+  status: PresenceSchema,
+  awayReason: Type.Union([Type.String(), Type.Null()]),
+  changedAt: Type.String({ format: 'date-time' }),
+});

@@ -1,0 +1,44 @@
+import type { Database } from '../db/database.js';
+import type { Actor, UserRole } from '../auth/actor.js';
+import { AppError } from '../http/app-error.js';
+import { recordEvent } from '../realtime/record-event.js';
+import { rooms } from '../realtime/event-map.js';
+import { recordAudit } from '../admin/record-audit.js';
+import { findOperator, updateOperator as updateOperatorRow } from './operators.repo.js';
+
+export interface UpdateOperatorInput {
+  name?: string;
+  role?: UserRole;
+  capacity?: number;
+  active?: boolean;
+  language?: string;
+}
+
+export async function updateOperator(
+  deps: { database: Database },
+  actor: Actor,
+  userId: string,
+  changes: UpdateOperatorInput,
+) {
+  if (
+    actor.kind === 'user' &&
+    actor.id === userId &&
+    (changes.role !== undefined || changes.active === false)
+  ) {
+    throw new AppError('unprocessable', 'You cannot change your own role or deactivate yourself');
+  }
+  return deps.database.db.transaction(async (tx) => {
+    const updated = await updateOperatorRow(tx, actor.tenantId, userId, changes);
+    if (!updated) throw AppError.notFound('Operator');
+    const operator = (await findOperator(tx, actor.tenantId, userId))!;
+    await recordEvent(tx, actor.tenantId, 'operator.changed', [rooms.tenant(actor.tenantId)], {
+      userId,
+      name: operator.name,
+      role: operator.role,
+      capacity: operator.capacity,
+      active: operator.active,
+    });
+    await recordAudit(tx, actor, 'operator.update', { type: 'user', id: userId }, { ...changes });
+    return operator;
+  });
+}

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import type { EventEnvelope } from './event-map.js';
+
+interface EventRow extends Record<string, unknown> {
+  seq: string | number;
+  name: string;
+  payload: unknown;
+  created_at: string | Date;
+}
+
+const toEnvelope = (row: EventRow): EventEnvelope =>
+  ({
+    seq: Number(row.seq),
+    name: row.name,
+    payload: row.payload,
+    at: new Date(row.created_at).toISOString(),
+  }) as EventEnvelope;
+
+/** How many events the socket replays at most; a client further behind reloads its state instead. */
+export const REPLAY_LIMIT = 5_000;
+
+export async function eventsAfter(
+  db: Executor,
+  tenantId: string,
+  lastSeq: number,
+  socketRooms: string[],
+  allGroups: boolean,
+): Promise<EventEnvelope[]> {
+  const rows = await queryRows<EventRow>(
+    db,
+    sql`
+    SELECT seq, name, payload, created_at FROM realtime_events
+    WHERE tenant_id = ${tenantId} AND seq > ${lastSeq}
+      AND (rooms && ARRAY[${sql.join(
+        socketRooms.map((room) => sql`${room}`),
+        sql`, `,
+      )}]::text[]
+           OR (${allGroups} AND EXISTS (SELECT 1 FROM unnest(rooms) AS room WHERE room LIKE 'group:%')))
+    ORDER BY seq
+    LIMIT ${REPLAY_LIMIT}`,
+  );
+  return rows.map(toEnvelope);
+}
+
+export async function eventAt(
+  db: Executor,
+  tenantId: string,
+  seq: number,
+): Promise<EventEnvelope | undefined> {
+  const [row] = await queryRows<EventRow>(
+    db,
+    sql`SELECT seq, name, payload, created_at FROM realtime_events WHERE tenant_id = ${tenantId} AND seq = ${seq}`,
+  );
+  return row && toEnvelope(row);
+}
+
+export async function currentSeq(db: Executor, tenantId: string): Promise<number> {
+  const [row] = await queryRows<{ last_seq: string | number }>(
+    db,
+    sql`SELECT last_seq FROM tenant_event_counters WHERE tenant_id = ${tenantId}`,
+  );
+  return Number(row?.last_seq ?? 0);
+}
+
+export async function deleteEventsBefore(db: Executor, before: Date): Promise<void> {
+  await db.execute(sql`DELETE FROM realtime_events WHERE created_at < ${before.toISOString()}`);
+}

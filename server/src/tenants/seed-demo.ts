@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { groupMembers, groups, tenants, wrapupReasons } from '../db/schema.js';
+import { hashPassword } from '../auth/passwords.js';
+import { insertChannelAccount } from '../channels/channel-accounts.repo.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import { insertOperator } from '../operators/operators.repo.js';
+import { createTenant } from './create-tenant.js';
+
+export const DEMO_PASSWORD = 'switchboard-demo';
+export const DEMO_WEBCHAT_KEY = 'demo-webchat';
+
+export const DEMO_USERS = [
+  {
+    email: 'admin@demo.switchboard.test',
+    name: 'Alex Admin',
+    role: 'admin' as const,
+    groups: [] as number[],
+  },
+  {
+    email: 'supervisor@demo.switchboard.test',
+    name: 'Sam Supervisor',
+    role: 'supervisor' as const,
+    groups: [0, 1],
+  },
+  { email: 'anna@demo.switchboard.test', name: 'Anna Novak', role: 'operator' as const, groups: [0] },
+  { email: 'ben@demo.switchboard.test', name: 'Ben Carter', role: 'operator' as const, groups: [0, 1] },
+  { email: 'clara@demo.switchboard.test', name: 'Clara Dvořák', role: 'operator' as const, groups: [1] },
+];
+
+/**
+ * Creates the demo tenant once: an admin, a supervisor, three operators in two groups, wrap-up reasons and a web
+ * chat widget. Returns false when it already exists, so restarts keep what the user changed.
+ */
+export async function seedDemo(database: Database, box: SecretBox): Promise<boolean> {
+  const [existing] = await database.db
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(eq(tenants.slug, 'demo'));
+  if (existing) return false;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await database.db.transaction(async (tx) => {
+    const tenant = await createTenant(tx, {
+      name: 'Demo Company',
+      slug: 'demo',
+      settings: { wrapupRequired: false },
+    });
+    const groupRows = await tx
+      .insert(groups)
+      .values([
+        { tenantId: tenant.id, name: 'Support', routingMode: 'utilisation' as const },
+        { tenantId: tenant.id, name: 'Sales', routingMode: 'whole_group' as const },
+      ])
+      .returning({ id: groups.id });
+    for (const user of DEMO_USERS) {
+      const { id } = await insertOperator(tx, {
+        tenantId: tenant.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        capacity: 3,
+        passwordHash,
+      });
+      for (const index of user.groups) {
+        await tx
+          .insert(groupMembers)
+          .values({ tenantId: tenant.id, groupId: groupRows[index]!.id, userId: id });
+      }
+    }
+    await tx
+      .insert(wrapupReasons)
+      .values(
+        ['Resolved', 'Information given', 'Follow-up needed', 'Spam'].map((name) => ({
+          tenantId: tenant.id,
+          name,
+        })),
+      );
+    await insertChannelAccount(tx, box, {
+      tenantId: tenant.id,
+      channel: 'webchat',
+      name: 'Demo website',
+      externalId: DEMO_WEBCHAT_KEY,
+    });
+  });
+  return true;
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One run covers every workspace. The server suite runs on embedded PGlite always, and a second time on
+ * PostgreSQL when TEST_DATABASE_URL is set (CI sets it), so both drivers stay on one code path.
+ */
+const serverProject = (name: string, driver: 'pglite' | 'postgres') => ({
+  extends: true as const,
+  test: {
+    name,
+    root: 'server',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    env: { TEST_DB: driver },
+    globalSetup: ['test/global-setup.ts'],
+  },
+});
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      serverProject('server:pglite', 'pglite'),
+      ...(process.env.TEST_DATABASE_URL ? [serverProject('server:postgres', 'postgres')] : []),
+      {
+        extends: true,
+        test: { name: 'sandbox', root: 'sandbox', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+    ],
+  },
+});
