@@ -157,6 +157,9 @@ const catalogue: Record<number, CatalogueEntry> = {
   2018001: { status: 400, title: 'No matching user found', details: '' },
 };
 
+/** fail-next codes that mean "answer with this HTTP 5xx". */
+export const httpFailures = [500, 502, 503, 504];
+
 /** Codes the control API accepts for fail-next (besides HTTP 5xx). */
 export const knownCodes = Object.keys(catalogue).map(Number);
 
@@ -169,7 +172,8 @@ export function graphError(
   code: number,
   overrides: { details?: string; subcode?: number; httpStatus?: number; title?: string } = {},
 ): GraphError {
-  if (code >= 500 && code <= 599) {
+  // 500/502/503/504 stand for a bare HTTP failure (Graph code 551 is a real code, not an HTTP status).
+  if (httpFailures.includes(code)) {
     const inner = code === 500 ? catalogue[1] : catalogue[2];
     return new GraphError(
       code,
