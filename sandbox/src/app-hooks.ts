@@ -44,11 +44,11 @@ export function registerAppHooks(app: FastifyInstance, ctx: SandboxContext): voi
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof GraphError) return reply.status(error.httpStatus).send(error.toEnvelope());
     if (request.url.startsWith(controlPrefix)) {
       // Control calls fail on bad input (unknown customer, bad schema): a 400 with the reason.
       return reply.status(error.statusCode ?? 400).send({ error: error.message });
     }
-    if (error instanceof GraphError) return reply.status(error.httpStatus).send(error.toEnvelope());
     if (error.statusCode && error.statusCode < 500) {
       const graph = new GraphError(400, 100, 'Invalid parameter', error.message);
       return reply.status(400).send(graph.toEnvelope());
