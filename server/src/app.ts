@@ -59,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
+    // After the body is parsed, so the key can include the account being tried.
+    hook: 'preHandler',
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`),
   });

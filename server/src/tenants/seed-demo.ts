@@ -67,14 +67,12 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<bool
           .values({ tenantId: tenant.id, groupId: groupRows[index]!.id, userId: id });
       }
     }
-    await tx
-      .insert(wrapupReasons)
-      .values(
-        ['Resolved', 'Information given', 'Follow-up needed', 'Spam'].map((name) => ({
-          tenantId: tenant.id,
-          name,
-        })),
-      );
+    await tx.insert(wrapupReasons).values(
+      ['Resolved', 'Information given', 'Follow-up needed', 'Spam'].map((name) => ({
+        tenantId: tenant.id,
+        name,
+      })),
+    );
     await insertChannelAccount(tx, box, {
       tenantId: tenant.id,
       channel: 'webchat',

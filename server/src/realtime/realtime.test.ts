@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
+import { startTestApp, type TestApp } from '../../test/harness.js';
+import { connectSocket, sleep } from '../../test/socket-client.js';
+import { rooms } from './event-map.js';
+import { recordEvent } from './record-event.js';
+
+let t: TestApp;
+let a: TestTenant;
+let b: TestTenant;
+const s: Record<string, Session> = {};
+
+beforeAll(async () => {
+  t = await startTestApp();
+  a = await createTestTenant(t.database);
+  b = await createTestTenant(t.database);
+  s.adminA = await logIn(t.url, a.admin);
+  s.olga = await logIn(t.url, a.operators[0]!);
+  s.petr = await logIn(t.url, a.operators[1]!);
+  s.adminB = await logIn(t.url, b.admin);
+});
+afterAll(() => t.close());
+
+/** Publishes a group event through the real path: a committed transaction. */
+async function groupEvent(tenantId: string, groupId: string, name: string) {
+  return t.database.db.transaction((tx) =>
+    recordEvent(tx, tenantId, 'group.changed', [rooms.group(groupId)], { groupId, name }),
+  );
+}
+
+describe('socket authentication', () => {
+  it('refuses a socket without credentials', async () => {
+    await expect(connectSocket(t.url, {})).rejects.toThrow(/Sign in/);
+  });
+
+  it('refuses a page from another origin even with a valid cookie', async () => {
+    await expect(
+      connectSocket(t.url, { cookie: s.olga!.cookie, origin: 'https://evil.example' }),
+    ).rejects.toThrow();
+  });
+
+  it('accepts an API key', async () => {
+    const created = await call(t.url, 'POST', '/api/v1/api-keys', {
+      headers: s.adminA!.headers,
+      body: { name: 'rt', role: 'admin' },
+    });
+    const socket = await connectSocket(t.url, { token: created.body.key });
+    await groupEvent(a.id, a.groupB, 'for every group');
+    await socket.waitFor(
+      (e) => e.name === 'group.changed' && (e.payload as { name: string }).name === 'for every group',
+    );
+    socket.close();
+  });
+});
+
+describe('rooms', () => {
+  it('delivers a tenant’s events to its own sockets only', async () => {
+    const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    const other = await connectSocket(t.url, { cookie: s.adminB!.cookie });
+    await call(t.url, 'PUT', '/api/v1/operators/me/presence', {
+      headers: s.petr!.headers,
+      body: { status: 'available' },
+    });
+    const event = await olga.waitFor((e) => e.name === 'presence.changed');
+    expect(event.payload).toMatchObject({ userId: a.operators[1]!.id, status: 'available' });
+    expect(event.seq).toBeGreaterThan(olga.ready.seq);
+    await sleep(200);
+    expect(other.events).toEqual([]);
+    olga.close();
+    other.close();
+  });
+
+  it('delivers group events to members and administrators, and follows membership changes at once', async () => {
+    const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    const petr = await connectSocket(t.url, { cookie: s.petr!.cookie });
+    const admin = await connectSocket(t.url, { cookie: s.adminA!.cookie });
+    await groupEvent(a.id, a.groupA, 'first');
+    await olga.waitFor((e) => e.name === 'group.changed');
+    await admin.waitFor((e) => e.name === 'group.changed');
+    await sleep(150);
+    expect(petr.events.filter((e) => e.name === 'group.changed')).toEqual([]);
+
+    // Petr joins group A: his open socket receives its events from now on.
+    const members = await call(t.url, 'PUT', `/api/v1/groups/${a.groupA}/members`, {
+      headers: s.adminA!.headers,
+      body: {
+        members: [
+          { userId: a.operators[0]!.id },
+          { userId: a.operators[1]!.id },
+          { userId: a.supervisor.id },
+        ],
+      },
+    });
+    expect(members.status).toBe(200);
+    await petr.waitFor((e) => e.name === 'membership.changed');
+    await groupEvent(a.id, a.groupA, 'second');
+    const second = await petr.waitFor((e) => e.name === 'group.changed');
+    expect((second.payload as { name: string }).name).toBe('second');
+    [olga, petr, admin].forEach((x) => x.close());
+  });
+
+  it('publishes nothing for a transaction that rolled back', async () => {
+    const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    await expect(
+      t.database.db.transaction(async (tx) => {
+        await recordEvent(tx, a.id, 'group.changed', [rooms.tenant(a.id)], {
+          groupId: a.groupA,
+          name: 'phantom',
+        });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const committed = await groupEvent(a.id, a.groupA, 'committed');
+    const event = await olga.waitFor((e) => (e.payload as { name?: string }).name === 'committed');
+    expect(olga.events.some((e) => (e.payload as { name?: string }).name === 'phantom')).toBe(false);
+    // The rolled-back event did not use up a sequence number either.
+    expect(event.seq).toBe(committed.seq);
+    expect(committed.seq).toBe(olga.ready.seq + 1);
+    olga.close();
+  });
+});
+
+describe('resume after reconnecting', () => {
+  it('replays everything missed, in order, once, and then continues live', async () => {
+    const first = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    await groupEvent(a.id, a.groupA, 'seen');
+    const seen = await first.waitFor((e) => (e.payload as { name?: string }).name === 'seen');
+    first.close();
+
+    const missed = [];
+    for (let i = 0; i < 5; i++) missed.push(await groupEvent(a.id, a.groupA, `missed ${i}`));
+    await groupEvent(a.id, a.groupB, 'not for olga');
+
+    const again = await connectSocket(t.url, { cookie: s.olga!.cookie, lastSeq: seen.seq });
+    expect(again.ready.replayed).toBe(5);
+    expect(again.events.map((e) => (e.payload as { name: string }).name)).toEqual(
+      missed.map((_, i) => `missed ${i}`),
+    );
+    await groupEvent(a.id, a.groupA, 'live');
+    await again.waitFor((e) => (e.payload as { name?: string }).name === 'live');
+    again.close();
+  });
+
+  it('loses and repeats nothing when events keep coming while it reconnects', async () => {
+    const base = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    const startSeq = base.ready.seq;
+    base.close();
+    let writing = true;
+    const written: number[] = [];
+    const writer = (async () => {
+      for (let i = 0; writing || i < 20; i++) {
+        written.push((await groupEvent(a.id, a.groupA, `burst ${i}`)).seq);
+        if (i > 200) break;
+      }
+    })();
+    await sleep(30);
+    const socket = await connectSocket(t.url, { cookie: s.olga!.cookie, lastSeq: startSeq });
+    await sleep(100);
+    writing = false;
+    await writer;
+    const last = written.at(-1)!;
+    await socket.waitFor((e) => e.seq === last);
+    const received = socket.events.map((e) => e.seq);
+    expect(received).toEqual(written);
+    socket.close();
+  });
+});
+
+describe('socket events are validated and authorised', () => {
+  it('sets presence over the socket and refuses a malformed payload', async () => {
+    const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    const bad = await olga.socket.emitWithAck('presence.set', { status: 'rona' } as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    const good = await olga.socket.emitWithAck('presence.set', { status: 'away', awayReason: 'Break' });
+    expect(good).toEqual({ ok: true, data: { status: 'away' } });
+    const event = await olga.waitFor(
+      (e) => e.name === 'presence.changed' && (e.payload as { userId: string }).userId === a.operators[0]!.id,
+    );
+    expect(event.payload).toMatchObject({ status: 'away', awayReason: 'Break' });
+    olga.close();
+  });
+});
