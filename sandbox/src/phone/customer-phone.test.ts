@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, ids, startRig, type Json, type TestRig } from '../testing/test-sandbox.js';
+
+const executablePath = '/usr/bin/chromium';
+const hasChromium = existsSync(executablePath);
+
+describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
+  let browser: Browser;
+  let rig: TestRig;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    rig = await startRig({ switches: { statusProgression: 'delivered' } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  it('chats as a WhatsApp customer: sends text as text, sees the reply and its ticks, reacts', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${rig.sandbox.url}/_sandbox/phone/#whatsapp:${ids.customer}`);
+    await page.getByTestId('text').fill('<b>Olá</b> 👋');
+    await page.getByTestId('send').click();
+
+    const [inbound] = await rig.receiver.waitFor(1);
+    expect(inbound!.signatureValid).toBe(true);
+    const message = (inbound!.body as Json).entry[0].changes[0].value.messages[0];
+    expect(message.text.body).toBe('<b>Olá</b> 👋');
+    const mine = page.getByTestId('customer-message');
+    await expect.poll(() => mine.first().innerText()).toContain('<b>Olá</b> 👋');
+    expect(await page.locator('[data-testid=messages] b').count()).toBe(0);
+
+    const sent = await rig.graph(
+      'POST',
+      `/v23.0/${ids.phoneNumberId}/messages`,
+      {
+        messaging_product: 'whatsapp',
+        to: ids.customer,
+        type: 'text',
+        text: { body: 'Hi! How can we help?' },
+      },
+      bearer,
+    );
+    const wamid = sent.body.messages[0].id as string;
+    const reply = page.locator(`[data-id="${wamid}"]`);
+    await expect.poll(() => reply.innerText(), { timeout: 5_000 }).toContain('Hi! How can we help?');
+    await expect
+      .poll(() => reply.getByTestId('ticks').getAttribute('class'), { timeout: 5_000 })
+      .toContain('read');
+
+    await reply.locator('[data-react="👍"]').click();
+    await expect
+      .poll(
+        () =>
+          rig.receiver.received
+            .map((r) => (r.body as Json).entry[0].changes[0].value.messages?.[0])
+            .find((m: Json) => m?.type === 'reaction')?.reaction,
+        { timeout: 5_000 },
+      )
+      .toEqual({ message_id: wamid, emoji: '👍' });
+    const statuses = rig.receiver.received.flatMap(
+      (r) => (r.body as Json).entry[0].changes[0].value.statuses ?? [],
+    );
+    expect(statuses.filter((s: Json) => s.id === wamid).map((s: Json) => s.status)).toEqual([
+      'sent',
+      'delivered',
+      'read',
+    ]);
+    await page.close();
+  });
+});
