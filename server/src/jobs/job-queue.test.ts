@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { Type, type TSchema } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/database.js';
+import { driver, openTestDatabase, testDatabaseUrl } from '../../test/harness.js';
+import { sleep } from '../../test/socket-client.js';
+import { defineJob, type JobDefinition } from './job-definition.js';
+import { createJobQueue, type JobQueue } from './job-queue.js';
+
+const logger = pino({ level: 'silent' });
+const open: Array<{ close(): Promise<void> } | JobQueue> = [];
+afterEach(async () => {
+  for (const item of open.reverse()) await ('stop' in item ? item.stop() : item.close());
+  open.length = 0;
+});
+
+type Seen = { runs: Array<{ key: string; retryCount: number; at: number }> };
+
+function testJob(seen: Seen, options: { failTimes?: number } = {}) {
+  const failures = new Map<string, number>();
+  return defineJob({
+    name: `test-${randomUUID().slice(0, 8)}`,
+    payload: Type.Object({ key: Type.String() }),
+    retry: { limit: 3, delaySeconds: 1, backoff: true },
+    async handle(_deps: unknown, payload, meta) {
+      seen.runs.push({ key: payload.key, retryCount: meta.retryCount, at: Date.now() });
+      const failed = failures.get(payload.key) ?? 0;
+      if (failed < (options.failTimes ?? 0)) {
+        failures.set(payload.key, failed + 1);
+        throw new Error('temporary failure');
+      }
+    },
+  }) as JobDefinition<TSchema, unknown>;
+}
+
+async function queue(database: Database, definition: JobDefinition<TSchema, unknown>, work = true) {
+  const q = await createJobQueue({
+    database,
+    logger,
+    definitions: [definition],
+    deps: {},
+    pollingIntervalSeconds: 0.5,
+  });
+  open.push(q);
+  if (work) await q.work();
+  return q;
+}
+
+async function until(check: () => boolean, timeoutMs = 15_000) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await sleep(50);
+  }
+}
+
+describe('durable jobs', () => {
+  it('retries a failing job with growing delays until it succeeds', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const seen: Seen = { runs: [] };
+    const definition = testJob(seen, { failTimes: 2 });
+    const q = await queue(database, definition);
+    await q.send(definition, { key: 'flaky' });
+    await until(() => seen.runs.length === 3);
+    expect(seen.runs.map((r) => r.retryCount)).toEqual([0, 1, 2]);
+    const [first, second, third] = seen.runs.map((r) => r.at);
+    expect(second! - first!).toBeGreaterThanOrEqual(900);
+    expect(third! - second!).toBeGreaterThan(second! - first!);
+  }, 30_000);
+
+  it('enqueues inside a transaction: a rollback leaves no job', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const seen: Seen = { runs: [] };
+    const definition = testJob(seen);
+    const q = await queue(database, definition);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await q.send(definition, { key: 'rolled back' }, { tx });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await database.db.transaction(async (tx) => {
+      await q.send(definition, { key: 'committed' }, { tx });
+    });
+    await until(() => seen.runs.length >= 1);
+    await sleep(1200);
+    expect(seen.runs.map((r) => r.key)).toEqual(['committed']);
+  });
+
+  it('a timer set before a restart fires after it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-jobs-'));
+    const reopen = () => openDatabase({ databaseUrl: testDatabaseUrl(), dataDir, poolSize: 3 });
+    const seen: Seen = { runs: [] };
+    const definition = testJob(seen);
+
+    const before = await reopen();
+    await before.migrate();
+    const q1 = await createJobQueue({ database: before, logger, definitions: [definition], deps: {} });
+    await q1.send(definition, { key: 'timer' }, { startAfter: new Date(Date.now() + 1500) });
+    await q1.stop();
+    await before.close();
+    expect(seen.runs).toEqual([]);
+
+    const after = await reopen();
+    open.push(after);
+    await queue(after, definition);
+    await until(() => seen.runs.length === 1);
+    expect(seen.runs[0]!.key).toBe('timer');
+  });
+
+  it('runs each job once when several workers compete', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const other = driver === 'postgres' ? await openTestDatabase() : database;
+    if (other !== database) open.push(other);
+    const seen: Seen = { runs: [] };
+    const definition = testJob(seen);
+    const q = await queue(database, definition);
+    await queue(other, definition);
+    for (let i = 0; i < 20; i++) await q.send(definition, { key: `job ${i}` });
+    await until(() => seen.runs.length >= 20);
+    await sleep(1000);
+    expect(seen.runs).toHaveLength(20);
+    expect(new Set(seen.runs.map((r) => r.key)).size).toBe(20);
+  }, 30_000);
+
+  it('refuses a payload that does not match the job’s schema', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const definition = testJob({ runs: [] });
+    const q = await queue(database, definition, false);
+    await expect(q.send(definition, { key: 42 } as never)).rejects.toThrow(/Invalid payload/);
+  });
+});
