@@ -97,6 +97,10 @@ export interface DeliverySwitches {
   windowMode: WindowMode;
   /** How far statuses advance on their own after a send. */
   statusProgression: StatusProgression;
+  /** WhatsApp: skip `delivered` and go from `sent` to `read` (Meta does when both happen at once). */
+  skipDelivered: boolean;
+  /** Messenger: send `delivery` events with only a watermark, no `mids`. */
+  deliveryWithoutMids: boolean;
 }
 
 export interface SandboxOptions {
@@ -145,6 +149,8 @@ export const defaultSwitches: DeliverySwitches = {
   statusBeforeResponse: false,
   windowMode: 'async',
   statusProgression: 'read',
+  skipDelivered: false,
+  deliveryWithoutMids: false,
 };
 
 /** Fills defaults and checks the options once; throws listing every problem. */

@@ -5,6 +5,7 @@ import type {
   MessengerCustomerOptions,
   TemplateStatus,
   WhatsAppCustomerOptions,
+  WhatsAppCustomerState,
 } from '../options.js';
 import type { LoggedCall } from '../state/call-log.js';
 import type { MessengerCustomer, WhatsAppCustomer } from '../state/customers.js';
@@ -71,6 +72,15 @@ export interface SandboxControl {
     messages: StoredMessage[];
     typing: boolean;
   };
+  /** Changes how a customer can be reached (WhatsApp state, Messenger availability and profile). */
+  setCustomerState(input: {
+    product: Product;
+    customer: string;
+    state?: string;
+    profileAvailable?: boolean;
+  }): CustomerView;
+  /** The WhatsApp customer called the business: the customer-service window opens as with a message. */
+  customerCalled(input: { customer: string; phone_number_id?: string }): CustomerView;
   /** Resolves when every webhook is delivered or given up (retries included). */
   idle(): Promise<void>;
 }
@@ -159,6 +169,26 @@ export function createControl(ctx: SandboxContext): SandboxControl {
         messages: ctx.messages.conversation(input.product, account, customer),
         typing: businessTyping(ctx, account, customer),
       };
+    },
+    setCustomerState: (input) => {
+      if (input.product === 'whatsapp') {
+        const customer = ctx.customers.findWhatsApp(input.customer);
+        if (!customer) throw new Error(`no WhatsApp customer ${input.customer}`);
+        if (input.state) customer.state = input.state as WhatsAppCustomerState;
+        return viewWhatsApp(ctx, customer);
+      }
+      const customer = ctx.customers.findMessenger(input.customer);
+      if (!customer) throw new Error(`no Messenger customer ${input.customer}`);
+      if (input.state) customer.state = input.state === 'unavailable' ? 'unavailable' : 'reachable';
+      if (input.profileAvailable !== undefined) customer.profileAvailable = input.profileAvailable;
+      return viewMessenger(customer);
+    },
+    customerCalled: (input) => {
+      const customer = ctx.customers.findWhatsApp(input.customer);
+      if (!customer) throw new Error(`no WhatsApp customer ${input.customer}`);
+      const account = input.phone_number_id ?? ctx.options.numbers[0]?.phoneNumberId ?? '';
+      customer.lastMessageAt.set(account, ctx.clock.now());
+      return viewWhatsApp(ctx, customer);
     },
     idle: () => ctx.emitter.idle(),
   };

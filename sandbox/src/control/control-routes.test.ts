@@ -86,6 +86,28 @@ describe('control API', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('changes reachability and opens the window on a call', async () => {
+    rig = await startRig({ switches: { windowMode: 'sync' } });
+    const send = () =>
+      rig!.graph(
+        'POST',
+        `/v23.0/${ids.phoneNumberId}/messages`,
+        { messaging_product: 'whatsapp', to: ids.customer, type: 'text', text: { body: 'hi' } },
+        bearer,
+      );
+    expect((await send()).body.error.code).toBe(131047);
+    const called = await rig.graph('POST', '/_sandbox/whatsapp/call', { customer: ids.customer });
+    expect(called.body.windowOpenUntil).toBe(rig.sandbox.now() + 24 * 3600_000);
+    expect((await send()).status).toBe(200);
+    await rig.graph('PATCH', '/_sandbox/customers', {
+      product: 'messenger',
+      customer: ids.psid,
+      profileAvailable: false,
+    });
+    const profile = await rig.graph('GET', `/v23.0/${ids.psid}?access_token=${ids.pageToken}`);
+    expect(profile.body.error.error_subcode).toBe(2018218);
+  });
+
   it('the customer reading a conversation emits read statuses and watermarks', async () => {
     rig = await startRig({ switches: { statusProgression: 'delivered' } });
     await rig.sandbox.injectMessenger({ psid: ids.psid, text: 'hi' });

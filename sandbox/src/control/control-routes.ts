@@ -37,6 +37,12 @@ const MessengerCustomerSchema = Type.Object({
   state: Type.Optional(Type.Union([Type.Literal('reachable'), Type.Literal('unavailable')])),
 });
 
+const CustomerStateSchema = Type.Object({
+  product: ProductSchema,
+  customer: Type.String(),
+  state: Type.Optional(Type.String()),
+  profileAvailable: Type.Optional(Type.Boolean()),
+});
 const WhatsAppInboundSchema = Type.Object({ from: Type.String(), type: Type.String() });
 const MessengerInboundSchema = Type.Object({ psid: Type.String(), kind: Type.Optional(Type.String()) });
 const ConversationQuery = Type.Object({
@@ -67,6 +73,8 @@ const SwitchesSchema = Type.Object({
   delayMs: Type.Optional(Type.Integer({ minimum: 0 })),
   statusBeforeResponse: Type.Optional(Type.Boolean()),
   windowMode: Type.Optional(Type.Union([Type.Literal('async'), Type.Literal('sync')])),
+  skipDelivered: Type.Optional(Type.Boolean()),
+  deliveryWithoutMids: Type.Optional(Type.Boolean()),
   statusProgression: Type.Optional(
     Type.Union([Type.Literal('none'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read')]),
   ),
@@ -97,6 +105,20 @@ export function registerControlRoutes(app: FastifyInstance, control: SandboxCont
     `${p}/messenger/customers`,
     { schema: { body: MessengerCustomerSchema } },
     async (request) => control.addMessengerCustomer(request.body as MessengerCustomerOptions),
+  );
+  app.patch<{ Body: Static<typeof CustomerStateSchema> }>(
+    `${p}/customers`,
+    { schema: { body: CustomerStateSchema } },
+    async (request) => control.setCustomerState(request.body),
+  );
+  app.post<{ Body: { customer: string; phone_number_id?: string } }>(
+    `${p}/whatsapp/call`,
+    {
+      schema: {
+        body: Type.Object({ customer: Type.String(), phone_number_id: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request) => control.customerCalled(request.body),
   );
   app.post(`${p}/whatsapp/inbound`, { schema: { body: WhatsAppInboundSchema } }, async (request) =>
     control.injectWhatsApp(request.body as WhatsAppInboundInput),

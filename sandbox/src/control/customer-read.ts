@@ -15,7 +15,10 @@ export async function customerReads(
   if (product === 'whatsapp') {
     for (const m of ctx.messages.conversation('whatsapp', account, customer)) {
       if (m.direction !== 'outbound' || m.status === 'failed' || m.status === 'read') continue;
-      for (const step of ['sent', 'delivered', 'read'] as const) {
+      const steps = ctx.switches.skipDelivered
+        ? (['sent', 'read'] as const)
+        : (['sent', 'delivered', 'read'] as const);
+      for (const step of steps) {
         const event = advanceStatus(ctx, m, step);
         if (event) events.push(event);
       }

@@ -15,6 +15,7 @@ import {
 } from './whatsapp-media.js';
 import { markWhatsAppRead } from './whatsapp-mark-read.js';
 import { sendWhatsAppMessage } from './whatsapp-send.js';
+import { createTemplate } from './whatsapp-template-create.js';
 import { listTemplates } from './whatsapp-template-list.js';
 
 interface NodeParams {
@@ -111,10 +112,22 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: SandboxContext): 
     return listTemplates(ctx, node, queryOf(request), self);
   });
 
+  app.post<{ Params: NodeParams }>('/:version/:node/message_templates', async (request) => {
+    checkVersion(request);
+    const { node } = request.params;
+    const allowed = requireWhatsAppToken(ctx, request);
+    if (!allowed.some((n) => n.wabaId === node)) throw unsupported('post', node);
+    return createTemplate(ctx, node, (request.body ?? {}) as Record<string, unknown>);
+  });
+
   app.get<{ Params: NodeParams }>('/:version/:node', async (request) => {
     checkVersion(request);
     const { node } = request.params;
-    if (isWhatsAppMedia(ctx, node) || request.headers.authorization) {
+    // One path serves two products: media ids go to WhatsApp, page-scoped ids to the User Profile API.
+    const waToken = ctx.options.numbers.some(
+      (n) => request.headers.authorization === `Bearer ${n.accessToken}`,
+    );
+    if (isWhatsAppMedia(ctx, node) || (waToken && !ctx.customers.findMessenger(node))) {
       const allowed = requireWhatsAppToken(ctx, request);
       return getWhatsAppMediaUrl(
         ctx,
@@ -124,6 +137,7 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: SandboxContext): 
       );
     }
     const tokenPage = requirePageToken(ctx, request);
+    if (!ctx.customers.findMessenger(node)) throw unsupported('get', node);
     return getMessengerProfile(ctx, tokenPage, node, queryOf(request).fields);
   });
 

@@ -287,6 +287,30 @@ describe('Send API', () => {
     expect(Buffer.from(await (await fetch(echoUrl)).arrayBuffer()).toString()).toBe('png-bytes');
   });
 
+  it('uploads and sends in one multipart call (recipient, message, filedata)', async () => {
+    await customerWrites();
+    const form = new FormData();
+    form.append('recipient', JSON.stringify({ id: ids.psid }));
+    form.append('messaging_type', 'RESPONSE');
+    form.append('message', JSON.stringify({ attachment: { type: 'file', payload: { is_reusable: true } } }));
+    form.append('filedata', new Blob([Buffer.from('%PDF-1.4')], { type: 'application/pdf' }), 'invoice.pdf');
+    const response = await fetch(`${rig.sandbox.url}/v23.0/me/messages?${token}`, {
+      method: 'POST',
+      body: form,
+    });
+    const body = (await response.json()) as Json;
+    expect(response.status).toBe(200);
+    expect(body).toEqual({ recipient_id: ids.psid, message_id: expect.stringMatching(/^m_/) });
+    await rig.receiver.waitFor(1);
+    const url = events()[0].message.attachments[0].payload.url as string;
+    expect(Buffer.from(await (await fetch(url)).arrayBuffer()).toString()).toBe('%PDF-1.4');
+    const call = rig.sandbox.calls({ pathContains: '/me/messages' }).at(-1)!;
+    expect(call.body).toMatchObject({
+      messaging_type: 'RESPONSE',
+      files: [{ field: 'filedata', filename: 'invoice.pdf' }],
+    });
+  });
+
   it('sender actions: typing, mark_seen, react; not together with a message', async () => {
     const { mid } = await customerWrites();
     const typing = await send({ recipient: { id: ids.psid }, sender_action: 'typing_on' });

@@ -84,14 +84,7 @@ export async function sendWhatsAppMessage(
   const contact: Record<string, string> = { input: handle };
   if (recipient && !to) contact.user_id = customer?.bsuid ?? recipient;
   else contact.wa_id = customer?.waId ?? handle.replace(/\D/g, '');
-  const reply: Record<string, unknown> = {
-    messaging_product: 'whatsapp',
-    contacts: [contact],
-    messages: [{ id: message.id }],
-  };
-  if (content.type === 'template')
-    (reply.messages as Record<string, unknown>[])[0]!.message_status = 'accepted';
-  return reply;
+  return { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: message.id }] };
 }
 
 function storeOutbound(

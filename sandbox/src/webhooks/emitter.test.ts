@@ -125,6 +125,40 @@ describe('delivery', () => {
     );
   });
 
+  it('skip-delivered switch: sent then read, no delivered', async () => {
+    await openWindow();
+    rig.sandbox.setSwitches({ skipDelivered: true });
+    await sendText();
+    await rig.receiver.waitFor(2);
+    await rig.sandbox.idle();
+    expect(statusesPerPost()).toEqual([['sent'], ['read']]);
+  });
+
+  it('Messenger: echo before the send returns, and deliveries without mids', async () => {
+    await rig.sandbox.injectMessenger({ psid: ids.psid, text: 'hello' });
+    rig.receiver.received.length = 0;
+    rig.sandbox.setSwitches({
+      statusBeforeResponse: true,
+      deliveryWithoutMids: true,
+      statusProgression: 'delivered',
+    });
+    const sent = await rig.graph('POST', `/v23.0/me/messages?access_token=${ids.pageToken}`, {
+      recipient: { id: ids.psid },
+      messaging_type: 'RESPONSE',
+      message: { text: 'hi' },
+    });
+    expect(rig.receiver.received).toHaveLength(1);
+    expect((rig.receiver.received[0]!.body as Json).entry[0].messaging[0].message).toMatchObject({
+      is_echo: true,
+      mid: sent.body.message_id,
+    });
+    await rig.receiver.waitFor(2);
+    await rig.sandbox.idle();
+    expect((rig.receiver.received[1]!.body as Json).entry[0].messaging[0].delivery).toEqual({
+      watermark: rig.sandbox.now(),
+    });
+  });
+
   it('delay switch holds deliveries back', async () => {
     rig.sandbox.setSwitches({ delayMs: 150 });
     const started = Date.now();

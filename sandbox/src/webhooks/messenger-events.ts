@@ -42,7 +42,7 @@ export function deliveryEvent(
       sender: { id: psid },
       recipient: { id: pageId },
       timestamp: now,
-      delivery: { mids, watermark: now },
+      delivery: ctx.switches.deliveryWithoutMids ? { watermark: now } : { mids, watermark: now },
     },
   };
 }

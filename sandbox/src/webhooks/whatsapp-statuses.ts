@@ -77,5 +77,7 @@ export function followingStatuses(ctx: SandboxContext, message: StoredMessage): 
   const steps = ({ none: [], sent: [], delivered: ['delivered'], read: ['delivered', 'read'] } as const)[
     ctx.switches.statusProgression
   ];
-  return steps.flatMap((s) => advanceStatus(ctx, message, s) ?? []);
+  return steps
+    .filter((s) => !(s === 'delivered' && ctx.switches.skipDelivered))
+    .flatMap((s) => advanceStatus(ctx, message, s) ?? []);
 }
