@@ -73,6 +73,7 @@ export async function sendMessengerMessage(
     at: ctx.clock.now(),
     opaque: typeof message.metadata === 'string' ? message.metadata : undefined,
   });
+  ctx.typingUntil.delete(`${page.pageId}:${psid}`);
   const echo = echoEvent(ctx, stored, content.echo);
   const later = () =>
     ctx.switches.statusProgression === 'delivered' || ctx.switches.statusProgression === 'read'

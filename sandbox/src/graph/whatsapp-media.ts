@@ -73,7 +73,8 @@ function liveMedia(
   query: Record<string, unknown>,
 ): StoredMedia {
   const media = ctx.media.get(id, ctx.clock.now());
-  const scoped = typeof query.phone_number_id === 'string' ? [query.phone_number_id] : allowed;
+  const scoped =
+    typeof query.phone_number_id === 'string' ? allowed.filter((a) => a === query.phone_number_id) : allowed;
   if (!media || media.product !== 'whatsapp' || !scoped.includes(media.owner)) {
     throw graphError('whatsapp', 100, {
       details: `Unsupported request - method type: get. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,

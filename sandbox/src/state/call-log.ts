@@ -14,8 +14,12 @@ export interface LoggedCall {
 export class CallLog {
   private readonly calls: LoggedCall[] = [];
 
+  constructor(private readonly limit = 10_000) {}
+
+  /** Records a call; the oldest are dropped past the limit so a long demo run stays bounded. */
   add(call: LoggedCall): LoggedCall {
     this.calls.push(call);
+    if (this.calls.length > this.limit) this.calls.splice(0, this.calls.length - this.limit);
     return call;
   }
 

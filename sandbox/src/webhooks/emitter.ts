@@ -140,6 +140,7 @@ export class WebhookEmitter {
     const result = await this.post(url, body, signatureHeaders(body, this.options.app.appSecret));
     const record: DeliveryAttempt = { product, url, attempt, body, ...result, at: this.clock.now() };
     this.attempts.push(record);
+    if (this.attempts.length > 10_000) this.attempts.splice(0, this.attempts.length - 10_000);
     if (result.status === 200) return;
     const delay = this.options.retryDelaysMs[attempt - 1];
     if (delay === undefined) {
