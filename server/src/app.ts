@@ -125,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const realtime = await attachRealtime(app, {
     database,
     now,
-    allowedOrigins: [new URL(config.publicUrl).origin],
+    allowedOrigins: socketOrigins(config.publicUrl),
   });
   realtime.handle('presence.set', SetPresenceBody, async (actor, input) => {
     if (actor.kind !== 'user') throw new AppError('unprocessable', 'An API key has no presence');
@@ -139,4 +139,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => realtime.close());
   return app;
+}
+
+/** The public URL's origin; on loopback, its other spellings too (people type localhost for 127.0.0.1). */
+function socketOrigins(publicUrl: string): string[] {
+  const url = new URL(publicUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return [url.origin];
+  const port = url.port ? `:${url.port}` : '';
+  return ['127.0.0.1', 'localhost', '[::1]'].map((host) => `${url.protocol}//${host}${port}`);
 }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dir = '/tmp/switchboard-config-test';
+
+describe('configuration', () => {
+  it('starts with no configuration at all: embedded database, port 3000, both roles, demo on', () => {
+    const config = loadConfig({}, dir);
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      roles: ['api', 'worker'],
+      databaseUrl: undefined,
+      demo: true,
+    });
+    expect(config.dataDir).toBe(`${dir}/data`);
+    expect(config.secretKey).toHaveLength(32);
+    // The generated key is kept, so a restart reads what it stored.
+    expect(loadConfig({}, dir).secretKey.equals(config.secretKey)).toBe(true);
+  });
+
+  it('turns the demo off by default on PostgreSQL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/switchboard' }, dir).demo).toBe(false);
+  });
+
+  it('collects every problem instead of stopping at the first', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(
+        {
+          PORT: '70000',
+          DATABASE_URL: 'mysql://x',
+          SECRET_KEY: 'c2hvcnQ=',
+          DEMO: 'maybe',
+          PUBLIC_URL: 'not a url',
+          NODE_ENV: 'prod',
+        },
+        dir,
+      );
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toHaveLength(6);
+    expect(error!.message).toContain('PORT must be a whole number from 0 to 65535 (got "70000")');
+  });
+
+  it('requires an encryption key in production on PostgreSQL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, dir)).toThrow(
+      /SECRET_KEY is required/,
+    );
+  });
+});

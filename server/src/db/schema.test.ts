@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, type Database } from './database.js';
+import { channelAccounts } from './schema.js';
+import { insertChannelAccount, openCredentials } from '../channels/channel-accounts.repo.js';
+import { createSecretBox } from '../lib/secret-box.js';
+import { createTestTenant } from '../../test/factories.js';
+import { openTestDatabase } from '../../test/harness.js';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+
+describe('schema', () => {
+  it('every domain table carries tenant_id', async () => {
+    const tables = await queryRows<{ table_name: string; has_tenant: boolean }>(
+      database.db,
+      sql`SELECT t.table_name,
+                 EXISTS (SELECT 1 FROM information_schema.columns c
+                         WHERE c.table_schema = 'public' AND c.table_name = t.table_name AND c.column_name = 'tenant_id') AS has_tenant
+          FROM information_schema.tables t WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'`,
+    );
+    const missing = tables
+      .filter((t) => !t.has_tenant && t.table_name !== 'tenants')
+      .map((t) => t.table_name);
+    expect(missing).toEqual([]);
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        'users',
+        'groups',
+        'sessions',
+        'messages',
+        'files',
+        'contacts',
+        'contact_identities',
+        'api_keys',
+        'blacklist_entries',
+      ]),
+    );
+  });
+
+  it('has an index for every list the product shows', async () => {
+    const indexes = await queryRows<{ indexname: string }>(
+      database.db,
+      sql`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`,
+    );
+    expect(indexes.map((i) => i.indexname)).toEqual(
+      expect.arrayContaining([
+        'messages_session_idx',
+        'sessions_tenant_open_idx',
+        'sessions_contact_idx',
+        'sessions_open_key',
+        'messages_channel_message_key',
+        'files_session_idx',
+      ]),
+    );
+  });
+
+  it('applying migrations again changes nothing', async () => {
+    await database.migrate();
+    await database.migrate();
+  });
+});
+
+describe('channel credentials', () => {
+  it('are encrypted at rest and read back with the key', async () => {
+    const tenant = await createTestTenant(database);
+    const box = createSecretBox(Buffer.alloc(32, 3));
+    const token = 'EAAG-secret-access-token-123';
+    const { id } = await insertChannelAccount(database.db, box, {
+      tenantId: tenant.id,
+      channel: 'whatsapp',
+      name: 'Support line',
+      externalId: `pn-${tenant.id}`,
+      credentials: { accessToken: token, appSecret: 'app-secret-xyz' },
+    });
+    const [raw] = await queryRows<Record<string, unknown>>(
+      database.db,
+      sql`SELECT * FROM ${channelAccounts} WHERE id = ${id}`,
+    );
+    expect(JSON.stringify(raw)).not.toContain(token);
+    expect(JSON.stringify(raw)).not.toContain('app-secret-xyz');
+    expect(openCredentials(box, { credentialsEncrypted: raw!.credentials_encrypted as string })).toEqual({
+      accessToken: token,
+      appSecret: 'app-secret-xyz',
+    });
+    // Another key cannot read them, and a tampered value is rejected rather than decrypted to garbage.
+    expect(() =>
+      openCredentials(createSecretBox(Buffer.alloc(32, 4)), {
+        credentialsEncrypted: raw!.credentials_encrypted as string,
+      }),
+    ).toThrow();
+    const sealed = raw!.credentials_encrypted as string;
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(() => openCredentials(box, { credentialsEncrypted: tampered })).toThrow();
+  });
+});
