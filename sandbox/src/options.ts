@@ -119,7 +119,8 @@ export interface SandboxOptions {
   switches?: Partial<DeliverySwitches>;
   /** Delays (ms) between webhook delivery attempts after a non-200; its length bounds the retries. */
   retryDelaysMs?: number[];
-  webhookTimeoutMs?: number;
+  /** How long a webhook POST may take before it counts as failed (Meta: undocumented for WhatsApp, 20 s Messenger). */
+  webhookTimeoutMs?: { whatsapp: number; messenger: number };
   /** Pair rate (131056): burst allowance and refill interval per (number, recipient). */
   pairRate?: { burst: number; intervalMs: number };
   /** HTTP status of throttling errors (130429, 131056); Graph uses 400, some BSPs report 429. */
@@ -135,7 +136,7 @@ export interface ResolvedOptions {
   pages: Required<MessengerPageOptions>[];
   control: boolean;
   retryDelaysMs: number[];
-  webhookTimeoutMs: number;
+  webhookTimeoutMs: { whatsapp: number; messenger: number };
   pairRate: { burst: number; intervalMs: number };
   rateLimitHttpStatus: number;
   logger: boolean;
@@ -180,7 +181,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     pages,
     control: options.control ?? false,
     retryDelaysMs: options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000],
-    webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? { whatsapp: 10_000, messenger: 20_000 },
     pairRate: options.pairRate ?? { burst: 45, intervalMs: 6_000 },
     rateLimitHttpStatus: options.rateLimitHttpStatus ?? 400,
     logger: options.logger ?? false,

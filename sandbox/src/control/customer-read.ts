@@ -14,7 +14,8 @@ export async function customerReads(
   const events: WebhookEvent[] = [];
   if (product === 'whatsapp') {
     for (const m of ctx.messages.conversation('whatsapp', account, customer)) {
-      if (m.direction !== 'outbound' || m.status === 'failed' || m.status === 'read') continue;
+      if (m.direction !== 'outbound' || m.status === 'failed' || m.status === 'read' || m.status === 'played')
+        continue;
       const steps = ctx.switches.skipDelivered
         ? (['sent', 'read'] as const)
         : (['sent', 'delivered', 'read'] as const);

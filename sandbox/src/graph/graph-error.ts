@@ -101,6 +101,11 @@ const catalogue: Record<number, CatalogueEntry> = {
     details: 'Request for url failed with error: 404 (Not Found)',
   },
   131016: { status: 503, title: 'Service unavailable', details: 'A service is temporarily unavailable.' },
+  131021: {
+    status: 400,
+    title: 'Recipient cannot be sender',
+    details: 'Sender and recipient phone number is the same.',
+  },
   131026: {
     status: 400,
     title: 'Message undeliverable',

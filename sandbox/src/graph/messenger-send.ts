@@ -125,6 +125,10 @@ interface Content {
 
 function messageContent(ctx: SandboxContext, page: Page, message: Body, upload?: UploadedFile): Content {
   if (!message || typeof message !== 'object') throw invalid('The parameter message is invalid');
+  if (typeof message.metadata === 'string' && message.metadata.length > 1000) {
+    throw invalid('Length of param message[metadata] must be less than or equal to 1000');
+  }
+  checkQuickReplies(message.quick_replies);
   if (typeof message.text === 'string') {
     if ([...message.text].length > 2000)
       throw invalid('Length of param message[text] must be less than or equal to 2000');
@@ -190,4 +194,29 @@ function senderAction(ctx: SandboxContext, page: Page, psid: string, action: str
   if (action === 'typing_on') ctx.typingUntil.set(`${page.pageId}:${psid}`, ctx.clock.now() + 20_000);
   if (action === 'typing_off') ctx.typingUntil.delete(`${page.pageId}:${psid}`);
   return { recipient_id: psid };
+}
+
+/** Quick replies: at most 13 chips; text chips need a title (≤20) and a payload (≤1000). */
+function checkQuickReplies(value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.length === 0 || value.length > 13) {
+    throw invalid('param message[quick_replies] must be an array of 1 to 13 elements');
+  }
+  for (const chip of value as Body[]) {
+    const kind = chip?.content_type;
+    if (kind !== 'text' && kind !== 'user_phone_number' && kind !== 'user_email') {
+      throw invalid(
+        'param message[quick_replies][content_type] must be one of {text, user_phone_number, user_email}',
+      );
+    }
+    if (kind !== 'text') continue;
+    if (typeof chip.title !== 'string' || chip.title.length === 0 || [...chip.title].length > 20) {
+      throw invalid('param message[quick_replies][title] must be 1 to 20 characters');
+    }
+    if (typeof chip.payload !== 'string' && typeof chip.payload !== 'number') {
+      throw invalid('param message[quick_replies][payload] is required');
+    }
+    if (String(chip.payload).length > 1000)
+      throw invalid('param message[quick_replies][payload] is too long');
+  }
 }

@@ -261,6 +261,18 @@ describe('Send API', () => {
       message: { attachment: { type: 'file', payload: { attachment_id: '999' } } },
     });
     expect(badId.body.error.code).toBe(100);
+    const chips = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ content_type: 'text', title: `Option ${i}`, payload: `P${i}` }));
+    expect((await reply('', { message: { text: 'pick', quick_replies: chips(13) } })).status).toBe(200);
+    expect((await reply('', { message: { text: 'pick', quick_replies: chips(14) } })).body.error.code).toBe(
+      100,
+    );
+    const longTitle = [{ content_type: 'text', title: 'x'.repeat(21), payload: 'P' }];
+    expect((await reply('', { message: { text: 'pick', quick_replies: longTitle } })).body.error.code).toBe(
+      100,
+    );
+    const metadata = 'm'.repeat(1001);
+    expect((await reply('', { message: { text: 'meta', metadata } })).body.error.code).toBe(100);
     expect((await reply('quoting', { reply_to: { mid } })).status).toBe(200);
     expect((await reply('quoting', { reply_to: { mid: 'm_unknown' } })).body.error.code).toBe(100);
   });

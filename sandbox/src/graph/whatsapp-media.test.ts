@@ -125,6 +125,26 @@ describe('WhatsApp media', () => {
     expect(failed.errors[0].code).toBe(131053);
   });
 
+  it('a voice message is reported played after read', async () => {
+    await rig.sandbox.injectWhatsApp({ from: ids.customer, type: 'text', text: { body: 'hi' } });
+    const voice = (await upload(Buffer.from('OggS'), 'audio/ogg', 'note.ogg')).body.id as string;
+    rig.receiver.received.length = 0;
+    const sent = await rig.graph(
+      'POST',
+      `/v23.0/${ids.phoneNumberId}/messages`,
+      { messaging_product: 'whatsapp', to: ids.customer, type: 'audio', audio: { id: voice } },
+      bearer,
+    );
+    await rig.receiver.waitFor(4);
+    await rig.sandbox.idle();
+    const statuses = rig.receiver.received.flatMap(
+      (r) => (r.body as Json).entry[0].changes[0].value.statuses,
+    );
+    expect(statuses.map((s: Json) => [s.id, s.status])).toEqual(
+      ['sent', 'delivered', 'read', 'played'].map((s) => [sent.body.messages[0].id, s]),
+    );
+  });
+
   it('inbound media carries id, sha256 and a downloadable url', async () => {
     const bytes = Buffer.from('voice-bytes');
     const { message } = await rig.sandbox.injectWhatsApp({

@@ -167,6 +167,8 @@ describe('POST /{phone-number-id}/messages', () => {
       },
     });
     expect(buttons.body.error.code).toBe(131009);
+    const self = await send({ to: `+${ids.displayPhoneNumber}`, type: 'text', text: { body: 'me' } });
+    expect(self.body.error.code).toBe(131021);
   });
 
   it('window closed: 200 then a failed 131047 status (async mode)', async () => {

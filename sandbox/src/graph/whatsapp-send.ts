@@ -51,13 +51,16 @@ export async function sendWhatsAppMessage(
   if (!to && !recipient) throw graphError('whatsapp', 100, { details: 'The parameter to is required.' });
   const content = validateWhatsAppSend(ctx, phoneNumberId, body);
   const handle = (to ?? recipient)!;
+  const number = ctx.options.numbers.find((n) => n.phoneNumberId === phoneNumberId)!;
+  if (handle.replace(/\D/g, '') === number.displayPhoneNumber) {
+    throw graphError('whatsapp', 131021, { details: 'Sender and recipient phone number is the same.' });
+  }
   const customer = to ? ctx.customers.findWhatsApp(to) : ctx.customers.findWhatsApp(recipient!);
 
   const forced = ctx.failures.take('whatsapp', [handle, customer?.waId, customer?.phone, customer?.bsuid]);
   if (forced?.mode === 'sync') {
     throw graphError('whatsapp', forced.code, { httpStatus: forced.httpStatus, details: forced.details });
   }
-  const number = ctx.options.numbers.find((n) => n.phoneNumberId === phoneNumberId)!;
   const now = ctx.clock.now();
   const mps = Math.max(1, number.throughputMps);
   if (!ctx.limiter.take(`tp:${phoneNumberId}`, mps, 1000 / mps, now)) {

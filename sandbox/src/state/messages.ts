@@ -1,6 +1,6 @@
 import type { Product } from '../graph/graph-error.js';
 
-export type MessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+export type MessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 
 /** One message of a conversation, either direction, as the customer phone shows it. */
 export interface StoredMessage {

@@ -83,7 +83,7 @@ export class WebhookEmitter {
         body,
         signature === 'invalid' ? 'not-the-app-secret' : this.options.app.appSecret,
       );
-      const sent = await this.post(url, body, signature === 'missing' ? {} : headers);
+      const sent = await this.post(product, url, body, signature === 'missing' ? {} : headers);
       results.push({ url, ...sent });
     }
     return results;
@@ -137,7 +137,7 @@ export class WebhookEmitter {
 
   private async deliver(product: 'whatsapp' | 'messenger', url: string, body: string, attempt: number) {
     if (this.closed) return;
-    const result = await this.post(url, body, signatureHeaders(body, this.options.app.appSecret));
+    const result = await this.post(product, url, body, signatureHeaders(body, this.options.app.appSecret));
     const record: DeliveryAttempt = { product, url, attempt, body, ...result, at: this.clock.now() };
     this.attempts.push(record);
     if (this.attempts.length > 10_000) this.attempts.splice(0, this.attempts.length - 10_000);
@@ -154,13 +154,18 @@ export class WebhookEmitter {
     this.timers.add(timer);
   }
 
-  private async post(url: string, body: string, headers: Record<string, string>) {
+  private async post(
+    product: 'whatsapp' | 'messenger',
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+  ) {
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...headers },
         body,
-        signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
+        signal: AbortSignal.timeout(this.options.webhookTimeoutMs[product]),
       });
       await response.arrayBuffer();
       return { status: response.status };

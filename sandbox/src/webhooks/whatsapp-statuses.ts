@@ -25,7 +25,7 @@ function targetOf(ctx: SandboxContext, message: StoredMessage): StatusTarget {
   };
 }
 
-const rank = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
+const rank = { accepted: 0, sent: 1, delivered: 2, read: 3, played: 4, failed: 5 } as const;
 
 function pricing(target: StatusTarget) {
   if (target.templateCategory) {
@@ -43,7 +43,7 @@ function pricing(target: StatusTarget) {
 export function statusEvent(
   ctx: SandboxContext,
   message: StoredMessage,
-  status: 'sent' | 'delivered' | 'read' | 'failed',
+  status: 'sent' | 'delivered' | 'read' | 'played' | 'failed',
   error?: GraphError,
 ): WhatsAppEvent {
   const target = targetOf(ctx, message);
@@ -65,7 +65,7 @@ export function statusEvent(
 export function advanceStatus(
   ctx: SandboxContext,
   message: StoredMessage,
-  status: 'sent' | 'delivered' | 'read',
+  status: 'sent' | 'delivered' | 'read' | 'played',
 ): WhatsAppEvent | undefined {
   if (message.status === 'failed' || rank[message.status] >= rank[status]) return undefined;
   message.status = status;
@@ -77,7 +77,13 @@ export function followingStatuses(ctx: SandboxContext, message: StoredMessage): 
   const steps = ({ none: [], sent: [], delivered: ['delivered'], read: ['delivered', 'read'] } as const)[
     ctx.switches.statusProgression
   ];
-  return steps
+  const events = steps
     .filter((s) => !(s === 'delivered' && ctx.switches.skipDelivered))
     .flatMap((s) => advanceStatus(ctx, message, s) ?? []);
+  // A voice message (OGG/Opus audio) reports `played` once the customer listens; the sandbox assumes at once.
+  const voice = message.type === 'audio' && (message.mimeType ?? '').startsWith('audio/ogg');
+  const played =
+    voice && ctx.switches.statusProgression === 'read' ? advanceStatus(ctx, message, 'played') : undefined;
+  if (played) events.push(played);
+  return events;
 }

@@ -57,7 +57,7 @@ function selectCustomer(value) {
 function ticks(message) {
   if (message.status === 'failed')
     return { text: `⚠ ${message.error ? message.error.code : ''}`, cls: 'failed' };
-  if (message.status === 'read') return { text: '✓✓', cls: 'read' };
+  if (message.status === 'read' || message.status === 'played') return { text: '✓✓', cls: 'read' };
   if (message.status === 'delivered') return { text: '✓✓', cls: '' };
   if (message.status === 'sent') return { text: '✓', cls: '' };
   return { text: '🕓', cls: '' };
