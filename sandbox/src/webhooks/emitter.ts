@@ -89,10 +89,16 @@ export class WebhookEmitter {
     return results;
   }
 
+  /** Stops delivering: pending bursts and retries are dropped, and whoever waits on them is released. */
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const product of ['whatsapp', 'messenger'] as const) {
+      this.scheduled[product] = false;
+      this.buffers[product].length = 0;
+      for (const waiter of this.flushWaiters[product].splice(0)) waiter();
+    }
   }
 
   private urls(product: 'whatsapp' | 'messenger'): string[] {
@@ -102,6 +108,11 @@ export class WebhookEmitter {
   }
 
   private schedule(product: 'whatsapp' | 'messenger'): void {
+    if (this.closed) {
+      for (const waiter of this.flushWaiters[product].splice(0)) waiter();
+      this.buffers[product].length = 0;
+      return;
+    }
     if (this.scheduled[product]) return;
     this.scheduled[product] = true;
     const timer = setTimeout(() => {
@@ -112,7 +123,8 @@ export class WebhookEmitter {
       const run = this.chain[product]
         .then(() => this.flush(product, events))
         .finally(() => waiters.forEach((w) => w()));
-      this.chain[product] = run;
+      // A failed burst must not block the ones after it.
+      this.chain[product] = run.catch(() => undefined);
       this.track(run);
     }, this.switches.delayMs);
     this.timers.add(timer);
