@@ -31,6 +31,8 @@ export interface TemplateOptions {
   language: string;
   category: TemplateCategory;
   status?: TemplateStatus;
+  /** `{{1}}…` variables (default) or named ones (`{{first_name}}`) filled by `parameter_name`. */
+  parameterFormat?: 'POSITIONAL' | 'NAMED';
   components: TemplateComponent[];
 }
 

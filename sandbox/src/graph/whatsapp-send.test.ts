@@ -167,6 +167,21 @@ describe('POST /{phone-number-id}/messages', () => {
       },
     });
     expect(buttons.body.error.code).toBe(131009);
+    const cta = (displayText: string) =>
+      send({
+        to: ids.customer,
+        type: 'interactive',
+        interactive: {
+          type: 'cta_url',
+          body: { text: 'Track your order' },
+          action: {
+            name: 'cta_url',
+            parameters: { display_text: displayText, url: 'https://example.com/t/1' },
+          },
+        },
+      });
+    expect((await cta('Track')).status).toBe(200);
+    expect((await cta('A label that is too long')).body.error.code).toBe(131009);
     const self = await send({ to: `+${ids.displayPhoneNumber}`, type: 'text', text: { body: 'me' } });
     expect(self.body.error.code).toBe(131021);
   });

@@ -58,6 +58,53 @@ describe('POST /{waba-id}/message_templates', () => {
     expect((await sendTemplate('reminder_1')).status).toBe(200);
   });
 
+  it('named parameters: created with parameter_format NAMED and filled by parameter_name', async () => {
+    const created = await create({
+      name: 'named_hello',
+      language: 'en_US',
+      category: 'UTILITY',
+      parameter_format: 'NAMED',
+      components: [{ type: 'BODY', text: 'Hi {{first_name}}, your code is {{code}}.' }],
+    });
+    expect(created.status).toBe(200);
+    await rig.sandbox.setTemplateStatus({ name: 'named_hello', language: 'en_US', status: 'APPROVED' });
+    const sendNamed = (parameters: Record<string, unknown>[]) =>
+      rig.graph(
+        'POST',
+        `/v23.0/${ids.phoneNumberId}/messages`,
+        {
+          messaging_product: 'whatsapp',
+          to: ids.customer,
+          type: 'template',
+          template: {
+            name: 'named_hello',
+            language: { code: 'en_US' },
+            components: [{ type: 'body', parameters }],
+          },
+        },
+        bearer,
+      );
+    const good = await sendNamed([
+      { type: 'text', parameter_name: 'code', text: '1234' },
+      { type: 'text', parameter_name: 'first_name', text: 'Jess' },
+    ]);
+    expect(good.status).toBe(200);
+    const last = rig.sandbox.conversation({ product: 'whatsapp', customer: ids.customer }).messages.at(-1)!;
+    expect(last.text).toBe('Hi Jess, your code is 1234.');
+    const wrongName = await sendNamed([
+      { type: 'text', parameter_name: 'name', text: 'Jess' },
+      { type: 'text', parameter_name: 'code', text: '1234' },
+    ]);
+    expect(wrongName.body.error.code).toBe(132000);
+    const listed = await rig.graph(
+      'GET',
+      `/v23.0/${ids.wabaId}/message_templates?name=named_hello`,
+      undefined,
+      bearer,
+    );
+    expect(listed.body.data[0].parameter_format).toBe('NAMED');
+  });
+
   it('rejects bad names, categories, variables and duplicates with code 100', async () => {
     const base = {
       name: 'ok_name',

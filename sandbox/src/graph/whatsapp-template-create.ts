@@ -30,9 +30,17 @@ export function createTemplate(ctx: SandboxContext, wabaId: string, body: Record
   if (!bodyComponent || typeof bodyComponent.text !== 'string')
     throw invalid('A BODY component with text is required.');
   if (bodyComponent.text.length > 1024) throw invalid('Body text must be at most 1024 characters.');
-  const numbers = [...bodyComponent.text.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
-  const distinct = [...new Set(numbers)].sort((a, b) => a - b);
-  if (distinct.some((n, i) => n !== i + 1)) throw invalid('Variables must be sequential, starting at {{1}}.');
+  const parameterFormat = body.parameter_format === 'NAMED' ? 'NAMED' : 'POSITIONAL';
+  const names = [...bodyComponent.text.matchAll(/\{\{\s*([^}\s]*)\s*\}\}/g)].map((m) => m[1]!);
+  if (parameterFormat === 'NAMED') {
+    if (names.some((n) => !/^[a-z][a-z0-9_]*$/.test(n))) {
+      throw invalid('Named variables must be lowercase letters, numbers and underscores.');
+    }
+  } else {
+    const distinct = [...new Set(names.map(Number))].sort((a, b) => a - b);
+    if (distinct.some((n, i) => n !== i + 1))
+      throw invalid('Variables must be sequential, starting at {{1}}.');
+  }
   if (/^\s*\{\{/.test(bodyComponent.text) || /\}\}\s*$/.test(bodyComponent.text)) {
     throw invalid('Variables can not be at the start or end of the template body.');
   }
@@ -45,6 +53,7 @@ export function createTemplate(ctx: SandboxContext, wabaId: string, body: Record
     language,
     category: category as TemplateCategory,
     status: 'PENDING',
+    parameterFormat,
     components,
   });
   return { id: template.id, status: template.status, category: template.category };

@@ -28,7 +28,7 @@ export function listTemplates(
   const page = templates.slice(start, start + limit);
   const data = page.map((t) => ({
     name: t.name,
-    parameter_format: 'POSITIONAL',
+    parameter_format: t.parameterFormat ?? 'POSITIONAL',
     components: t.components,
     language: t.language,
     status: t.status,

@@ -5,6 +5,7 @@ interface SuppliedParameter {
   type?: string;
   text?: string;
   payload?: string;
+  parameter_name?: string;
   currency?: { fallback_value?: string };
   date_time?: { fallback_value?: string };
   [key: string]: unknown;
@@ -72,6 +73,16 @@ export function checkTemplateParameters(template: StoredTemplate, supplied: unkn
     if (!['text', 'currency', 'date_time'].includes(p.type ?? '')) throw formatError('body');
     if (p.type === 'text' && typeof p.text !== 'string') throw formatError('body');
   }
+  const named = template.parameterFormat === 'NAMED';
+  if (named) {
+    const given = bodyParams.map((p) => p.parameter_name);
+    const missing = bodyVars.filter((v) => !given.includes(v));
+    if (missing.length > 0 || given.some((g) => typeof g !== 'string' || !bodyVars.includes(g))) {
+      throw graphError('whatsapp', 132000, {
+        details: `body: parameter names do not match the template's {{${bodyVars.join('}}, {{')}}}`,
+      });
+    }
+  }
 
   for (const supplied of find('button')) {
     const index = Number(supplied.index);
@@ -91,10 +102,8 @@ export function checkTemplateParameters(template: StoredTemplate, supplied: unkn
 
   let rendered = body?.text ?? '';
   bodyVars.forEach((name, i) => {
-    rendered = rendered.replaceAll(
-      new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`, 'g'),
-      parameterText(bodyParams[i]!),
-    );
+    const param = named ? bodyParams.find((p) => p.parameter_name === name)! : bodyParams[i]!;
+    rendered = rendered.replaceAll(new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`, 'g'), parameterText(param));
   });
   return rendered;
 }

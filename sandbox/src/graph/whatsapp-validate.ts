@@ -170,6 +170,18 @@ function validateInteractive(interactive: Body): OutboundContent {
       ids.add(reply.id);
     }
   }
+  if (kind === 'cta_url') {
+    const parameters = (action.parameters ?? {}) as Body;
+    if (action.name !== 'cta_url')
+      throw invalid("Param interactive['action']['name'] must be cta_url.", 131009);
+    if (typeof parameters.display_text !== 'string' || parameters.display_text.length === 0) {
+      throw invalid("The parameter interactive['action']['parameters']['display_text'] is required.", 131009);
+    }
+    maxLength(parameters.display_text, 20, 'Display text');
+    if (typeof parameters.url !== 'string' || !/^https?:\/\//.test(parameters.url)) {
+      throw invalid("Param interactive['action']['parameters']['url'] must be a valid URL.", 131009);
+    }
+  }
   if (kind === 'list') {
     if (typeof action.button !== 'string' || action.button.length === 0) {
       throw invalid("The parameter interactive['action']['button'] is required.");

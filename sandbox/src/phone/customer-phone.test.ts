@@ -81,4 +81,35 @@ describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
     ]);
     await page.close();
   });
+
+  it('sends a file as a WhatsApp image and chats as a Messenger customer', async () => {
+    rig.receiver.received.length = 0;
+    const page = await browser.newPage();
+    await page.goto(`${rig.sandbox.url}/_sandbox/phone/#whatsapp:${ids.customer}`);
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.getByTestId('file').setInputFiles({ name: 'box.png', mimeType: 'image/png', buffer: png });
+    const [upload] = await rig.receiver.waitFor(1);
+    const image = (upload!.body as Json).entry[0].changes[0].value.messages[0].image;
+    expect(image).toMatchObject({ mime_type: 'image/png', id: expect.any(String) });
+    const media = await rig.graph('GET', `/v23.0/${image.id}`, undefined, bearer);
+    const bytes = Buffer.from(
+      await (await fetch(media.body.url as string, { headers: bearer })).arrayBuffer(),
+    );
+    expect(bytes.equals(png)).toBe(true);
+
+    rig.receiver.received.length = 0;
+    await page.getByTestId('customer').selectOption(`messenger:${ids.psid}`);
+    await page.getByTestId('text').fill('Hi from Messenger');
+    await page.getByTestId('send').click();
+    const [hook] = await rig.receiver.waitFor(1);
+    expect((hook!.body as Json).entry[0].messaging[0]).toMatchObject({
+      sender: { id: ids.psid },
+      recipient: { id: ids.pageId },
+      message: { text: 'Hi from Messenger' },
+    });
+    await page.close();
+  });
 });
