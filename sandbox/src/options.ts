@@ -103,6 +103,8 @@ export interface DeliverySwitches {
   skipDelivered: boolean;
   /** Messenger: send `delivery` events with only a watermark, no `mids`. */
   deliveryWithoutMids: boolean;
+  /** Messenger: stop delivering to a callback URL whose retries ran out, until the handshake is done again. */
+  unsubscribeOnFailure: boolean;
 }
 
 export interface SandboxOptions {
@@ -154,6 +156,7 @@ export const defaultSwitches: DeliverySwitches = {
   statusProgression: 'read',
   skipDelivered: false,
   deliveryWithoutMids: false,
+  unsubscribeOnFailure: false,
 };
 
 /** Fills defaults and checks the options once; throws listing every problem. */

@@ -154,7 +154,13 @@ export function createControl(ctx: SandboxContext): SandboxControl {
     verifySubscription: (product) => {
       const urls =
         product === 'whatsapp' ? ctx.options.app.whatsappCallbackUrls : ctx.options.app.messengerCallbackUrls;
-      return Promise.all(urls.map((url) => verifySubscription(url, ctx.options.app.verifyToken)));
+      return Promise.all(
+        urls.map(async (url) => {
+          const result = await verifySubscription(url, ctx.options.app.verifyToken);
+          if (result.ok) ctx.emitter.unsubscribed.delete(url);
+          return result;
+        }),
+      );
     },
     sendRawWebhook: (product, payload, signature) => ctx.emitter.sendRaw(product, payload, signature),
     revokeToken: (token) => void ctx.revokedTokens.add(token),

@@ -75,6 +75,7 @@ const SwitchesSchema = Type.Object({
   windowMode: Type.Optional(Type.Union([Type.Literal('async'), Type.Literal('sync')])),
   skipDelivered: Type.Optional(Type.Boolean()),
   deliveryWithoutMids: Type.Optional(Type.Boolean()),
+  unsubscribeOnFailure: Type.Optional(Type.Boolean()),
   statusProgression: Type.Optional(
     Type.Union([Type.Literal('none'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read')]),
   ),

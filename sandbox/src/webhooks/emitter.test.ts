@@ -159,6 +159,26 @@ describe('delivery', () => {
     });
   });
 
+  it('Messenger unsubscribes a callback that keeps failing until the handshake is done again', async () => {
+    rig.sandbox.setSwitches({ unsubscribeOnFailure: true });
+    rig.receiver.failNext(500, 500, 500);
+    await rig.sandbox.injectMessenger({ psid: ids.psid, text: 'lost' });
+    await rig.sandbox.idle();
+    expect(rig.receiver.received).toHaveLength(3);
+    await rig.sandbox.injectMessenger({ psid: ids.psid, text: 'not sent' });
+    await rig.sandbox.idle();
+    expect(rig.receiver.received).toHaveLength(3);
+    await rig.sandbox.injectWhatsApp({
+      from: ids.customer,
+      type: 'text',
+      text: { body: 'WhatsApp still flows' },
+    });
+    expect(rig.receiver.received).toHaveLength(4);
+    expect((await rig.sandbox.verifySubscription('messenger'))[0]!.ok).toBe(true);
+    await rig.sandbox.injectMessenger({ psid: ids.psid, text: 'back' });
+    expect((rig.receiver.received.at(-1)!.body as Json).entry[0].messaging[0].message.text).toBe('back');
+  });
+
   it('delay switch holds deliveries back', async () => {
     rig.sandbox.setSwitches({ delayMs: 150 });
     const started = Date.now();

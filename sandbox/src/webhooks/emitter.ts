@@ -29,6 +29,8 @@ export type SignatureMode = 'valid' | 'invalid' | 'missing';
  */
 export class WebhookEmitter {
   readonly attempts: DeliveryAttempt[] = [];
+  /** Messenger callback URLs dropped after persistent failure (until a new handshake succeeds). */
+  readonly unsubscribed = new Set<string>();
   private readonly buffers = { whatsapp: [] as WebhookEvent[], messenger: [] as WebhookEvent[] };
   private readonly flushWaiters = { whatsapp: [] as (() => void)[], messenger: [] as (() => void)[] };
   private readonly scheduled = { whatsapp: false, messenger: false };
@@ -104,7 +106,7 @@ export class WebhookEmitter {
   private urls(product: 'whatsapp' | 'messenger'): string[] {
     return product === 'whatsapp'
       ? this.options.app.whatsappCallbackUrls
-      : this.options.app.messengerCallbackUrls;
+      : this.options.app.messengerCallbackUrls.filter((url) => !this.unsubscribed.has(url));
   }
 
   private schedule(product: 'whatsapp' | 'messenger'): void {
@@ -157,6 +159,8 @@ export class WebhookEmitter {
     const delay = this.options.retryDelaysMs[attempt - 1];
     if (delay === undefined) {
       record.gaveUp = true;
+      // Meta unsubscribes a Messenger app whose webhook keeps failing; it must subscribe again.
+      if (product === 'messenger' && this.switches.unsubscribeOnFailure) this.unsubscribed.add(url);
       return;
     }
     const timer = setTimeout(() => {
