@@ -61,6 +61,8 @@ export class WebhookEmitter {
 
   /** Resolves when nothing is queued, in flight or waiting for a retry. */
   async idle(): Promise<void> {
+    // Let work that a just-finished response schedules (statuses, echoes) get queued first.
+    await new Promise((r) => setTimeout(r, 5));
     for (;;) {
       const pending = [...this.inflight];
       if (
