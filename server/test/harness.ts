@@ -6,6 +6,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { createSecretBox, type SecretBox } from '../src/lib/secret-box.js';
+import { freePort } from './processes.js';
 
 /** The driver this test project runs on: `pglite` (in memory) or `postgres` (TEST_DATABASE_URL). */
 export const driver = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -49,12 +50,16 @@ export async function startTestApp(
   options: { now?: () => Date; config?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
-  const config = testConfig({ PUBLIC_URL: 'http://127.0.0.1:1', ...options.config });
+  const port = await freePort();
+  const config = testConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...options.config,
+  });
   const secretBox = createSecretBox(config.secretKey);
   const app = await buildApp({ config, database, secretBox, ...(options.now ? { now: options.now } : {}) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  await app.listen({ port, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
   return {
     app,
     database,
