@@ -103,6 +103,8 @@ export interface DeliverySwitches {
   skipDelivered: boolean;
   /** Messenger: send `delivery` events with only a watermark, no `mids`. */
   deliveryWithoutMids: boolean;
+  /** Fetch media sent by `link` (WhatsApp) or `url` (Messenger) like Meta; a failed fetch fails the send. */
+  fetchMediaLinks: boolean;
   /** Messenger: stop delivering to a callback URL whose retries ran out, until the handshake is done again. */
   unsubscribeOnFailure: boolean;
 }
@@ -157,6 +159,7 @@ export const defaultSwitches: DeliverySwitches = {
   skipDelivered: false,
   deliveryWithoutMids: false,
   unsubscribeOnFailure: false,
+  fetchMediaLinks: true,
 };
 
 /** Fills defaults and checks the options once; throws listing every problem. */

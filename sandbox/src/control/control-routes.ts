@@ -76,6 +76,7 @@ const SwitchesSchema = Type.Object({
   skipDelivered: Type.Optional(Type.Boolean()),
   deliveryWithoutMids: Type.Optional(Type.Boolean()),
   unsubscribeOnFailure: Type.Optional(Type.Boolean()),
+  fetchMediaLinks: Type.Optional(Type.Boolean()),
   statusProgression: Type.Optional(
     Type.Union([Type.Literal('none'), Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('read')]),
   ),

@@ -4,6 +4,7 @@ import type { MessengerPageOptions } from '../options.js';
 import { mediaLifetimes } from '../state/media-store.js';
 import { GraphError } from './graph-error.js';
 import { normaliseMessengerBody } from './messenger-body.js';
+import { fetchLink } from './fetch-link.js';
 import { readMultipart } from './multipart.js';
 
 const invalid = (details: string) => new GraphError(400, 100, details, undefined, undefined, 'messenger');
@@ -34,14 +35,21 @@ export async function uploadMessengerAttachment(
   if (file && attachment.type === 'audio' && !file.mimetype.startsWith('audio/')) {
     throw invalid('Audio uploads need an audio/* content type');
   }
+  let fetched: { data: Buffer; mimeType: string; filename: string } | undefined;
+  if (!file && ctx.switches.fetchMediaLinks) {
+    const result = await fetchLink(url as string, 75_000, 25 * 1024 * 1024);
+    if (!result.ok) throw invalid('Failed to fetch the file from the url');
+    const filename = decodeURIComponent(new URL(url as string).pathname.split('/').pop() || 'file');
+    fetched = { data: result.data, mimeType: result.mimeType, filename };
+  }
   const media = ctx.media.add({
     product: 'messenger',
     owner: page.pageId,
-    mimeType: file?.mimetype ?? 'application/octet-stream',
-    filename: file?.filename,
-    data: file?.data ?? Buffer.alloc(0),
+    mimeType: file?.mimetype ?? fetched?.mimeType ?? 'application/octet-stream',
+    filename: file?.filename ?? fetched?.filename,
+    data: file?.data ?? fetched?.data ?? Buffer.alloc(0),
     expiresAt: ctx.clock.now() + mediaLifetimes.messengerAttachment,
-    sourceUrl: file ? undefined : (url as string),
+    sourceUrl: file || fetched ? undefined : (url as string),
   });
   return { attachment_id: media.id };
 }

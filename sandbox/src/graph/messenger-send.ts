@@ -7,6 +7,7 @@ import { mediaLifetimes } from '../state/media-store.js';
 import { echoEvent, messengerProgress } from '../webhooks/messenger-events.js';
 import { GraphError, graphError } from './graph-error.js';
 import type { UploadedFile } from './multipart.js';
+import { fetchLink } from './fetch-link.js';
 import { afterResponse } from './request-hooks.js';
 
 type Body = Record<string, unknown>;
@@ -57,6 +58,7 @@ export async function sendMessengerMessage(
   checkWindow(ctx, page, customer, body);
   const forced = ctx.failures.take('messenger', [psid]);
   if (forced) throw graphError('messenger', forced.code, { httpStatus: forced.httpStatus });
+  if (content.link && ctx.switches.fetchMediaLinks) await rehost(ctx, page, content, content.link);
 
   const stored = ctx.messages.add({
     id: newMid(),
@@ -119,6 +121,8 @@ interface Content {
   type: string;
   text: string;
   url?: string;
+  /** Given by URL: Meta fetches it during the send and answers 100 when it cannot. */
+  link?: string;
   mimeType?: string;
   echo: Body;
 }
@@ -166,10 +170,30 @@ function messageContent(ctx: SandboxContext, page: Page, message: Body, upload?:
     mimeType = media.mimeType;
   } else if (typeof payload.url === 'string' && /^https?:\/\//.test(payload.url)) {
     url = payload.url;
+    return { type, text: '', url, link: url, echo: { attachments: [{ type, payload: { url } }] } };
   } else {
     throw invalid('The parameter message[attachment][payload] needs a url or an attachment_id');
   }
   return { type, text: '', url, mimeType, echo: { attachments: [{ type, payload: { url } }] } };
+}
+
+/** Fetches an attachment given by URL and serves it from the sandbox's CDN, as Meta re-hosts it. */
+async function rehost(ctx: SandboxContext, page: Page, content: Content, link: string): Promise<void> {
+  const result = await fetchLink(link, 75_000, 25 * 1024 * 1024);
+  if (!result.ok) throw invalid('Failed to fetch the file from the url');
+  const now = ctx.clock.now();
+  const filename = decodeURIComponent(new URL(link).pathname.split('/').pop() || 'file');
+  const media = ctx.media.add({
+    product: 'messenger',
+    owner: page.pageId,
+    mimeType: result.mimeType,
+    filename,
+    data: result.data,
+    expiresAt: now + mediaLifetimes.cdnUrl,
+  });
+  content.url = ctx.media.cdnUrl(ctx.baseUrl(), media.id, now, filename);
+  content.mimeType = result.mimeType;
+  content.echo = { attachments: [{ type: content.type, payload: { url: content.url } }] };
 }
 
 function senderAction(ctx: SandboxContext, page: Page, psid: string, action: string, body: Body) {

@@ -235,18 +235,30 @@ describe('Send API', () => {
     expect((await reply('a'.repeat(2000))).status).toBe(200);
     const long = await reply('a'.repeat(2001));
     expect(long.body.error).toMatchObject({ code: 100, message: expect.stringMatching(/2000/) });
+    const png = rig.receiver.serve('a.png', Buffer.from('png-bytes'), 'image/png');
     const byUrl = await send({
       recipient: { id: ids.psid },
       messaging_type: 'RESPONSE',
-      message: {
-        attachment: { type: 'image', payload: { url: 'https://example.com/a.png', is_reusable: true } },
-      },
+      message: { attachment: { type: 'image', payload: { url: png, is_reusable: true } } },
     });
     expect(byUrl.status).toBe(200);
+    await rig.sandbox.idle();
+    const echo = events().find((e: Json) => e.message?.mid === byUrl.body.message_id);
+    const rehosted = echo.message.attachments[0].payload.url as string;
+    expect(rehosted.startsWith(rig.sandbox.url)).toBe(true);
+    expect(Buffer.from(await (await fetch(rehosted)).arrayBuffer()).toString()).toBe('png-bytes');
+    const missing = await send({
+      recipient: { id: ids.psid },
+      messaging_type: 'RESPONSE',
+      message: { attachment: { type: 'image', payload: { url: `${rig.receiver.filesUrl}/gone.png` } } },
+    });
+    expect(missing.body.error).toMatchObject({
+      code: 100,
+      message: '(#100) Failed to fetch the file from the url',
+    });
+    const pdf = rig.receiver.serve('a.pdf', Buffer.from('%PDF-1.4'), 'application/pdf');
     const upload = await rig.graph('POST', `/v23.0/me/message_attachments?${token}`, {
-      message: {
-        attachment: { type: 'file', payload: { url: 'https://example.com/a.pdf', is_reusable: true } },
-      },
+      message: { attachment: { type: 'file', payload: { url: pdf, is_reusable: true } } },
     });
     expect(upload.body).toEqual({ attachment_id: expect.stringMatching(/^\d+$/) });
     const byId = await send({

@@ -125,6 +125,43 @@ describe('WhatsApp media', () => {
     expect(failed.errors[0].code).toBe(131053);
   });
 
+  it('fetches media sent by link; an unreachable or unfit link fails later with 131053', async () => {
+    await rig.sandbox.injectWhatsApp({ from: ids.customer, type: 'text', text: { body: 'hi' } });
+    rig.sandbox.setSwitches({ statusProgression: 'sent' });
+    rig.receiver.received.length = 0;
+    const photo = rig.receiver.serve('photo.jpg', jpeg, 'image/jpeg');
+    const pdf = rig.receiver.serve('doc.pdf', Buffer.from('%PDF-1.4'), 'application/pdf');
+    const sendLink = (link: string) =>
+      rig.graph(
+        'POST',
+        `/v23.0/${ids.phoneNumberId}/messages`,
+        { messaging_product: 'whatsapp', to: ids.customer, type: 'image', image: { link } },
+        bearer,
+      );
+    const ok = await sendLink(photo);
+    const missing = await sendLink(`${rig.receiver.filesUrl}/missing.jpg`);
+    const unfit = await sendLink(pdf);
+    expect([ok.status, missing.status, unfit.status]).toEqual([200, 200, 200]);
+    await rig.receiver.waitFor(3);
+    await rig.sandbox.idle();
+    const byId = new Map(
+      rig.receiver.received
+        .flatMap((r) => (r.body as Json).entry[0].changes[0].value.statuses)
+        .map((s: Json) => [s.id, s]),
+    );
+    expect(byId.get(ok.body.messages[0].id).status).toBe('sent');
+    const failedFetch = byId.get(missing.body.messages[0].id);
+    expect(failedFetch).toMatchObject({ status: 'failed', errors: [{ code: 131053 }] });
+    expect(failedFetch.errors[0].error_data.details).toMatch(/http code 404/);
+    expect(byId.get(unfit.body.messages[0].id)).toMatchObject({
+      status: 'failed',
+      errors: [{ code: 131053 }],
+    });
+    const shown = rig.sandbox.conversation({ product: 'whatsapp', customer: ids.customer }).messages;
+    const shownUrl = shown.find((m) => m.id === ok.body.messages[0].id)!.mediaUrl!;
+    expect(Buffer.from(await (await fetch(shownUrl)).arrayBuffer()).equals(jpeg)).toBe(true);
+  });
+
   it('a voice message is reported played after read', async () => {
     await rig.sandbox.injectWhatsApp({ from: ids.customer, type: 'text', text: { body: 'hi' } });
     const voice = (await upload(Buffer.from('OggS'), 'audio/ogg', 'note.ogg')).body.id as string;

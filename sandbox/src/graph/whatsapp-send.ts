@@ -7,7 +7,9 @@ import { advanceStatus, followingStatuses, statusEvent } from '../webhooks/whats
 import { graphError, type GraphError } from './graph-error.js';
 import { afterResponse } from './request-hooks.js';
 import { stopTyping } from './whatsapp-mark-read.js';
-import { validateWhatsAppSend, type OutboundContent } from './whatsapp-validate.js';
+import { fetchLink, linkFailureDetails } from './fetch-link.js';
+import { mediaLifetimes } from '../state/media-store.js';
+import { mediaFits, validateWhatsAppSend, type OutboundContent } from './whatsapp-validate.js';
 
 const windowMs = 24 * 3600_000;
 
@@ -82,12 +84,50 @@ export async function sendWhatsAppMessage(
   const message = storeOutbound(ctx, phoneNumberId, customer, handle, body, content);
   stopTyping(ctx, phoneNumberId, message.customer);
   if (failure) message.error = { code: failure.code, title: failure.title };
-  await scheduleStatuses(ctx, request, message, failure);
+  if (!failure && content.link && ctx.switches.fetchMediaLinks) {
+    afterResponse(request, () => void deliverLinkedMedia(ctx, message, content.type, content.link!));
+  } else {
+    await scheduleStatuses(ctx, request, message, failure);
+  }
 
   const contact: Record<string, string> = { input: handle };
   if (recipient && !to) contact.user_id = customer?.bsuid ?? recipient;
   else contact.wa_id = customer?.waId ?? handle.replace(/\D/g, '');
   return { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: message.id }] };
+}
+
+/** Fetches a `link` send's media; the statuses follow, or a failed 131053 when the link cannot be fetched. */
+async function deliverLinkedMedia(ctx: SandboxContext, message: StoredMessage, type: string, link: string) {
+  const result = await fetchLink(link);
+  let failure: GraphError | undefined;
+  if (!result.ok) {
+    failure = graphError('whatsapp', 131053, { details: linkFailureDetails(result) });
+  } else if (!mediaFits(type, result.mimeType)) {
+    failure = graphError('whatsapp', 131053, {
+      details: `Media type ${result.mimeType} is not supported for ${type}.`,
+    });
+  } else {
+    const now = ctx.clock.now();
+    const media = ctx.media.add({
+      product: 'whatsapp',
+      owner: message.account,
+      mimeType: result.mimeType,
+      filename: message.filename,
+      data: result.data,
+      expiresAt: now + mediaLifetimes.whatsappUpload,
+    });
+    message.mediaUrl = ctx.media.cdnUrl(ctx.baseUrl(), media.id, now, message.filename ?? type);
+    message.mimeType = result.mimeType;
+  }
+  if (failure) {
+    message.status = 'failed';
+    message.error = { code: failure.code, title: failure.title };
+    await ctx.emitter.emit([statusEvent(ctx, message, 'failed', failure)]);
+    return;
+  }
+  if (ctx.switches.statusProgression === 'none') return;
+  const sent = advanceStatus(ctx, message, 'sent');
+  await ctx.emitter.emit([...(sent ? [sent] : []), ...followingStatuses(ctx, message)]);
 }
 
 function storeOutbound(

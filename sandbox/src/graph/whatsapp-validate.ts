@@ -9,6 +9,8 @@ export interface OutboundContent {
   text: string;
   mediaId?: string;
   mediaUrl?: string;
+  /** The media was given by `link`: Meta fetches it after accepting the send. */
+  link?: string;
   mimeType?: string;
   filename?: string;
   reaction?: { messageId: string; emoji: string };
@@ -20,13 +22,18 @@ export interface OutboundContent {
 type Body = Record<string, unknown>;
 
 const mediaTypes = ['image', 'audio', 'video', 'document', 'sticker'] as const;
-const mimePrefix: Record<string, (mime: string) => boolean> = {
+const mimeFits: Record<string, (mime: string) => boolean> = {
   image: (m) => m === 'image/jpeg' || m === 'image/png',
   audio: (m) => m.startsWith('audio/'),
   video: (m) => m === 'video/mp4' || m === 'video/3gpp',
   document: (m) => !m.startsWith('image/webp'),
   sticker: (m) => m === 'image/webp',
 };
+
+/** Whether a MIME type can be sent as this WhatsApp media type. */
+export function mediaFits(type: string, mime: string): boolean {
+  return mimeFits[type]?.(mime.split(';')[0]!.trim().toLowerCase()) ?? false;
+}
 
 function invalid(details: string, code = 100) {
   return graphError('whatsapp', code, { details });
@@ -115,7 +122,7 @@ function validateMedia(ctx: SandboxContext, type: string, media: Body): Outbound
   if (hasLink) {
     const link = media.link as string;
     if (!/^https?:\/\//.test(link)) throw invalid(`Param ${type}['link'] must be a valid URL.`);
-    return { type, text: caption, mediaUrl: link, filename };
+    return { type, text: caption, mediaUrl: link, link, filename };
   }
   const stored = ctx.media.get(media.id as string, ctx.clock.now());
   if (!stored || stored.product !== 'whatsapp') throw invalid(`Param ${type}['id'] is not a valid media id.`);
@@ -126,7 +133,7 @@ function validateMedia(ctx: SandboxContext, type: string, media: Body): Outbound
     mediaUrl: ctx.media.cdnUrl(ctx.baseUrl(), stored.id, ctx.clock.now(), stored.filename ?? type),
     mimeType: stored.mimeType,
     filename: filename ?? stored.filename,
-    mediaMismatch: !mimePrefix[type]!(stored.mimeType),
+    mediaMismatch: !mediaFits(type, stored.mimeType),
   };
 }
 

@@ -15,6 +15,10 @@ export interface ReceivedWebhook {
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
+  /** Base URL of files the receiver serves (like the app's own media URLs). */
+  filesUrl: string;
+  /** Serves `bytes` at `${filesUrl}/${name}`; other names answer 404. */
+  serve(name: string, bytes: Buffer, contentType: string): string;
   /** Status codes to answer the next POSTs with (then 200). */
   failNext(...statuses: number[]): void;
   /** Resolves once at least `count` POSTs have arrived. */
@@ -43,8 +47,15 @@ export async function startWebhookReceiver(appSecret: string, verifyToken: strin
   const received: ReceivedWebhook[] = [];
   const statuses: number[] = [];
   const waiters: (() => void)[] = [];
+  const files = new Map<string, { bytes: Buffer; contentType: string }>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://receiver');
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+      const file = files.get(decodeURIComponent(url.pathname.slice('/files/'.length)));
+      res.writeHead(file ? 200 : 404, { 'content-type': file?.contentType ?? 'text/plain' });
+      res.end(file?.bytes ?? 'not found');
+      return;
+    }
     if (req.method === 'GET') {
       const ok =
         url.searchParams.get('hub.mode') === 'subscribe' &&
@@ -76,6 +87,11 @@ export async function startWebhookReceiver(appSecret: string, verifyToken: strin
   return {
     url: `http://127.0.0.1:${port}/webhooks`,
     received,
+    filesUrl: `http://127.0.0.1:${port}/files`,
+    serve: (name, bytes, contentType) => {
+      files.set(name, { bytes, contentType });
+      return `http://127.0.0.1:${port}/files/${encodeURIComponent(name)}`;
+    },
     failNext: (...codes) => statuses.push(...codes),
     waitFor: async (count, timeoutMs = 5_000) => {
       const deadline = Date.now() + timeoutMs;
