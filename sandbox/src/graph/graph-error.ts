@@ -159,6 +159,87 @@ const catalogue: Record<number, CatalogueEntry> = {
     title: 'Required parameter is missing',
     details: 'A required parameter is missing.',
   },
+  200: {
+    status: 400,
+    title: 'Permissions error',
+    details: 'The app does not have permission for this action.',
+  },
+  230: { status: 400, title: 'Permissions disallow message to user', details: '' },
+  368: {
+    status: 400,
+    title: 'Temporarily blocked for policies violations',
+    details: 'The account is restricted for violating a policy.',
+  },
+  613: { status: 400, title: 'Calls to this api have exceeded the rate limit.', details: '' },
+  80007: {
+    status: 400,
+    title: 'Rate limit issues',
+    details: 'The WhatsApp Business Account has reached its rate limit.',
+  },
+  130497: {
+    status: 400,
+    title: 'Business account is restricted from messaging users in this country',
+    details: 'The business is restricted from messaging users in this country.',
+  },
+  131005: {
+    status: 403,
+    title: 'Access denied',
+    details: 'Permission is either not granted or has been removed.',
+  },
+  131030: {
+    status: 400,
+    title: 'Recipient phone number not in allowed list',
+    details: 'Add the recipient phone number to the list of allowed numbers in the App Dashboard.',
+  },
+  131031: {
+    status: 400,
+    title: 'Account has been locked',
+    details: 'The business account was restricted or disabled for a policy violation.',
+  },
+  131042: {
+    status: 400,
+    title: 'Business eligibility payment issue',
+    details: 'There was an error related to your payment method.',
+  },
+  131048: {
+    status: 400,
+    title: 'Spam rate limit hit',
+    details:
+      'Message failed to send because there are restrictions on how many messages can be sent from this phone number.',
+  },
+  131049: {
+    status: 400,
+    title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+  },
+  131052: {
+    status: 400,
+    title: 'Media download error',
+    details: 'Unable to download the media sent by the user.',
+  },
+  131057: {
+    status: 400,
+    title: 'Account in maintenance mode',
+    details: 'Business account is in maintenance mode (throughput upgrade).',
+  },
+  131062: {
+    status: 400,
+    title: 'Business-scoped user ID recipients are not supported for this message type',
+    details: 'This message type cannot be sent to a business-scoped user ID.',
+  },
+  132005: { status: 400, title: 'Template hydrated text too long', details: 'Translated text is too long.' },
+  132007: {
+    status: 400,
+    title: 'Template format character policy violated',
+    details: 'Template content violates a WhatsApp policy.',
+  },
+  132015: { status: 400, title: 'Template is paused', details: 'Template is paused due to low quality.' },
+  132016: { status: 400, title: 'Template is disabled', details: 'Template has been paused too many times.' },
+  133010: {
+    status: 400,
+    title: 'Phone number not registered',
+    details: 'The phone number is not registered.',
+  },
   2018001: { status: 400, title: 'No matching user found', details: '' },
 };
 

@@ -40,6 +40,8 @@ describe('forced failures (fail-next)', () => {
     [132000, 400],
     [132001, 400],
     [100, 400],
+    [131049, 400],
+    [131057, 400],
     [131000, 500],
     [131016, 503],
   ])('answers code %i synchronously with HTTP %i in Meta’s envelope', async (code, status) => {
