@@ -24,6 +24,8 @@ import { operatorsRoutes } from './operators/operators.routes.js';
 import { setPresence } from './operators/set-presence.js';
 import { SetPresenceBody } from './operators/operators.schema.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
+import { routingRulesRoutes } from './routing-rules/routing-rules.routes.js';
+import { tenantsRoutes } from './tenants/tenants.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -111,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(operatorsRoutes, { database, now });
       await api.register(groupsRoutes, { database });
       await api.register(apiKeysRoutes, { database, now });
+      await api.register(tenantsRoutes, { database });
+      await api.register(routingRulesRoutes, { database });
     },
     { prefix: '/api/v1' },
   );

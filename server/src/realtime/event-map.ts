@@ -9,6 +9,22 @@ export interface ServerEventMap {
   'operator.changed': { userId: string; name: string; role: string; capacity: number; active: boolean };
   'group.changed': { groupId: string; name: string };
   'membership.changed': { userId: string; groupIds: string[] };
+  'tenant.settings.changed': {
+    wrapupRequired: boolean;
+    endMessage: string | null;
+    defaultGroupId: string | null;
+    timezone: string;
+  };
+  'session.tags.changed': {
+    sessionId: string;
+    tags: Array<{ id: string; name: string; color: string | null }>;
+  };
+  /** No personal data: an erased contact must not live on in the event log. */
+  'contact.changed': {
+    contactId: string;
+    change: 'updated' | 'merged' | 'erased';
+    mergedIntoId: string | null;
+  };
 }
 
 export type ServerEventName = keyof ServerEventMap;

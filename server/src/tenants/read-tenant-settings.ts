@@ -1,0 +1,40 @@
+import type { Executor } from '../db/database.js';
+import { findTenantSettings } from './tenants.repo.js';
+
+export interface TenantSettings {
+  wrapupRequired: boolean;
+  endMessage: string | null;
+  defaultGroupId: string | null;
+  timezone: string;
+}
+
+export const DEFAULT_END_MESSAGE = 'This conversation has ended. Thank you for contacting us.';
+
+/** The tenant's settings with defaults filled in (for the session engine: wrap-up, end text, routing). */
+export async function readTenantSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
+  return settingsFrom((await findTenantSettings(db, tenantId)) ?? {});
+}
+
+export function settingsFrom(stored: Record<string, unknown>): TenantSettings {
+  return {
+    wrapupRequired: stored.wrapupRequired === true,
+    endMessage:
+      stored.endMessage === undefined
+        ? DEFAULT_END_MESSAGE
+        : typeof stored.endMessage === 'string'
+          ? stored.endMessage
+          : null,
+    defaultGroupId: typeof stored.defaultGroupId === 'string' ? stored.defaultGroupId : null,
+    timezone: typeof stored.timezone === 'string' && isTimeZone(stored.timezone) ? stored.timezone : 'UTC',
+  };
+}
+
+/** Whether the runtime knows this IANA time zone. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

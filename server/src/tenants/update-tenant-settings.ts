@@ -1,0 +1,41 @@
+import type { Actor } from '../auth/actor.js';
+import type { Database } from '../db/database.js';
+import { recordAudit } from '../admin/record-audit.js';
+import { findGroup } from '../groups/groups.repo.js';
+import { AppError } from '../http/app-error.js';
+import { rooms } from '../realtime/event-map.js';
+import { recordEvent } from '../realtime/record-event.js';
+import { isTimeZone, settingsFrom, type TenantSettings } from './read-tenant-settings.js';
+import { mergeTenantSettings } from './tenants.repo.js';
+
+/** Changes some of the tenant's settings; the keys not given, and keys of other modules, stay as they are. */
+export async function updateTenantSettings(
+  deps: { database: Database },
+  actor: Actor,
+  patch: Partial<TenantSettings>,
+): Promise<TenantSettings> {
+  if (patch.timezone !== undefined && !isTimeZone(patch.timezone))
+    throw new AppError('unprocessable', `Unknown time zone: ${patch.timezone}`);
+  return deps.database.db.transaction(async (tx) => {
+    if (patch.defaultGroupId && !(await findGroup(tx, actor.tenantId, patch.defaultGroupId)))
+      throw AppError.notFound('Group');
+    const stored = await mergeTenantSettings(tx, actor.tenantId, patch);
+    if (!stored) throw AppError.notFound('Tenant');
+    const settings = settingsFrom(stored);
+    await recordEvent(
+      tx,
+      actor.tenantId,
+      'tenant.settings.changed',
+      [rooms.tenant(actor.tenantId)],
+      settings,
+    );
+    await recordAudit(
+      tx,
+      actor,
+      'tenant.settings.update',
+      { type: 'tenant', id: actor.tenantId },
+      { ...patch },
+    );
+    return settings;
+  });
+}
