@@ -24,6 +24,9 @@ import { operatorsRoutes } from './operators/operators.routes.js';
 import { setPresence } from './operators/set-presence.js';
 import { SetPresenceBody } from './operators/operators.schema.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
+import { tagsRoutes } from './tags/tags.routes.js';
+import { templatesRoutes } from './templates/templates.routes.js';
+import { wrapupRoutes } from './wrapup/wrapup.routes.js';
 import { routingRulesRoutes } from './routing-rules/routing-rules.routes.js';
 import { tenantsRoutes } from './tenants/tenants.routes.js';
 
@@ -115,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(apiKeysRoutes, { database, now });
       await api.register(tenantsRoutes, { database });
       await api.register(routingRulesRoutes, { database });
+      await api.register(templatesRoutes, { database });
+      await api.register(tagsRoutes, { database });
+      await api.register(wrapupRoutes, { database });
     },
     { prefix: '/api/v1' },
   );
