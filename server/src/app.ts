@@ -24,6 +24,8 @@ import { operatorsRoutes } from './operators/operators.routes.js';
 import { setPresence } from './operators/set-presence.js';
 import { SetPresenceBody } from './operators/operators.schema.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
+import { blacklistRoutes } from './blacklist/blacklist.routes.js';
+import { contactsRoutes } from './contacts/contacts.routes.js';
 import { tagsRoutes } from './tags/tags.routes.js';
 import { templatesRoutes } from './templates/templates.routes.js';
 import { wrapupRoutes } from './wrapup/wrapup.routes.js';
@@ -118,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(apiKeysRoutes, { database, now });
       await api.register(tenantsRoutes, { database });
       await api.register(routingRulesRoutes, { database });
+      await api.register(blacklistRoutes, { database });
+      await api.register(contactsRoutes, { database, now });
       await api.register(templatesRoutes, { database });
       await api.register(tagsRoutes, { database });
       await api.register(wrapupRoutes, { database });

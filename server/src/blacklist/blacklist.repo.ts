@@ -1,0 +1,132 @@
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { blacklistEntries, contactIdentities, contacts } from '../db/schema.js';
+
+const entryColumns = {
+  id: blacklistEntries.id,
+  contactId: blacklistEntries.contactId,
+  contactName: contacts.name,
+  identityKind: blacklistEntries.identityKind,
+  identityValue: blacklistEntries.identityValue,
+  reason: blacklistEntries.reason,
+  createdAt: blacklistEntries.createdAt,
+};
+
+type Kind = 'wa_id' | 'bsuid' | 'psid' | 'webchat_visitor' | 'phone' | 'email';
+
+export async function listEntries(db: Executor, tenantId: string) {
+  const rows = await db
+    .select(entryColumns)
+    .from(blacklistEntries)
+    .leftJoin(contacts, eq(contacts.id, blacklistEntries.contactId))
+    .where(eq(blacklistEntries.tenantId, tenantId))
+    .orderBy(desc(blacklistEntries.createdAt), desc(blacklistEntries.id));
+  return rows.map((r) => ({ ...r, identityKind: r.identityKind as Kind | null }));
+}
+
+export async function findEntry(db: Executor, tenantId: string, entryId: string) {
+  const [row] = await db
+    .select(entryColumns)
+    .from(blacklistEntries)
+    .leftJoin(contacts, eq(contacts.id, blacklistEntries.contactId))
+    .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.id, entryId)));
+  return row && { ...row, identityKind: row.identityKind as Kind | null };
+}
+
+export async function findSameEntry(
+  db: Executor,
+  tenantId: string,
+  entry: { contactId?: string | undefined; identityKind?: string; identityValue?: string },
+) {
+  const condition = entry.contactId
+    ? eq(blacklistEntries.contactId, entry.contactId)
+    : and(
+        eq(blacklistEntries.identityKind, entry.identityKind!),
+        eq(blacklistEntries.identityValue, entry.identityValue!),
+      );
+  const [row] = await db
+    .select({ id: blacklistEntries.id })
+    .from(blacklistEntries)
+    .where(and(eq(blacklistEntries.tenantId, tenantId), condition));
+  return row;
+}
+
+export async function insertEntry(
+  db: Executor,
+  row: {
+    tenantId: string;
+    contactId: string | null;
+    identityKind: string | null;
+    identityValue: string | null;
+    reason: string | null;
+  },
+) {
+  const [entry] = await db.insert(blacklistEntries).values(row).returning({ id: blacklistEntries.id });
+  return entry!;
+}
+
+export async function updateEntryReason(
+  db: Executor,
+  tenantId: string,
+  entryId: string,
+  reason: string | null,
+) {
+  const rows = await db
+    .update(blacklistEntries)
+    .set({ reason })
+    .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.id, entryId)))
+    .returning({ id: blacklistEntries.id });
+  return rows.length > 0;
+}
+
+export async function deleteEntry(db: Executor, tenantId: string, entryId: string) {
+  const rows = await db
+    .delete(blacklistEntries)
+    .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.id, entryId)))
+    .returning({ id: blacklistEntries.id });
+  return rows.length > 0;
+}
+
+/** Identities a contact is known by: its identity rows plus the phone and e-mail on its card. */
+export async function identitiesOfContact(db: Executor, tenantId: string, contactId: string) {
+  const rows = await db
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.contactId, contactId)));
+  const [card] = await db
+    .select({ phone: contacts.phone, email: contacts.email })
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)));
+  const list: Array<{ kind: string; value: string }> = rows;
+  if (card?.phone) list.push({ kind: 'phone', value: card.phone });
+  if (card?.email) list.push({ kind: 'email', value: card.email });
+  return list;
+}
+
+/** Whether an entry names this contact or any of these (already normalised) identities. */
+export async function anyEntryMatches(
+  db: Executor,
+  tenantId: string,
+  contactId: string | undefined,
+  identities: Array<{ kinds: string[]; value: string }>,
+): Promise<boolean> {
+  const conditions: SQL[] = [];
+  if (contactId) conditions.push(eq(blacklistEntries.contactId, contactId));
+  for (const identity of identities) {
+    conditions.push(
+      and(
+        identity.kinds.length === 1
+          ? eq(blacklistEntries.identityKind, identity.kinds[0]!)
+          : inArray(blacklistEntries.identityKind, identity.kinds),
+        eq(blacklistEntries.identityValue, identity.value),
+      )!,
+    );
+  }
+  if (conditions.length === 0) return false;
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(blacklistEntries)
+    .where(and(eq(blacklistEntries.tenantId, tenantId), or(...conditions)))
+    .limit(1);
+  return Boolean(row);
+}
