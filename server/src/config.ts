@@ -23,7 +23,25 @@ export interface Config {
   bodyLimitBytes: number;
   loginRateLimitPerMinute: number;
   authSessionTtlHours: number;
+  /** Where file contents live: a directory on local disk, or an S3-compatible bucket shared by every process. */
+  fileStore: FileStoreConfig;
+  /** Largest file accepted from an operator, a customer or a channel. */
+  maxUploadBytes: number;
 }
+
+export type FileStoreConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      /** Absent means AWS itself; set for MinIO and other S3-compatible stores. */
+      endpoint: string | undefined;
+      region: string;
+      bucket: string;
+      /** Absent means the AWS SDK's own credential chain (instance role, profile). */
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -103,6 +121,8 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     problems.push('SECRET_KEY is required in production with DATABASE_URL (openssl rand -base64 32)');
   }
 
+  const fileStore = readFileStore(env, dataDir, problems, bool);
+
   const config: Config = {
     nodeEnv,
     host,
@@ -117,10 +137,49 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
     authSessionTtlHours: int('AUTH_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+    fileStore,
+    maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
   };
   if (problems.length) throw new ConfigError(problems);
   if (config.secretKey.length === 0) config.secretKey = readOrCreateLocalKey(config.dataDir);
   return config;
+}
+
+function readFileStore(
+  env: Env,
+  dataDir: string,
+  problems: string[],
+  bool: (name: string, fallback: boolean) => boolean,
+): FileStoreConfig {
+  const kind = env.FILE_STORE || 'local';
+  if (kind === 'local') return { kind: 'local', dir: path.join(dataDir, 'files') };
+  if (kind !== 's3') {
+    problems.push(`FILE_STORE must be one of local, s3 (got "${kind}")`);
+    return { kind: 'local', dir: path.join(dataDir, 'files') };
+  }
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
+    problems.push(`S3_ENDPOINT must be an http:// or https:// URL (got "${endpoint}")`);
+  }
+  const bucket = env.S3_BUCKET || '';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    problems.push(`S3_BUCKET must be a bucket name when FILE_STORE=s3 (got "${bucket}")`);
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  return {
+    kind: 's3',
+    endpoint,
+    region: env.S3_REGION || 'us-east-1',
+    bucket,
+    accessKeyId,
+    secretAccessKey,
+    // MinIO and most self-hosted stores address buckets by path, not by host name.
+    forcePathStyle: bool('S3_FORCE_PATH_STYLE', Boolean(endpoint)),
+  };
 }
 
 /**

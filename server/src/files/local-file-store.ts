@@ -1,0 +1,68 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertStorageKey, FileMissingError, type ByteRange, type FileStore } from './file-store.js';
+
+/** Files on local disk under one directory (by default `<DATA_DIR>/files`). For one machine. */
+export function createLocalFileStore(root: string): FileStore {
+  const base = path.resolve(root);
+  const pathOf = (key: string) => {
+    assertStorageKey(key);
+    const full = path.resolve(base, key);
+    if (!full.startsWith(base + path.sep)) throw new Error(`Invalid storage key "${key}"`);
+    return full;
+  };
+  const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+  return {
+    async put(key, body) {
+      const file = pathOf(key);
+      await mkdir(path.dirname(file), { recursive: true });
+      let size = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(body, count, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      } catch (error) {
+        await unlink(file).catch(() => {});
+        throw error;
+      }
+      return { size };
+    },
+    async get(key, range?: ByteRange) {
+      const file = pathOf(key);
+      // Open first, so a missing file fails here rather than as a stream error after headers are sent.
+      const stream = createReadStream(file, range ? { start: range.start, end: range.end } : {});
+      await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', (error) => reject(missing(error) ? new FileMissingError(key) : error));
+      });
+      return stream as Readable;
+    },
+    async stat(key) {
+      try {
+        const info = await stat(pathOf(key));
+        return { size: info.size };
+      } catch (error) {
+        if (missing(error)) return undefined;
+        throw error;
+      }
+    },
+    async move(from, to) {
+      const target = pathOf(to);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(pathOf(from), target);
+    },
+    async delete(key) {
+      await unlink(pathOf(key)).catch((error: unknown) => {
+        if (!missing(error)) throw error;
+      });
+    },
+  };
+}
