@@ -16,13 +16,16 @@ import type { Database } from './db/database.js';
 import { AppError } from './http/app-error.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { validatorCompiler } from './http/validation.js';
-import type { JobQueue } from './jobs/job-queue.js';
+import type { JobDeps } from './jobs/all-jobs.js';
 import type { SecretBox } from './lib/secret-box.js';
+import { filesRoutes } from './files/files.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { apiKeysRoutes } from './admin/api-keys.routes.js';
 import { operatorsRoutes } from './operators/operators.routes.js';
-import { setPresence } from './operators/set-presence.js';
-import { SetPresenceBody } from './operators/operators.schema.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
+import { registerSocketEvents } from './sessions/socket-events.js';
+import { webchatRoutes } from './channels/webchat/webchat.routes.js';
+import { authenticateVisitor } from './channels/webchat/webchat-socket-auth.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
 import { blacklistRoutes } from './blacklist/blacklist.routes.js';
 import { contactsRoutes } from './contacts/contacts.routes.js';
@@ -36,10 +39,9 @@ export interface AppDeps {
   config: Config;
   database: Database;
   secretBox: SecretBox;
-  jobs?: JobQueue;
+  /** The conversation engine: clock, job queue, channel adapters (see sessions/create-engine.ts). */
+  engine: JobDeps;
   logger?: FastifyBaseLogger;
-  /** The clock; tests pass a controllable one. */
-  now?: () => Date;
 }
 
 declare module 'fastify' {
@@ -53,7 +55,8 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 /** Builds the HTTP and WebSocket application. It never listens: main.ts (or a test) decides where. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
-  const now = deps.now ?? (() => new Date());
+  const { engine } = deps;
+  const now = engine.now;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
@@ -115,7 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         sessionTtlHours: config.authSessionTtlHours,
         loginRateLimitPerMinute: config.loginRateLimitPerMinute,
       });
-      await api.register(operatorsRoutes, { database, now });
+      await api.register(operatorsRoutes, { engine });
+      await api.register(sessionsRoutes, { engine });
+      await api.register(webchatRoutes, { engine });
       await api.register(groupsRoutes, { database });
       await api.register(apiKeysRoutes, { database, now });
       await api.register(tenantsRoutes, { database });
@@ -128,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  // Files register at the root: their API under /api/v1, signed links at /files/signed/:token.
+  await app.register(filesRoutes, { config, database, now, jobs: engine.jobs, fileStore: engine.fileStore });
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });
@@ -140,16 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database,
     now,
     allowedOrigins: socketOrigins(config.publicUrl),
+    authenticateVisitor: (auth) => authenticateVisitor(database, auth),
   });
-  realtime.handle('presence.set', SetPresenceBody, async (actor, input) => {
-    if (actor.kind !== 'user') throw new AppError('unprocessable', 'An API key has no presence');
-    const result = await setPresence({ database, now }, actor, {
-      userId: actor.id,
-      status: input.status,
-      awayReason: input.awayReason,
-    });
-    return { status: result.status };
-  });
+  registerSocketEvents(realtime, engine);
   app.decorate('realtime', realtime);
   app.addHook('onClose', async () => realtime.close());
   return app;

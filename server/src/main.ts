@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
-import { allJobs } from './jobs/all-jobs.js';
-import { createJobQueue } from './jobs/job-queue.js';
+import { createFileStore } from './files/file-store.js';
+import { createEngine } from './sessions/create-engine.js';
 import { createSecretBox } from './lib/secret-box.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './tenants/seed-demo.js';
 
@@ -30,13 +30,13 @@ async function main(): Promise<void> {
   const secretBox = createSecretBox(config.secretKey);
   const seeded = config.demo ? await seedDemo(database, secretBox) : false;
 
-  const now = () => new Date();
-  const jobs = await createJobQueue({ database, logger, definitions: allJobs, deps: { database, now } });
+  const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
+  const { jobs } = engine;
   if (config.roles.includes('worker')) await jobs.work();
 
   let app: FastifyInstance | undefined;
   if (config.roles.includes('api')) {
-    app = await buildApp({ config, database, secretBox, jobs, logger, now });
+    app = await buildApp({ config, database, secretBox, engine, logger });
     await app.listen({ port: config.port, host: config.host });
   }
 

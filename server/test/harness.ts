@@ -6,6 +6,10 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { createSecretBox, type SecretBox } from '../src/lib/secret-box.js';
+import { pino } from 'pino';
+import { createFileStore } from '../src/files/file-store.js';
+import type { JobDeps } from '../src/jobs/all-jobs.js';
+import { createEngine } from '../src/sessions/create-engine.js';
 import { freePort } from './processes.js';
 
 /** The driver this test project runs on: `pglite` (in memory) or `postgres` (TEST_DATABASE_URL). */
@@ -41,13 +45,47 @@ export interface TestApp {
   database: Database;
   secretBox: SecretBox;
   config: Config;
+  engine: JobDeps;
   url: string;
+  /** The application's clock, which tests move forward. */
+  clock: TestClock;
+  /** Moves the clock forward and lets the timers that became due fire. */
+  advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The real application on a real port, over the project's real database. */
+export interface TestClock {
+  now(): Date;
+  set(at: Date): void;
+}
+
+export function createTestClock(start = new Date()): TestClock {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    set: (at) => {
+      current = at.getTime();
+    },
+  };
+}
+
+/**
+ * Timers are jobs due at a time on the application's clock (their payload's `dueAt`). After the test clock
+ * moves, the jobs that became due are made startable now, and the real worker runs them.
+ */
+export async function releaseDueTimers(database: Database, now: Date): Promise<number> {
+  const { rows } = await database.query<{ id: string }>(
+    `UPDATE pgboss.job SET start_after = now()
+     WHERE state IN ('created', 'retry') AND data ? 'dueAt' AND (data->>'dueAt')::timestamptz <= $1::timestamptz
+     RETURNING id`,
+    [now.toISOString()],
+  );
+  return rows.length;
+}
+
+/** The real application on a real port, over the project's real database, with a worker running its jobs. */
 export async function startTestApp(
-  options: { now?: () => Date; config?: Record<string, string> } = {},
+  options: { config?: Record<string, string>; worker?: boolean; clock?: TestClock } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const port = await freePort();
@@ -57,7 +95,16 @@ export async function startTestApp(
     ...options.config,
   });
   const secretBox = createSecretBox(config.secretKey);
-  const app = await buildApp({ config, database, secretBox, ...(options.now ? { now: options.now } : {}) });
+  const clock = options.clock ?? createTestClock();
+  const engine = await createEngine({
+    database,
+    logger: pino({ level: 'silent' }),
+    fileStore: createFileStore(config.fileStore),
+    now: clock.now,
+    pollingIntervalSeconds: 0.5,
+  });
+  if (options.worker !== false) await engine.jobs.work();
+  const app = await buildApp({ config, database, secretBox, engine });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -65,9 +112,16 @@ export async function startTestApp(
     database,
     secretBox,
     config,
+    engine,
     url,
+    clock,
+    async advance(ms) {
+      clock.set(new Date(clock.now().getTime() + ms));
+      await releaseDueTimers(database, clock.now());
+    },
     async close() {
       await app.close();
+      await engine.jobs.stop();
       await database.close();
     },
   };

@@ -221,6 +221,12 @@ export const sessions = pgTable(
     wrapupNote: text('wrapup_note'),
     lastCustomerMessageAt: at('last_customer_message_at'),
     lastMessageAt: at('last_message_at'),
+    /** Who ended it: an operator, the customer, or the system (auto-end). */
+    endedBy: text('ended_by').$type<'operator' | 'customer' | 'system'>(),
+    endedByUserId: uuid('ended_by_user_id'),
+    /** The customer's star rating at the end (web chat), 1–5. */
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -256,6 +262,61 @@ export const sessionParticipants = pgTable(
       .on(t.userId)
       .where(sql`${t.leftAt} is null`),
   ],
+);
+
+/**
+ * The proposal of a session to an operator. A queue offer goes to one operator at a time (utilisation mode) or to
+ * every available member (whole-group mode); transfer and conference offers go to one chosen operator.
+ */
+export const sessionOffers = pgTable(
+  'session_offers',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'queue' | 'transfer' | 'conference'>().notNull(),
+    state: text('state')
+      .$type<'pending' | 'accepted' | 'expired' | 'withdrawn' | 'declined'>()
+      .notNull()
+      .default('pending'),
+    fromUserId: uuid('from_user_id'),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    resolvedAt: at('resolved_at'),
+  },
+  (t) => [
+    index('session_offers_session_idx').on(t.sessionId, t.state),
+    index('session_offers_user_pending_idx')
+      .on(t.userId)
+      .where(sql`${t.state} = 'pending'`),
+    uniqueIndex('session_offers_pending_key')
+      .on(t.sessionId, t.userId)
+      .where(sql`${t.state} = 'pending'`),
+  ],
+);
+
+/** A web chat visitor: the widget holds a token whose hash is here, and the visitor is a contact identity. */
+export const webchatVisitors = pgTable(
+  'webchat_visitors',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    lastSeenAt: at('last_seen_at'),
+  },
+  (t) => [index('webchat_visitors_contact_idx').on(t.contactId)],
 );
 
 export const sessionEvents = pgTable(

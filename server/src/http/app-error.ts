@@ -12,9 +12,27 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The session is not in a state that allows this (ended, not yet accepted, …). */
+  session_state: 409,
+  /** The offer was already accepted, withdrawn or expired. */
+  offer_gone: 409,
+  /** Accepting would take the operator past their capacity. */
+  capacity_reached: 409,
+  /** The caller does not take part in the session. */
+  not_in_session: 409,
+  /** The contact is on the tenant's blacklist. */
+  contact_blacklisted: 409,
+  /** Another session with the contact is open on that channel account. */
+  open_session_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  /** The tenant requires a wrap-up reason to end a session. */
+  wrapup_required: 422,
+  /** Longer than the channel allows; details carry the limit. */
+  text_too_long: 422,
+  /** The channel's window does not allow free text now; details say what is allowed. */
+  window_closed: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -1,13 +1,22 @@
 import type { TSchema } from 'typebox';
-import type { Database } from '../db/database.js';
+import type { FileStore } from '../files/file-store.js';
+import { makeFilePreview } from '../files/make-file-preview.js';
+import { offerTimeout } from '../routing/offer-timeout.job.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
+import { sendOutbound } from '../sessions/send-outbound.job.js';
+import { sessionAutoEnd, sessionInactivity } from '../sessions/session-timers.js';
 import type { JobDefinition } from './job-definition.js';
 import { pruneExpired } from './prune-expired.js';
 
 /** What every job handler may use. */
-export interface JobDeps {
-  database: Database;
-  now: () => Date;
-}
+export type JobDeps = EngineDeps & { fileStore: FileStore };
 
 /** Every job the worker role runs. */
-export const allJobs: JobDefinition<TSchema, JobDeps>[] = [pruneExpired as JobDefinition<TSchema, JobDeps>];
+export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
+  pruneExpired,
+  makeFilePreview,
+  offerTimeout,
+  sessionInactivity,
+  sessionAutoEnd,
+  sendOutbound,
+] as unknown as JobDefinition<TSchema, JobDeps>[];

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
-import type { Database } from '../db/database.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
 import { createOperator } from './create-operator.js';
@@ -16,9 +16,9 @@ import {
 import { setPresence } from './set-presence.js';
 import { updateOperator } from './update-operator.js';
 
-export const operatorsRoutes: FastifyPluginAsyncTypebox<{ database: Database; now: () => Date }> = async (
+export const operatorsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = async (
   app,
-  deps,
+  { engine: deps },
 ) => {
   const tags = ['operators'];
 

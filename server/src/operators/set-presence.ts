@@ -1,8 +1,14 @@
-import type { Database } from '../db/database.js';
+import type { Executor } from '../db/database.js';
 import { hasRole, type Actor } from '../auth/actor.js';
 import { AppError } from '../http/app-error.js';
 import { recordEvent } from '../realtime/record-event.js';
 import { rooms, type Presence } from '../realtime/event-map.js';
+import { lockTenantRouting } from '../routing/routing-lock.js';
+import { dispatchGroup } from '../routing/dispatch.js';
+import { withdrawOffers } from '../routing/withdraw-offers.js';
+import { pendingOffersOfUser } from '../routing/offers.repo.js';
+import { groupIdsOfUser } from '../groups/groups.repo.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
 import { findOperator, sharedGroupIds, upsertPresence } from './operators.repo.js';
 
 export interface SetPresenceInput {
@@ -11,15 +17,13 @@ export interface SetPresenceInput {
   awayReason?: string | undefined;
 }
 
+type Deps = Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'channels'>;
+
 /**
  * Operators set their own presence; a supervisor may set it for operators of their groups, an administrator
  * for anyone in the tenant. `rona` is only ever set by routing, so it cannot be chosen here.
  */
-export async function setPresence(
-  deps: { database: Database; now: () => Date },
-  actor: Actor,
-  input: SetPresenceInput,
-) {
+export async function setPresence(deps: Deps, actor: Actor, input: SetPresenceInput) {
   const target = await findOperator(deps.database.db, actor.tenantId, input.userId);
   if (!target) throw AppError.notFound('Operator');
   const self = actor.kind === 'user' && actor.id === input.userId;
@@ -33,23 +37,45 @@ export async function setPresence(
       throw AppError.forbidden('That operator is not in your groups');
     }
   }
-  const changedAt = deps.now();
   const awayReason = input.status === 'away' ? (input.awayReason ?? null) : null;
-  const status: Presence = input.status;
-  await deps.database.db.transaction(async (tx) => {
-    await upsertPresence(tx, {
-      tenantId: actor.tenantId,
-      userId: input.userId,
-      status,
-      awayReason,
-      changedAt,
-    });
-    await recordEvent(tx, actor.tenantId, 'presence.changed', [rooms.tenant(actor.tenantId)], {
-      userId: input.userId,
-      status,
-      awayReason,
-      changedAt: changedAt.toISOString(),
-    });
+  return deps.database.db.transaction(async (tx) => {
+    await lockTenantRouting(tx, actor.tenantId);
+    return setPresenceInTransaction(tx, deps, actor.tenantId, input.userId, input.status, awayReason);
   });
-  return { userId: input.userId, status, awayReason, changedAt };
+}
+
+/**
+ * Changes presence inside a transaction that holds the routing lock. Becoming available takes waiting
+ * sessions at once; leaving (away, offline, rona) hands back queue offers not yet accepted.
+ */
+export async function setPresenceInTransaction(
+  tx: Executor,
+  deps: Pick<EngineDeps, 'now' | 'jobs' | 'channels'>,
+  tenantId: string,
+  userId: string,
+  status: Presence,
+  awayReason: string | null,
+) {
+  const changedAt = deps.now();
+  await upsertPresence(tx, {
+    tenantId,
+    userId,
+    status,
+    awayReason,
+    changedAt,
+    ...(status === 'available' ? { idleSince: changedAt } : {}),
+  });
+  await recordEvent(tx, tenantId, 'presence.changed', [rooms.tenant(tenantId)], {
+    userId,
+    status,
+    awayReason,
+    changedAt: changedAt.toISOString(),
+  });
+  if (status === 'available') {
+    for (const groupId of await groupIdsOfUser(tx, userId)) await dispatchGroup(tx, deps, tenantId, groupId);
+  } else {
+    const queueOffers = (await pendingOffersOfUser(tx, tenantId, userId)).filter((o) => o.kind === 'queue');
+    await withdrawOffers(tx, deps, tenantId, queueOffers);
+  }
+  return { userId, status, awayReason, changedAt };
 }

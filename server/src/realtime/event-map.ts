@@ -25,9 +25,100 @@ export interface ServerEventMap {
     change: 'updated' | 'merged' | 'erased';
     mergedIntoId: string | null;
   };
+  'session.changed': { session: SessionSummary };
+  'session.timeline': TimelineEntry;
+  'offer.created': OfferSummary;
+  'offer.closed': {
+    offerId: string;
+    sessionId: string;
+    reason: 'accepted' | 'expired' | 'withdrawn' | 'declined';
+  };
+  'message.created': MessageSummary;
+  'message.updated': MessageSummary;
+  'visitor.message': VisitorMessage;
+  'visitor.message.updated': VisitorMessage;
+  'visitor.session': {
+    sessionId: string;
+    state: 'waiting' | 'offered' | 'active' | 'ended';
+    operators: string[];
+  };
+  'visitor.typing': { sessionId: string; typing: boolean; name: string | null };
 }
 
 export type ServerEventName = keyof ServerEventMap;
+
+export interface SessionSummary {
+  id: string;
+  state: 'waiting' | 'offered' | 'active' | 'ended';
+  channel: 'webchat' | 'whatsapp' | 'messenger';
+  channelAccountId: string;
+  sourceName: string;
+  sourceUrl: string | null;
+  groupId: string | null;
+  groupName: string | null;
+  contact: { id: string; name: string | null };
+  priority: number;
+  queuedAt: string;
+  acceptedAt: string | null;
+  endedAt: string | null;
+  endedBy: string | null;
+  endReason: string | null;
+  wrapupReasonId: string | null;
+  wrapupNote: string | null;
+  rating: number | null;
+  resumedFromId: string | null;
+  lastCustomerMessageAt: string | null;
+  participants: Array<{ userId: string; name: string; role: 'owner' | 'guest' }>;
+  lastMessage: { text: string | null; authorKind: string; at: string } | null;
+  firstMessage: string | null;
+  tagIds: string[];
+}
+
+export interface MessageSummary {
+  id: string;
+  sessionId: string;
+  direction: 'in' | 'out' | 'internal';
+  authorKind: 'customer' | 'operator' | 'system' | 'page_inbox';
+  author: { userId: string; name: string } | null;
+  text: string | null;
+  quotedMessageId: string | null;
+  status: 'received' | 'sending' | 'sent' | 'delivered' | 'read' | 'error';
+  errorCode: string | null;
+  errorReason: string | null;
+  createdAt: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface OfferSummary {
+  id: string;
+  sessionId: string;
+  kind: 'queue' | 'transfer' | 'conference';
+  expiresAt: string;
+  fromUserId: string | null;
+  session: SessionSummary;
+}
+
+export interface TimelineEntry {
+  id: number;
+  sessionId: string;
+  type: string;
+  actorKind: string;
+  actorUserId: string | null;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+/** Events for the web chat widget: only what the customer may see. */
+export interface VisitorMessage {
+  id: string;
+  clientMessageId: string | null;
+  direction: 'in' | 'out';
+  authorKind: 'customer' | 'operator' | 'system';
+  authorName: string | null;
+  text: string | null;
+  status: 'received' | 'sending' | 'sent' | 'delivered' | 'read' | 'error';
+  createdAt: string;
+}
 
 export interface EventEnvelope<N extends ServerEventName = ServerEventName> {
   seq: number;
@@ -51,6 +142,8 @@ export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
   /** After connecting or resuming: everything up to `seq` has been sent. */
   ready: (info: { seq: number; replayed: number }) => void;
+  /** A passing signal (typing): not numbered, not replayed. */
+  ephemeral: (signal: { name: string; payload: unknown }) => void;
 }
 
 export type Ack<T> = (
@@ -63,6 +156,13 @@ export interface ClientToServerEvents {
     input: { status: 'available' | 'away' | 'offline'; awayReason?: string },
     ack: Ack<{ status: Presence }>,
   ) => void;
+  'offer.accept': (input: { offerId: string }, ack: Ack<{ sessionId: string }>) => void;
+  'message.send': (
+    input: { sessionId: string; text: string; quotedMessageId?: string; clientMessageId?: string },
+    ack: Ack<{ messageId: string; status: string }>,
+  ) => void;
+  'session.read': (input: { sessionId: string; upToMessageId: string }, ack: Ack<{ read: number }>) => void;
+  'session.typing': (input: { sessionId: string; typing: boolean }, ack: Ack<{ ok: boolean }>) => void;
 }
 
 /** Rooms an event can be addressed to. */
@@ -73,6 +173,8 @@ export const rooms = {
   session: (sessionId: string) => `session:${sessionId}`,
   /** Supervisors and administrators of the tenant. */
   supervisors: (tenantId: string) => `supervisors:${tenantId}`,
+  /** A web chat visitor's widget. */
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
   /** Sockets that see every group of the tenant (administrators, API keys). */
   allGroups: (tenantId: string) => `all-groups:${tenantId}`,
 };

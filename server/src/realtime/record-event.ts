@@ -12,6 +12,8 @@ export interface NotifiedEvent {
   /** Absent when the event was too large to travel inline. */
   envelope?: EventEnvelope;
   seq: number;
+  /** A passing signal with no sequence number (typing). */
+  ephemeral?: { name: string; payload: unknown };
 }
 
 /**

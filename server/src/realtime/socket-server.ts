@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Server, type Socket } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { resolveActor } from '../auth/access-plugin.js';
@@ -16,12 +16,19 @@ import type {
 } from './event-map.js';
 import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type NotifiedEvent } from './record-event.js';
-import { currentSeq, eventsAfter, eventAt } from './realtime-events.repo.js';
+import { currentSeq, eventAt, eventsAfter } from './realtime-events.repo.js';
 
 type AckData<F> = F extends (input: never, ack: Ack<infer D>) => void ? D : never;
 
+/** Who holds a socket: an operator (or API key), or a web chat visitor. */
+export interface Principal {
+  tenantId: string;
+  actor?: Actor;
+  visitorId?: string;
+}
+
 interface SocketData {
-  actor: Actor;
+  principal: Principal;
   /** While replaying missed events, live ones wait here so the client gets everything in order, once. */
   pending: EventEnvelope[] | null;
   lastSentSeq: number;
@@ -29,17 +36,20 @@ interface SocketData {
 
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AppNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeDeps {
   database: Database;
   now: () => Date;
-  /** Origins whose pages may open a socket with the session cookie (cross-site WebSocket hijacking guard). */
+  /** Origins whose pages may open an operator socket with the session cookie (cross-site WebSocket hijacking guard). */
   allowedOrigins: string[];
+  /** Finds the visitor behind a web chat widget's handshake (public key and visitor token). */
+  authenticateVisitor?: (auth: Record<string, unknown>) => Promise<Principal | undefined>;
 }
 
 export interface Realtime {
   io: AppIo;
-  /** Registers a client event with its authorisation; every handler receives the socket's actor. */
+  /** Registers an operator socket event with its payload schema; every handler receives the socket's actor. */
   handle<E extends keyof ClientToServerEvents>(
     name: E,
     schema: TSchema,
@@ -51,7 +61,9 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-function roomsFor(actor: Actor): string[] {
+function roomsFor(principal: Principal): string[] {
+  if (principal.visitorId) return [rooms.visitor(principal.visitorId)];
+  const actor = principal.actor!;
   const list = [rooms.tenant(actor.tenantId)];
   if (actor.kind === 'user') list.push(rooms.operator(actor.id));
   if (hasRole(actor, 'supervisor')) list.push(rooms.supervisors(actor.tenantId));
@@ -61,27 +73,31 @@ function roomsFor(actor: Actor): string[] {
 }
 
 /**
- * Socket.IO on the app's HTTP server. Events come from PostgreSQL NOTIFY (so from every process, and only
- * after commit), and reach the sockets of this process whose rooms they address.
+ * Socket.IO on the app's HTTP server: operators on `/`, web chat widgets on `/webchat`. Events come from
+ * PostgreSQL NOTIFY (so from every process, and only after commit), and reach the sockets of this process whose
+ * rooms they address. A client that reconnects with `lastSeq` gets what it missed first, in order, once.
  */
 export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Promise<Realtime> {
   const io: AppIo = new Server(app.server, {
     serveClient: false,
-    allowRequest: (request, callback) => {
-      const origin = request.headers.origin;
-      callback(null, !origin || deps.allowedOrigins.includes(origin));
-    },
+    // The widget runs on customers' sites, so any origin may connect, but never with credentials: operator
+    // sockets are checked against our own origins in their namespace (cross-site WebSocket hijacking guard).
+    cors: { origin: true, credentials: false },
   });
+  const namespaces: AppNamespace[] = [io.of('/')];
   const handlers: Array<(socket: AppSocket) => void> = [];
 
-  io.use(async (socket, next) => {
+  io.of('/').use(async (socket, next) => {
     try {
+      const origin = socket.handshake.headers.origin;
+      if (origin && !deps.allowedOrigins.includes(origin))
+        return next(AppError.forbidden('This page may not connect'));
       const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
       const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
       const headers = { authorization: typeof auth.token === 'string' ? `Bearer ${auth.token}` : undefined };
       const resolved = await resolveActor(deps.database, headers, cookies, deps.now());
       if (!resolved) return next(AppError.unauthenticated());
-      socket.data.actor = resolved.actor;
+      socket.data.principal = { tenantId: resolved.actor.tenantId, actor: resolved.actor };
       socket.data.pending = [];
       socket.data.lastSentSeq = 0;
       next();
@@ -90,25 +106,50 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     }
   });
 
-  io.on('connection', async (socket: AppSocket) => {
+  if (deps.authenticateVisitor) {
+    const webchat = io.of('/webchat');
+    namespaces.push(webchat);
+    webchat.use(async (socket, next) => {
+      try {
+        const principal = await deps.authenticateVisitor!(
+          (socket.handshake.auth ?? {}) as Record<string, unknown>,
+        );
+        if (!principal) return next(AppError.unauthenticated('Unknown widget or visitor'));
+        socket.data.principal = principal;
+        socket.data.pending = [];
+        socket.data.lastSentSeq = 0;
+        next();
+      } catch (error) {
+        next(toAppError(error as Error));
+      }
+    });
+    webchat.on('connection', (socket: AppSocket) => void start(socket));
+  }
+
+  io.of('/').on('connection', (socket: AppSocket) => {
     for (const register of handlers) register(socket);
-    const { actor } = socket.data;
-    await socket.join(roomsFor(actor));
+    void start(socket);
+  });
+
+  async function start(socket: AppSocket): Promise<void> {
+    const { principal } = socket.data;
+    await socket.join(roomsFor(principal));
     try {
       const lastSeq = Number((socket.handshake.auth as HandshakeAuth).lastSeq);
       let replayed = 0;
       if (Number.isInteger(lastSeq) && lastSeq >= 0) {
+        const allGroups = principal.actor?.groupIds === 'all';
         const missed = await eventsAfter(
           deps.database.db,
-          actor.tenantId,
+          principal.tenantId,
           lastSeq,
-          roomsFor(actor),
-          actor.groupIds === 'all',
+          roomsFor(principal),
+          allGroups,
         );
         for (const envelope of missed) send(socket, envelope);
         replayed = missed.length;
       }
-      const seq = Math.max(await currentSeq(deps.database.db, actor.tenantId), socket.data.lastSentSeq);
+      const seq = await currentSeq(deps.database.db, principal.tenantId);
       for (const envelope of socket.data.pending ?? []) send(socket, envelope);
       socket.data.pending = null;
       socket.emit('ready', { seq: Math.max(seq, socket.data.lastSentSeq), replayed });
@@ -116,7 +157,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
       app.log.error({ err: error }, 'realtime replay failed');
       socket.disconnect(true);
     }
-  });
+  }
 
   function send(socket: AppSocket, envelope: EventEnvelope): void {
     if (envelope.seq <= socket.data.lastSentSeq) return;
@@ -125,20 +166,26 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
   }
 
   function targets(event: NotifiedEvent): Set<AppSocket> {
-    const adapterRooms = io.of('/').adapter.rooms;
-    const ids = new Set<string>();
-    const addRoom = (room: string) => adapterRooms.get(room)?.forEach((id) => ids.add(id));
-    event.rooms.forEach(addRoom);
-    if (event.rooms.some((room) => room.startsWith('group:'))) addRoom(rooms.allGroups(event.tenantId));
     const sockets = new Set<AppSocket>();
-    for (const id of ids) {
-      const socket = io.of('/').sockets.get(id);
-      if (socket && socket.data.actor?.tenantId === event.tenantId) sockets.add(socket);
+    const addressed = [...event.rooms];
+    if (event.rooms.some((room) => room.startsWith('group:')))
+      addressed.push(rooms.allGroups(event.tenantId));
+    for (const namespace of namespaces) {
+      for (const room of addressed) {
+        namespace.adapter.rooms.get(room)?.forEach((id) => {
+          const socket = namespace.sockets.get(id);
+          if (socket && socket.data.principal?.tenantId === event.tenantId) sockets.add(socket);
+        });
+      }
     }
     return sockets;
   }
 
   async function deliver(event: NotifiedEvent): Promise<void> {
+    if (event.ephemeral) {
+      for (const socket of targets(event)) socket.emit('ephemeral', event.ephemeral);
+      return;
+    }
     const envelope = event.envelope ?? (await eventAt(deps.database.db, event.tenantId, event.seq));
     if (!envelope) return;
     for (const socket of targets(event)) {
@@ -151,8 +198,9 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
 
   /** An operator added to or removed from a group starts or stops receiving its events at once. */
   async function followMembership(socket: AppSocket, envelope: EventEnvelope<'membership.changed'>) {
-    const { actor } = socket.data;
-    if (actor.kind !== 'user' || actor.id !== envelope.payload.userId || actor.groupIds === 'all') return;
+    const actor = socket.data.principal.actor;
+    if (!actor || actor.kind !== 'user' || actor.id !== envelope.payload.userId || actor.groupIds === 'all')
+      return;
     for (const groupId of actor.groupIds) await socket.leave(rooms.group(groupId));
     actor.groupIds = envelope.payload.groupIds;
     await socket.join(actor.groupIds.map(rooms.group));
@@ -175,7 +223,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
           try {
             if (!Value.Check(schema, input))
               throw new AppError('validation_failed', `Invalid ${name} payload`);
-            const data = await handler(socket.data.actor, input as never);
+            const data = await handler(socket.data.principal.actor!, input as never);
             reply({ ok: true, data });
           } catch (error) {
             const appError = toAppError(error as Error);
@@ -189,6 +237,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
       await unlisten();
       await chain;
       io.disconnectSockets(true);
+      for (const namespace of namespaces.slice(1)) namespace.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

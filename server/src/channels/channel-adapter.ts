@@ -1,0 +1,151 @@
+import type { Executor } from '../db/database.js';
+import type { Channel } from './channel-accounts.repo.js';
+
+/*
+ * The contract between the core (sessions, routing) and a channel. The core never sees a wire format: a channel
+ * turns its webhooks into `InboundEvent`s and `OutboundMessage`s into its own calls, and tells the core its
+ * window policy and limits. Web chat, WhatsApp and Messenger each implement it.
+ */
+
+export interface InboundAttachment {
+  /** A file already stored (see files/), or one still to fetch from the channel. */
+  fileId?: string;
+  name: string;
+  declaredType?: string;
+  /** Channel-side reference (media id, URL) for a download job. */
+  remoteRef?: string;
+}
+
+/** What a customer did, normalised. */
+export type InboundEvent =
+  | {
+      kind: 'message';
+      /** The channel's id of the message (wamid, mid, or the widget's client id): duplicates are dropped by it. */
+      channelMessageId: string;
+      text?: string;
+      attachments?: InboundAttachment[];
+      /** The channel's id of the message this one quotes. */
+      quotedChannelMessageId?: string;
+      /** When the customer sent it, as the channel says. */
+      sentAt: Date;
+      /** Anything channel-specific worth keeping for display (type, location, payloads). */
+      metadata?: Record<string, unknown>;
+    }
+  | { kind: 'reaction'; channelMessageId: string; emoji: string | null; sentAt: Date }
+  | { kind: 'edit'; channelMessageId: string; text: string; sentAt: Date }
+  | {
+      kind: 'status';
+      channelMessageId: string;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      at: Date;
+      error?: ChannelError;
+    }
+  /** Every outbound message sent up to `upTo` was delivered or read (Messenger watermarks, web chat). */
+  | { kind: 'watermark'; status: 'delivered' | 'read'; upTo: Date };
+
+/** Who the customer is on this channel, with profile data to fill a new contact. */
+export interface InboundContact {
+  identities: Array<{
+    kind: 'wa_id' | 'bsuid' | 'psid' | 'webchat_visitor' | 'phone' | 'email';
+    value: string;
+  }>;
+  profile?: {
+    name?: string;
+    firstName?: string;
+    lastName?: string;
+    email?: string;
+    phone?: string;
+    avatarUrl?: string;
+  };
+}
+
+export interface OutboundMessage {
+  messageId: string;
+  text?: string;
+  /** Signed URLs or stored file ids of attachments, in order. */
+  attachments?: Array<{ fileId: string; name: string; contentType: string; size: number }>;
+  quotedChannelMessageId?: string;
+  /** A WhatsApp template or Messenger tag decision, filled by the window policy. */
+  template?: { name: string; language: string; parameters: unknown };
+}
+
+/** A failed send: retryable (rate limit, 5xx, network) or final, with the channel's code and a sentence for people. */
+export class ChannelError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+    readonly retryable: boolean,
+    /** For retryable errors: wait at least this long. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** What may be sent in a session right now. Pushed to the composer when it changes. */
+export interface ComposerState {
+  /** Free text and files allowed. */
+  freeText: boolean;
+  /** Until when free text stays allowed (null: no limit known). */
+  freeTextUntil: Date | null;
+  /** What is allowed when free text is not. */
+  otherwise: 'templates' | 'nothing';
+  /** Why free text is not allowed, for people. */
+  reason?: string;
+  /** Locked until the customer replies (after an outbound template). */
+  lockedUntilReply?: boolean;
+}
+
+export interface WindowInput {
+  lastCustomerMessageAt: Date | null;
+  queuedAt: Date;
+  now: Date;
+}
+
+export interface ChannelLimits {
+  maxTextLength: number;
+  maxAttachmentsPerMessage: number;
+}
+
+export interface AutoEndPolicy {
+  /** End the session this long after the customer entered the queue. */
+  afterMs: number;
+  /** Warn the customer this long before. */
+  warnBeforeMs: number;
+}
+
+export interface ChannelAdapter {
+  channel: Channel;
+  limits: ChannelLimits;
+  composerState(input: WindowInput): ComposerState;
+  /** An automatic end the channel imposes (Messenger's 7-day window), if any. */
+  autoEnd?: AutoEndPolicy;
+  /**
+   * Sends one message and returns the channel's id for it. Channels whose delivery is a database write (web chat)
+   * set `inline` and are called inside the sending transaction; the others are called from the outbox job.
+   */
+  inline: boolean;
+  send(context: SendContext, message: OutboundMessage): Promise<{ channelMessageId: string }>;
+  /** Tells the customer's side that the operator has read these messages (read receipts). */
+  markRead?(
+    context: SendContext,
+    messages: Array<{ messageId: string; channelMessageId: string | null }>,
+  ): Promise<void>;
+  /** Tells the customer's side that the session changed state (web chat shows who is there, or the end). */
+  sessionChanged?(
+    context: SendContext,
+    state: 'waiting' | 'offered' | 'active' | 'ended',
+    operators: string[],
+  ): Promise<void>;
+  /** Shows the customer that an operator is typing, where the channel can. */
+  typing?(context: SendContext, typing: boolean, operatorName: string): Promise<void>;
+}
+
+export interface SendContext {
+  /** The sending transaction, for inline channels. */
+  tx: Executor;
+  tenantId: string;
+  channelAccountId: string;
+  sessionId: string;
+  contactId: string;
+}

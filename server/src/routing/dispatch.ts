@@ -1,0 +1,111 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { groups } from '../db/schema.js';
+import { recordEvent } from '../realtime/record-event.js';
+import { rooms } from '../realtime/event-map.js';
+import { setTimer } from '../jobs/timers.js';
+import { announceSession, recordTimeline } from '../sessions/announce.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
+import { sessionView } from '../sessions/session-view.js';
+import {
+  lastOwnerOfContact,
+  updateSession,
+  waitingSessions,
+  type SessionRow,
+} from '../sessions/sessions.repo.js';
+import { offerTimeout } from './offer-timeout.job.js';
+import { insertOffer, usersWhoMissed } from './offers.repo.js';
+import { groupOperatorLoads, type OperatorLoad } from './operator-load.js';
+
+type Deps = Pick<EngineDeps, 'jobs' | 'now' | 'channels'>;
+
+/** Lowest utilisation first; ties go to the operator idle longest (never idle counts as longest). */
+export function byUtilisation(a: OperatorLoad, b: OperatorLoad): number {
+  const diff = a.load / a.capacity - b.load / b.capacity;
+  if (diff !== 0) return diff;
+  const idleA = a.idleSince?.getTime() ?? 0;
+  const idleB = b.idleSince?.getTime() ?? 0;
+  return idleA - idleB || a.name.localeCompare(b.name);
+}
+
+/**
+ * Offers a group's waiting sessions to its available operators, first come first served with priority.
+ * The caller holds the tenant's routing lock, so loads read here stay true until commit.
+ */
+export async function dispatchGroup(
+  tx: Executor,
+  deps: Deps,
+  tenantId: string,
+  groupId: string,
+): Promise<void> {
+  const [group] = await tx
+    .select()
+    .from(groups)
+    .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)));
+  if (!group) return;
+  const waiting = await waitingSessions(tx, tenantId, groupId);
+  if (waiting.length === 0) return;
+  const operators = (await groupOperatorLoads(tx, tenantId, groupId)).filter(
+    (o) => o.presence === 'available',
+  );
+  for (const session of waiting) {
+    const free = operators.filter((o) => o.load < o.capacity);
+    if (free.length === 0) return;
+    const missed = await usersWhoMissed(tx, session.id);
+    const candidates = free.filter((o) => !missed.has(o.userId));
+    if (candidates.length === 0) continue;
+    let chosen: OperatorLoad[];
+    if (group.routingMode === 'whole_group') {
+      chosen = candidates;
+    } else {
+      const sticky = group.sticky ? await lastOwnerOfContact(tx, tenantId, session.contactId) : undefined;
+      chosen = [candidates.find((o) => o.userId === sticky) ?? [...candidates].sort(byUtilisation)[0]!];
+    }
+    await offerSession(tx, deps, session, chosen, 'queue', group.offerTimeoutSeconds);
+    for (const operator of chosen) operator.load += 1;
+  }
+}
+
+/** Creates offers of a session to operators, moves it to `offered` when it was waiting, and sets the timeout. */
+export async function offerSession(
+  tx: Executor,
+  deps: Deps,
+  session: SessionRow,
+  operators: Array<{ userId: string }>,
+  kind: 'queue' | 'transfer' | 'conference',
+  timeoutSeconds: number,
+  fromUserId: string | null = null,
+): Promise<void> {
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + timeoutSeconds * 1000);
+  const current = kind === 'conference' ? session : await updateSession(tx, session.id, { state: 'offered' });
+  await recordTimeline(tx, current, {
+    type: kind === 'queue' ? 'offered' : `${kind}_offered`,
+    actorKind: fromUserId ? 'operator' : 'system',
+    actorUserId: fromUserId,
+    data: { to: operators.map((o) => o.userId) },
+    at: now,
+  });
+  const view = await sessionView(tx, session.tenantId, session.id);
+  for (const operator of operators) {
+    const offer = await insertOffer(tx, {
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      userId: operator.userId,
+      kind,
+      fromUserId,
+      createdAt: now,
+      expiresAt,
+    });
+    await recordEvent(tx, session.tenantId, 'offer.created', [rooms.operator(operator.userId)], {
+      id: offer.id,
+      sessionId: session.id,
+      kind,
+      expiresAt: expiresAt.toISOString(),
+      fromUserId,
+      session: view,
+    });
+    await setTimer(deps, offerTimeout, { tenantId: session.tenantId, offerId: offer.id }, expiresAt, tx);
+  }
+  if (kind !== 'conference') await announceSession(tx, deps, current);
+}

@@ -1,0 +1,130 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import type { ChannelRegistry } from './engine-deps.js';
+import { users } from '../db/schema.js';
+import { rooms, type MessageSummary } from '../realtime/event-map.js';
+import { recordEvent } from '../realtime/record-event.js';
+import { sessionView, type SessionView } from './session-view.js';
+import {
+  activeParticipants,
+  insertTimelineEntry,
+  type MessageRow,
+  type SessionRow,
+} from './sessions.repo.js';
+
+/** Who hears about a session: its group, its operators, and whoever watches it. */
+export async function sessionRooms(
+  tx: Executor,
+  session: { id: string; groupId: string | null },
+  extraUserIds: string[] = [],
+) {
+  const participants = await activeParticipants(tx, session.id);
+  const userIds = new Set([...participants.map((p) => p.userId), ...extraUserIds]);
+  return [
+    ...(session.groupId ? [rooms.group(session.groupId)] : []),
+    rooms.session(session.id),
+    ...[...userIds].map(rooms.operator),
+  ];
+}
+
+/**
+ * Pushes the session's current state to operators, and tells the channel (the web chat widget shows who is there).
+ * `extraUserIds`: operators who just left or were offered it.
+ */
+export async function announceSession(
+  tx: Executor,
+  deps: { channels: ChannelRegistry },
+  session: SessionRow,
+  extraUserIds: string[] = [],
+): Promise<SessionView> {
+  const view = await sessionView(tx, session.tenantId, session.id);
+  await recordEvent(tx, session.tenantId, 'session.changed', await sessionRooms(tx, session, extraUserIds), {
+    session: view,
+  });
+  await deps.channels.get(session.channel).sessionChanged?.(
+    {
+      tx,
+      tenantId: session.tenantId,
+      channelAccountId: session.channelAccountId,
+      sessionId: session.id,
+      contactId: session.contactId,
+    },
+    view.state,
+    view.participants.map((p) => p.name),
+  );
+  return view;
+}
+
+/** Adds an entry to the session's timeline (who, when, why) and pushes it. */
+export async function recordTimeline(
+  tx: Executor,
+  session: SessionRow,
+  entry: {
+    type: string;
+    actorKind: 'operator' | 'customer' | 'system' | 'api';
+    actorUserId?: string | null;
+    data?: Record<string, unknown>;
+    at: Date;
+  },
+) {
+  const row = await insertTimelineEntry(tx, {
+    tenantId: session.tenantId,
+    sessionId: session.id,
+    type: entry.type,
+    actorKind: entry.actorKind,
+    actorUserId: entry.actorUserId ?? null,
+    data: entry.data ?? {},
+    createdAt: entry.at,
+  });
+  await recordEvent(tx, session.tenantId, 'session.timeline', await sessionRooms(tx, session), {
+    id: row.id,
+    sessionId: session.id,
+    type: row.type,
+    actorKind: row.actorKind,
+    actorUserId: row.actorUserId,
+    data: row.data,
+    at: row.createdAt.toISOString(),
+  });
+}
+
+export async function messageSummary(tx: Executor, message: MessageRow): Promise<MessageSummary> {
+  let author: MessageSummary['author'] = null;
+  if (message.authorUserId) {
+    const [user] = await tx
+      .select({ name: users.name })
+      .from(users)
+      .where(eq(users.id, message.authorUserId));
+    author = { userId: message.authorUserId, name: user?.name ?? '' };
+  }
+  return {
+    id: message.id,
+    sessionId: message.sessionId,
+    direction: message.direction,
+    authorKind: message.authorKind,
+    author,
+    text: message.text,
+    quotedMessageId: message.quotedMessageId,
+    status: message.status,
+    errorCode: message.errorCode,
+    errorReason: message.errorReason,
+    createdAt: message.createdAt.toISOString(),
+    metadata: message.metadata,
+  };
+}
+
+/** Pushes a new or changed message to the session's operators. */
+export async function announceMessage(
+  tx: Executor,
+  session: SessionRow,
+  message: MessageRow,
+  name: 'message.created' | 'message.updated' = 'message.created',
+) {
+  const participants = await activeParticipants(tx, session.id);
+  await recordEvent(
+    tx,
+    session.tenantId,
+    name,
+    [rooms.session(session.id), ...participants.map((p) => rooms.operator(p.userId))],
+    await messageSummary(tx, message),
+  );
+}

@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import { webchatAdapter } from '../channels/webchat/webchat-adapter.js';
+import type { Database } from '../db/database.js';
+import type { FileStore } from '../files/file-store.js';
+import { allJobs, type JobDeps } from '../jobs/all-jobs.js';
+import { createJobQueue, type JobQueue } from '../jobs/job-queue.js';
+import { createChannelRegistry } from './engine-deps.js';
+
+/**
+ * Assembles the conversation engine: the channel adapters, the job queue with every job, and the clock. The
+ * job handlers receive the same object, so a timer and a request run the same use cases.
+ */
+export async function createEngine(options: {
+  database: Database;
+  logger: Logger;
+  fileStore: FileStore;
+  now?: () => Date;
+  pollingIntervalSeconds?: number;
+}): Promise<JobDeps> {
+  const engine = {
+    database: options.database,
+    now: options.now ?? (() => new Date()),
+    fileStore: options.fileStore,
+    channels: createChannelRegistry([webchatAdapter]),
+    jobs: undefined as unknown as JobQueue,
+  };
+  engine.jobs = await createJobQueue({
+    database: options.database,
+    logger: options.logger,
+    definitions: allJobs,
+    deps: engine,
+    ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
+  });
+  return engine;
+}

@@ -1,0 +1,52 @@
+import type { Executor } from '../db/database.js';
+import { ChannelError, type OutboundMessage } from '../channels/channel-adapter.js';
+import type { EngineDeps } from './engine-deps.js';
+import { advanceMessageStatus } from './message-status.js';
+import { sendOutbound } from './send-outbound.job.js';
+import type { MessageRow, SessionRow } from './sessions.repo.js';
+
+/**
+ * Hands an outbound message to its channel. Web chat delivers inside this transaction; WhatsApp and Messenger
+ * get an outbox job in the same transaction, so the message is sent only if it was committed, and kept until
+ * the channel accepts it or it fails for good.
+ */
+export async function deliverMessage(
+  tx: Executor,
+  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
+  session: SessionRow,
+  message: MessageRow,
+  extra: Partial<OutboundMessage> = {},
+): Promise<MessageRow> {
+  const adapter = deps.channels.get(session.channel);
+  if (!adapter.inline) {
+    await deps.jobs.send(sendOutbound, { tenantId: session.tenantId, messageId: message.id }, { tx });
+    return message;
+  }
+  try {
+    const { channelMessageId } = await adapter.send(
+      {
+        tx,
+        tenantId: session.tenantId,
+        channelAccountId: session.channelAccountId,
+        sessionId: session.id,
+        contactId: session.contactId,
+      },
+      { messageId: message.id, ...(message.text !== null ? { text: message.text } : {}), ...extra },
+    );
+    const sent = await advanceMessageStatus(tx, message.id, {
+      status: 'sent',
+      at: deps.now(),
+      channelMessageId,
+    });
+    return sent ?? message;
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    const failed = await advanceMessageStatus(tx, message.id, {
+      status: 'error',
+      at: deps.now(),
+      errorCode: error.code,
+      errorReason: error.reason,
+    });
+    return failed ?? message;
+  }
+}

@@ -1,0 +1,27 @@
+import type { ChannelAdapter } from '../channels/channel-adapter.js';
+import type { Channel } from '../channels/channel-accounts.repo.js';
+import type { Database } from '../db/database.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+
+/** What the conversation engine's use cases and timers use. */
+export interface EngineDeps {
+  database: Database;
+  now: () => Date;
+  jobs: JobQueue;
+  channels: ChannelRegistry;
+}
+
+export interface ChannelRegistry {
+  get(channel: Channel): ChannelAdapter;
+}
+
+export function createChannelRegistry(adapters: ChannelAdapter[]): ChannelRegistry {
+  const byChannel = new Map(adapters.map((a) => [a.channel, a]));
+  return {
+    get(channel) {
+      const adapter = byChannel.get(channel);
+      if (!adapter) throw new Error(`No adapter for channel ${channel}`);
+      return adapter;
+    },
+  };
+}

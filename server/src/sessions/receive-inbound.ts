@@ -1,0 +1,244 @@
+import { and, eq, lte, sql } from 'drizzle-orm';
+import type { InboundContact, InboundEvent } from '../channels/channel-adapter.js';
+import type { Channel } from '../channels/channel-accounts.repo.js';
+import type { Executor } from '../db/database.js';
+import { messages, sessions } from '../db/schema.js';
+import { isBlacklisted } from '../blacklist/is-blacklisted.js';
+import { chooseGroup } from '../routing-rules/choose-group.js';
+import { dispatchGroup } from '../routing/dispatch.js';
+import { lockTenantRouting } from '../routing/routing-lock.js';
+import { announceMessage, announceSession, recordTimeline } from './announce.js';
+import type { EngineDeps } from './engine-deps.js';
+import { advanceMessageStatus } from './message-status.js';
+import { resolveContact } from './resolve-contact.js';
+import { scheduleSessionTimers } from './session-timers.js';
+import {
+  findOpenSession,
+  insertMessageOnce,
+  insertSession,
+  updateSession,
+  type MessageRow,
+  type SessionRow,
+} from './sessions.repo.js';
+import { checkBusinessHours } from './business-hours.js';
+import { sendSystemMessage } from './send-system-message.js';
+
+export interface InboundInput {
+  tenantId: string;
+  channel: Channel;
+  channelAccountId: string;
+  customer: InboundContact;
+  event: InboundEvent;
+  /** The page a web chat was started on. */
+  sourceUrl?: string;
+  language?: string;
+}
+
+export type InboundResult =
+  | { outcome: 'stored'; session: SessionRow; message: MessageRow; newSession: boolean }
+  | { outcome: 'duplicate'; session: SessionRow; message: MessageRow }
+  | { outcome: 'updated' | 'ignored' }
+  | { outcome: 'blacklisted' };
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The one entry point for what customers do, from every channel. A first message creates a session in the group
+ * the routing rules choose and offers it; later messages join the open session; a duplicate delivery (same
+ * channel message id) changes nothing. Concurrent first messages of one contact end in one session: the
+ * database refuses a second open session, and the loser runs again and joins the first.
+ */
+export async function receiveInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.database.db.transaction((tx) => receiveInTransaction(tx, deps, input));
+    } catch (error) {
+      const code =
+        (error as { code?: string; cause?: { code?: string } }).code ??
+        (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== UNIQUE_VIOLATION || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function receiveInTransaction(
+  tx: Executor,
+  deps: EngineDeps,
+  input: InboundInput,
+): Promise<InboundResult> {
+  const { event } = input;
+  if (event.kind === 'status') return applyStatus(tx, deps, input, event);
+  if (event.kind === 'watermark') return applyWatermark(tx, deps, input, event);
+  const contact = await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
+  if (event.kind !== 'message') return applyChange(tx, deps, input, event);
+  if (
+    await isBlacklisted(tx, input.tenantId, { contactId: contact.id, identities: input.customer.identities })
+  ) {
+    return { outcome: 'blacklisted' };
+  }
+  const now = deps.now();
+  let session = await findOpenSession(tx, input.tenantId, contact.id, input.channelAccountId);
+  const newSession = !session;
+  if (!session) {
+    const groupId = await chooseGroup(tx, input.tenantId, {
+      channel: input.channel,
+      channelAccountId: input.channelAccountId,
+      at: now,
+      ...(input.language ? { language: input.language } : {}),
+    });
+    session = await insertSession(tx, {
+      tenantId: input.tenantId,
+      contactId: contact.id,
+      channelAccountId: input.channelAccountId,
+      channel: input.channel,
+      groupId,
+      state: 'waiting',
+      sourceUrl: input.sourceUrl ?? null,
+      queuedAt: now,
+      createdAt: now,
+    });
+    await recordTimeline(tx, session, { type: 'created', actorKind: 'customer', data: { groupId }, at: now });
+  }
+  let quotedMessageId: string | null = null;
+  if (event.quotedChannelMessageId) {
+    const [quoted] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channelAccountId, input.channelAccountId),
+          eq(messages.channelMessageId, event.quotedChannelMessageId),
+        ),
+      );
+    quotedMessageId = quoted?.id ?? null;
+  }
+  const { message, created } = await insertMessageOnce(tx, {
+    tenantId: input.tenantId,
+    sessionId: session.id,
+    channelAccountId: input.channelAccountId,
+    direction: 'in',
+    authorKind: 'customer',
+    text: event.text ?? null,
+    quotedMessageId,
+    channelMessageId: event.channelMessageId,
+    status: 'received',
+    metadata: {
+      ...(event.metadata ?? {}),
+      ...(event.attachments?.length ? { attachments: event.attachments } : {}),
+    },
+    createdAt: now,
+  });
+  if (!created) return { outcome: 'duplicate', session, message };
+  session = await updateSession(tx, session.id, { lastCustomerMessageAt: event.sentAt, lastMessageAt: now });
+  await announceMessage(tx, session, message);
+  if (newSession) {
+    await scheduleSessionTimers(tx, deps, session);
+    const hours = session.groupId
+      ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
+      : { open: true as const };
+    if (!hours.open)
+      await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
+    await lockTenantRouting(tx, input.tenantId);
+    if (session.groupId) await dispatchGroup(tx, deps, input.tenantId, session.groupId);
+    const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
+    session = fresh!;
+    await announceSession(tx, deps, session);
+  } else {
+    await announceSession(tx, deps, session);
+  }
+  return { outcome: 'stored', session, message, newSession };
+}
+
+async function findByChannelId(tx: Executor, channelAccountId: string, channelMessageId: string) {
+  const [row] = await tx
+    .select({ message: messages, session: sessions })
+    .from(messages)
+    .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+    .where(
+      and(eq(messages.channelAccountId, channelAccountId), eq(messages.channelMessageId, channelMessageId)),
+    );
+  return row;
+}
+
+async function applyStatus(
+  tx: Executor,
+  _deps: EngineDeps,
+  input: InboundInput,
+  event: Extract<InboundEvent, { kind: 'status' }>,
+): Promise<InboundResult> {
+  const found = await findByChannelId(tx, input.channelAccountId, event.channelMessageId);
+  if (!found) return { outcome: 'ignored' };
+  const updated = await advanceMessageStatus(
+    tx,
+    found.message.id,
+    event.status === 'failed'
+      ? {
+          status: 'error',
+          at: event.at,
+          errorCode: event.error?.code ?? 'failed',
+          errorReason: event.error?.reason ?? 'The channel could not deliver the message',
+        }
+      : { status: event.status, at: event.at },
+  );
+  if (!updated) return { outcome: 'ignored' };
+  await announceMessage(tx, found.session, updated, 'message.updated');
+
+  return { outcome: 'updated' };
+}
+
+/** Every outbound message of the contact's sessions on this account sent up to the watermark is delivered/read. */
+async function applyWatermark(
+  tx: Executor,
+  deps: EngineDeps,
+  input: InboundInput,
+  event: Extract<InboundEvent, { kind: 'watermark' }>,
+): Promise<InboundResult> {
+  const contact = await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
+  const candidates = await tx
+    .select({ message: messages, session: sessions })
+    .from(messages)
+    .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+    .where(
+      and(
+        eq(sessions.contactId, contact.id),
+        eq(messages.channelAccountId, input.channelAccountId),
+        eq(messages.direction, 'out'),
+        lte(messages.createdAt, event.upTo),
+        sql`${messages.status} IN ('sent', 'delivered', 'sending')`,
+      ),
+    );
+  for (const { message, session } of candidates) {
+    const updated = await advanceMessageStatus(tx, message.id, { status: event.status, at: deps.now() });
+    if (updated) await announceMessage(tx, session, updated, 'message.updated');
+  }
+  return { outcome: candidates.length ? 'updated' : 'ignored' };
+}
+
+/** A reaction or an edit of an earlier message: kept on the message, the original text preserved. */
+async function applyChange(
+  tx: Executor,
+  _deps: EngineDeps,
+  input: InboundInput,
+  event: Extract<InboundEvent, { kind: 'reaction' | 'edit' }>,
+): Promise<InboundResult> {
+  const found = await findByChannelId(tx, input.channelAccountId, event.channelMessageId);
+  if (!found) return { outcome: 'ignored' };
+  const metadata = { ...found.message.metadata };
+  let text = found.message.text;
+  if (event.kind === 'reaction') {
+    metadata.reactions = { ...((metadata.reactions as Record<string, string>) ?? {}), customer: event.emoji };
+    if (event.emoji === null) delete (metadata.reactions as Record<string, unknown>).customer;
+  } else {
+    const edits = (metadata.edits as unknown[]) ?? [];
+    metadata.edits = [...edits, { previousText: found.message.text, at: event.sentAt.toISOString() }];
+    text = event.text;
+  }
+  const [updated] = await tx
+    .update(messages)
+    .set({ metadata, text })
+    .where(eq(messages.id, found.message.id))
+    .returning();
+  await announceMessage(tx, found.session, updated!, 'message.updated');
+
+  return { outcome: 'updated' };
+}

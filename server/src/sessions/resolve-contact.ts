@@ -1,0 +1,77 @@
+import { and, eq, isNull, or } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { contactIdentities, contacts } from '../db/schema.js';
+import type { InboundContact } from '../channels/channel-adapter.js';
+
+/** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
+const SCOPED = new Set(['psid', 'webchat_visitor']);
+
+/**
+ * Finds the contact behind a customer's identities, or creates it with the channel's profile data. A merged
+ * contact resolves to the one it was merged into.
+ */
+export async function resolveContact(
+  tx: Executor,
+  tenantId: string,
+  channelAccountId: string,
+  customer: InboundContact,
+) {
+  const scopeOf = (kind: string) => (SCOPED.has(kind) ? channelAccountId : null);
+  const matches = customer.identities.map((identity) =>
+    and(
+      eq(contactIdentities.kind, identity.kind),
+      eq(contactIdentities.value, identity.value),
+      scopeOf(identity.kind)
+        ? eq(contactIdentities.channelAccountId, channelAccountId)
+        : isNull(contactIdentities.channelAccountId),
+    ),
+  );
+  const found = await tx
+    .select({ contact: contacts })
+    .from(contactIdentities)
+    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)))
+    .limit(1);
+  let contact = found[0]?.contact;
+  while (contact?.mergedIntoId) {
+    [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
+  }
+  if (!contact) {
+    const profile = customer.profile ?? {};
+    const name = profile.name ?? ([profile.firstName, profile.lastName].filter(Boolean).join(' ') || null);
+    [contact] = await tx
+      .insert(contacts)
+      .values({
+        tenantId,
+        name,
+        firstName: profile.firstName ?? null,
+        lastName: profile.lastName ?? null,
+        email: profile.email ?? null,
+        phone: profile.phone ?? null,
+        avatarUrl: profile.avatarUrl ?? null,
+      })
+      .returning();
+  }
+  // Identities seen for the first time join the contact; one already taken by another contact stays there.
+  await tx
+    .insert(contactIdentities)
+    .values(
+      customer.identities.map((i) => ({
+        tenantId,
+        contactId: contact!.id,
+        kind: i.kind,
+        value: i.value,
+        channelAccountId: scopeOf(i.kind),
+      })),
+    )
+    .onConflictDoNothing();
+  return contact!;
+}
+
+/** Contacts of the tenant holding any of these identities (for blacklist checks on raw identities). */
+export async function identityValues(tx: Executor, tenantId: string, contactId: string) {
+  return tx
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.contactId, contactId)));
+}

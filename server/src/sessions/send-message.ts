@@ -1,0 +1,79 @@
+import type { Actor } from '../auth/actor.js';
+import { AppError } from '../http/app-error.js';
+import { announceMessage, announceSession } from './announce.js';
+import { deliverMessage } from './deliver-message.js';
+import type { EngineDeps } from './engine-deps.js';
+import { lockVisibleSession, requireParticipant, requireState } from './session-guards.js';
+import { findMessage, insertMessageOnce, updateSession } from './sessions.repo.js';
+import { messageSummary } from './announce.js';
+
+export interface SendMessageInput {
+  text: string;
+  quotedMessageId?: string | undefined;
+  /** The composer's id for this message: sending twice (a retry after a network loss) stores it once. */
+  clientMessageId?: string | undefined;
+}
+
+/**
+ * An operator's message to the customer. Checked against the channel before anything is stored: the text
+ * length limit and the window policy (free text allowed now?).
+ */
+export async function sendMessage(
+  deps: EngineDeps,
+  actor: Actor,
+  sessionId: string,
+  input: SendMessageInput,
+) {
+  if (actor.kind !== 'user') throw new AppError('unprocessable', 'Messages are sent by operators');
+  const text = input.text;
+  if (!text.trim()) throw new AppError('validation_failed', 'The message is empty');
+  return deps.database.db.transaction(async (tx) => {
+    const session = await lockVisibleSession(tx, actor, sessionId);
+    requireState(session, 'active');
+    await requireParticipant(tx, actor, session);
+    const adapter = deps.channels.get(session.channel);
+    const length = [...text].length;
+    if (length > adapter.limits.maxTextLength) {
+      throw new AppError(
+        'text_too_long',
+        `The text is ${length} characters; ${session.channel} allows ${adapter.limits.maxTextLength}`,
+        {
+          limit: adapter.limits.maxTextLength,
+          length,
+        },
+      );
+    }
+    const now = deps.now();
+    const composer = adapter.composerState({
+      lastCustomerMessageAt: session.lastCustomerMessageAt,
+      queuedAt: session.queuedAt,
+      now,
+    });
+    if (!composer.freeText)
+      throw new AppError('window_closed', composer.reason ?? 'Free text cannot be sent now', {
+        otherwise: composer.otherwise,
+      });
+    if (input.quotedMessageId && !(await findMessage(tx, session.id, input.quotedMessageId)))
+      throw AppError.notFound('Quoted message');
+
+    const { message, created } = await insertMessageOnce(tx, {
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      channelAccountId: session.channelAccountId,
+      direction: 'out',
+      authorKind: 'operator',
+      authorUserId: actor.id,
+      text,
+      quotedMessageId: input.quotedMessageId ?? null,
+      clientMessageId: input.clientMessageId ?? null,
+      status: 'sending',
+      createdAt: now,
+    });
+    if (!created) return messageSummary(tx, message);
+    const delivered = await deliverMessage(tx, deps, session, message);
+    const updated = await updateSession(tx, session.id, { lastMessageAt: now });
+    await announceMessage(tx, updated, delivered);
+    await announceSession(tx, deps, updated);
+    return messageSummary(tx, delivered);
+  });
+}

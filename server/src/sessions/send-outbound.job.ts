@@ -1,0 +1,65 @@
+import { and, eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { ChannelError } from '../channels/channel-adapter.js';
+import { messages, sessions } from '../db/schema.js';
+import { defineJob } from '../jobs/job-definition.js';
+import { announceMessage } from './announce.js';
+import type { EngineDeps } from './engine-deps.js';
+import { advanceMessageStatus } from './message-status.js';
+
+/** How many times a retryable failure (rate limit, 5xx, network) is tried again before the message fails. */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The outbox: sends one committed message through its channel outside any transaction, then records the
+ * result. Retryable failures throw, and the job library retries with backoff; final ones mark the message.
+ */
+export const sendOutbound = defineJob({
+  name: 'send-outbound',
+  payload: Type.Object({ tenantId: Type.String(), messageId: Type.String() }),
+  retry: { limit: MAX_ATTEMPTS, delaySeconds: 2, backoff: true },
+  async handle(deps: EngineDeps, payload, meta) {
+    const db = deps.database.db;
+    const [row] = await db
+      .select({ message: messages, session: sessions })
+      .from(messages)
+      .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+      .where(and(eq(messages.id, payload.messageId), eq(messages.tenantId, payload.tenantId)));
+    if (!row || row.message.status !== 'sending') return;
+    const { message, session } = row;
+    const adapter = deps.channels.get(session.channel);
+    let result: { channelMessageId: string } | ChannelError;
+    try {
+      result = await adapter.send(
+        {
+          tx: db,
+          tenantId: session.tenantId,
+          channelAccountId: session.channelAccountId,
+          sessionId: session.id,
+          contactId: session.contactId,
+        },
+        { messageId: message.id, ...(message.text !== null ? { text: message.text } : {}) },
+      );
+    } catch (error) {
+      if (!(error instanceof ChannelError)) throw error;
+      if (error.retryable && meta.retryCount < MAX_ATTEMPTS) throw error;
+      result = error;
+    }
+    await db.transaction(async (tx) => {
+      const updated =
+        result instanceof ChannelError
+          ? await advanceMessageStatus(tx, message.id, {
+              status: 'error',
+              at: deps.now(),
+              errorCode: result.code,
+              errorReason: result.reason,
+            })
+          : await advanceMessageStatus(tx, message.id, {
+              status: 'sent',
+              at: deps.now(),
+              channelMessageId: result.channelMessageId,
+            });
+      if (updated) await announceMessage(tx, session, updated, 'message.updated');
+    });
+  },
+});

@@ -1,0 +1,45 @@
+import { canSeeGroup, hasRole, type Actor } from '../auth/actor.js';
+import type { Executor } from '../db/database.js';
+import { AppError } from '../http/app-error.js';
+import { canSeeSession } from './session-access.js';
+import { activeParticipants, lockSession, type SessionRow } from './sessions.repo.js';
+
+/** Locks a session the actor may see; 404 otherwise. */
+export async function lockVisibleSession(tx: Executor, actor: Actor, sessionId: string): Promise<SessionRow> {
+  const session = await lockSession(tx, actor.tenantId, sessionId);
+  if (!session || !(await canSeeSession(tx, actor, session))) throw AppError.notFound('Session');
+  return session;
+}
+
+/** Supervisors (of the session's group) and administrators may act on any session they supervise. */
+export function supervises(actor: Actor, session: SessionRow): boolean {
+  return hasRole(actor, 'supervisor') && canSeeGroup(actor, session.groupId);
+}
+
+/** The actor's role in the session, or a 409 when they take no part in it. */
+export async function requireParticipant(
+  tx: Executor,
+  actor: Actor,
+  session: SessionRow,
+  options: { orSupervisor?: boolean; role?: 'owner' } = {},
+) {
+  const participants = await activeParticipants(tx, session.id);
+  const mine = participants.find((p) => actor.kind === 'user' && p.userId === actor.id);
+  if (mine && (!options.role || mine.role === options.role)) return { participants, mine };
+  if (options.orSupervisor && supervises(actor, session)) return { participants, mine };
+  throw new AppError(
+    'not_in_session',
+    options.role === 'owner'
+      ? 'Only the session’s owner can do this'
+      : 'You do not take part in this session',
+  );
+}
+
+export function requireState(session: SessionRow, ...states: SessionRow['state'][]): void {
+  if (!states.includes(session.state)) {
+    throw new AppError(
+      'session_state',
+      `The session is ${session.state}; this needs it ${states.join(' or ')}`,
+    );
+  }
+}

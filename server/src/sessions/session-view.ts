@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import type { SessionSummary } from '../realtime/event-map.js';
+
+/** A session as operators see it in lists, offers and events. */
+export type SessionView = SessionSummary;
+
+const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
+
+/** Builds the views of the given sessions in one query. */
+export async function sessionViews(
+  tx: Executor,
+  tenantId: string,
+  sessionIds: string[],
+): Promise<SessionView[]> {
+  if (sessionIds.length === 0) return [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one wide row, mapped field by field below
+  const rows = await queryRows<Record<string, any>>(
+    tx,
+    sql`SELECT s.*, ca.name AS source_name, g.name AS group_name, c.name AS contact_name,
+          coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'name', u.name, 'role', sp.role) ORDER BY sp.joined_at)
+                    FROM session_participants sp JOIN users u ON u.id = sp.user_id
+                    WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
+          (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at)
+             FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_message,
+          (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.created_at, m.id LIMIT 1) AS first_message,
+          coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids
+        FROM sessions s
+        JOIN channel_accounts ca ON ca.id = s.channel_account_id
+        JOIN contacts c ON c.id = s.contact_id
+        LEFT JOIN groups g ON g.id = s.group_id
+        WHERE s.tenant_id = ${tenantId} AND s.id IN (${sql.join(
+          sessionIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+  );
+  const byId = new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        id: r.id,
+        state: r.state,
+        channel: r.channel,
+        channelAccountId: r.channel_account_id,
+        sourceName: r.source_name,
+        sourceUrl: r.source_url,
+        groupId: r.group_id,
+        groupName: r.group_name,
+        contact: { id: r.contact_id, name: r.contact_name },
+        priority: Number(r.priority),
+        queuedAt: iso(r.queued_at)!,
+        acceptedAt: iso(r.accepted_at),
+        endedAt: iso(r.ended_at),
+        endedBy: r.ended_by,
+        endReason: r.end_reason,
+        wrapupReasonId: r.wrapup_reason_id,
+        wrapupNote: r.wrapup_note,
+        rating: r.rating === null ? null : Number(r.rating),
+        resumedFromId: r.resumed_from_id,
+        lastCustomerMessageAt: iso(r.last_customer_message_at),
+        participants: r.participants,
+        lastMessage: r.last_message ? { ...r.last_message, at: iso(r.last_message.at) } : null,
+        firstMessage: r.first_message,
+        tagIds: r.tag_ids,
+      } satisfies SessionView,
+    ]),
+  );
+  return sessionIds.map((id) => byId.get(id)).filter((v): v is SessionView => Boolean(v));
+}
+
+export async function sessionView(tx: Executor, tenantId: string, sessionId: string): Promise<SessionView> {
+  const [view] = await sessionViews(tx, tenantId, [sessionId]);
+  if (!view) throw new Error(`session ${sessionId} not found`);
+  return view;
+}

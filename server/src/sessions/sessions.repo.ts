@@ -1,0 +1,177 @@
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/database.js';
+import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+
+/** Reads a session and locks its row until the transaction ends. */
+export async function lockSession(
+  tx: Executor,
+  tenantId: string,
+  sessionId: string,
+): Promise<SessionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.tenantId, tenantId)))
+    .for('update');
+  return row;
+}
+
+export async function findOpenSession(
+  tx: Executor,
+  tenantId: string,
+  contactId: string,
+  channelAccountId: string,
+) {
+  const [row] = await tx
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.tenantId, tenantId),
+        eq(sessions.contactId, contactId),
+        eq(sessions.channelAccountId, channelAccountId),
+        sql`${sessions.state} <> 'ended'`,
+      ),
+    );
+  return row;
+}
+
+export async function insertSession(tx: Executor, row: typeof sessions.$inferInsert): Promise<SessionRow> {
+  const [created] = await tx.insert(sessions).values(row).returning();
+  return created!;
+}
+
+export async function updateSession(
+  tx: Executor,
+  sessionId: string,
+  patch: Partial<typeof sessions.$inferInsert>,
+) {
+  const [row] = await tx.update(sessions).set(patch).where(eq(sessions.id, sessionId)).returning();
+  return row!;
+}
+
+export async function activeParticipants(tx: Executor, sessionId: string) {
+  return tx
+    .select({
+      userId: sessionParticipants.userId,
+      role: sessionParticipants.role,
+      name: users.name,
+      joinedAt: sessionParticipants.joinedAt,
+    })
+    .from(sessionParticipants)
+    .innerJoin(users, eq(users.id, sessionParticipants.userId))
+    .where(and(eq(sessionParticipants.sessionId, sessionId), isNull(sessionParticipants.leftAt)))
+    .orderBy(asc(sessionParticipants.joinedAt));
+}
+
+export async function addParticipant(
+  tx: Executor,
+  row: { tenantId: string; sessionId: string; userId: string; role: 'owner' | 'guest'; joinedAt: Date },
+) {
+  await tx.insert(sessionParticipants).values(row);
+}
+
+/** Marks participants as gone: one user, or everyone when `userId` is omitted. */
+export async function removeParticipants(tx: Executor, sessionId: string, at: Date, userId?: string) {
+  await tx
+    .update(sessionParticipants)
+    .set({ leftAt: at })
+    .where(
+      and(
+        eq(sessionParticipants.sessionId, sessionId),
+        isNull(sessionParticipants.leftAt),
+        userId ? eq(sessionParticipants.userId, userId) : undefined,
+      ),
+    );
+}
+
+export async function insertTimelineEntry(tx: Executor, row: typeof sessionEvents.$inferInsert) {
+  const [entry] = await tx.insert(sessionEvents).values(row).returning();
+  return entry!;
+}
+
+export async function timelineOf(tx: Executor, sessionId: string) {
+  return tx
+    .select()
+    .from(sessionEvents)
+    .where(eq(sessionEvents.sessionId, sessionId))
+    .orderBy(asc(sessionEvents.id));
+}
+
+export async function insertMessage(tx: Executor, row: typeof messages.$inferInsert): Promise<MessageRow> {
+  const [created] = await tx.insert(messages).values(row).returning();
+  return created!;
+}
+
+/** Inserts a message unless one with the same idempotency key exists; returns it and whether it is new. */
+export async function insertMessageOnce(
+  tx: Executor,
+  row: typeof messages.$inferInsert,
+): Promise<{ message: MessageRow; created: boolean }> {
+  const [created] = await tx.insert(messages).values(row).onConflictDoNothing().returning();
+  if (created) return { message: created, created: true };
+  const [existing] = await tx
+    .select()
+    .from(messages)
+    .where(
+      row.clientMessageId
+        ? and(eq(messages.sessionId, row.sessionId), eq(messages.clientMessageId, row.clientMessageId))
+        : and(
+            eq(messages.channelAccountId, row.channelAccountId),
+            eq(messages.channelMessageId, row.channelMessageId!),
+          ),
+    );
+  return { message: existing!, created: false };
+}
+
+export async function findMessage(tx: Executor, sessionId: string, messageId: string) {
+  const [row] = await tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.sessionId, sessionId), eq(messages.id, messageId)));
+  return row;
+}
+
+export async function messagesOfSession(
+  tx: Executor,
+  sessionId: string,
+  options: { after?: Date; limit?: number } = {},
+) {
+  return tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.sessionId, sessionId),
+        options.after ? gt(messages.createdAt, options.after) : undefined,
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(options.limit ?? 500);
+}
+
+/** The operator who owned the contact's most recent session, for sticky routing. */
+export async function lastOwnerOfContact(
+  tx: Executor,
+  tenantId: string,
+  contactId: string,
+): Promise<string | undefined> {
+  const [row] = await queryRows<{ user_id: string }>(
+    tx,
+    sql`SELECT sp.user_id FROM session_participants sp JOIN sessions s ON s.id = sp.session_id
+        WHERE s.tenant_id = ${tenantId} AND s.contact_id = ${contactId} AND sp.role = 'owner'
+        ORDER BY sp.joined_at DESC LIMIT 1`,
+  );
+  return row?.user_id;
+}
+
+export async function waitingSessions(tx: Executor, tenantId: string, groupId: string) {
+  return tx
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.groupId, groupId), eq(sessions.state, 'waiting')))
+    .orderBy(desc(sessions.priority), asc(sessions.queuedAt));
+}
