@@ -130,3 +130,12 @@ export async function anyEntryMatches(
     .limit(1);
   return Boolean(row);
 }
+
+/** The contact that stands for this one now: the one it was merged into, else itself. */
+export async function currentContactId(db: Executor, tenantId: string, contactId: string) {
+  const [row] = await db
+    .select({ mergedIntoId: contacts.mergedIntoId })
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)));
+  return row?.mergedIntoId ?? contactId;
+}

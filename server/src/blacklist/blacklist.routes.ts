@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import type { Database } from '../db/database.js';
-import { recordAudit } from '../admin/record-audit.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
 import { addToBlacklist } from './add-to-blacklist.js';
-import { deleteEntry, findEntry, listEntries, updateEntryReason } from './blacklist.repo.js';
+import { removeFromBlacklist } from './remove-from-blacklist.js';
+import { updateBlacklistEntry } from './update-blacklist-entry.js';
+import { findEntry, listEntries } from './blacklist.repo.js';
 import { BlacklistEntry, CreateBlacklistEntryBody, UpdateBlacklistEntryBody } from './blacklist.schema.js';
 
 export const blacklistRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, deps) => {
@@ -60,15 +61,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
         response: { 200: BlacklistEntry, ...errorResponses },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      return deps.database.db.transaction(async (tx) => {
-        if (!(await updateEntryReason(tx, actor.tenantId, request.params.id, request.body.reason)))
-          throw AppError.notFound('Blacklist entry');
-        await recordAudit(tx, actor, 'blacklist.update', { type: 'blacklist_entry', id: request.params.id });
-        return (await findEntry(tx, actor.tenantId, request.params.id))!;
-      });
-    },
+    async (request) => updateBlacklistEntry(deps, actorOf(request), request.params.id, request.body.reason),
   );
 
   app.delete(
@@ -78,12 +71,7 @@ export const blacklistRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
       schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      await deps.database.db.transaction(async (tx) => {
-        if (!(await deleteEntry(tx, actor.tenantId, request.params.id)))
-          throw AppError.notFound('Blacklist entry');
-        await recordAudit(tx, actor, 'blacklist.remove', { type: 'blacklist_entry', id: request.params.id });
-      });
+      await removeFromBlacklist(deps, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );

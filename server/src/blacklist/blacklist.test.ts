@@ -127,5 +127,13 @@ describe('isBlacklisted', () => {
     expect(await check({ contactId: clean.id })).toBe(true);
     const carded = await createTestContact(t.database, tenant, { phone: '+420999888777' });
     expect(await check({ contactId: carded.id })).toBe(true);
+
+    // A duplicate merged into a blacklisted contact is refused as that contact.
+    const duplicate = await createTestContact(t.database, tenant);
+    expect(await check({ contactId: duplicate.id })).toBe(false);
+    expect(
+      (await api(admin, 'POST', `/contacts/${listed.id}/merge`, { sourceContactId: duplicate.id })).status,
+    ).toBe(200);
+    expect(await check({ contactId: duplicate.id })).toBe(true);
   });
 });

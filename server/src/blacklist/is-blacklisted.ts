@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { anyEntryMatches, identitiesOfContact } from './blacklist.repo.js';
+import { anyEntryMatches, currentContactId, identitiesOfContact } from './blacklist.repo.js';
 import { equivalentKinds, normalizeIdentity } from './normalize-identity.js';
 
 /**
@@ -13,7 +13,9 @@ export async function isBlacklisted(
   who: { contactId?: string; identities?: Array<{ kind: string; value: string }> },
 ): Promise<boolean> {
   const identities = [...(who.identities ?? [])];
-  if (who.contactId) identities.push(...(await identitiesOfContact(db, tenantId, who.contactId)));
+  // A contact merged into another is that other contact now: its entries and identities moved there.
+  const contactId = who.contactId && (await currentContactId(db, tenantId, who.contactId));
+  if (contactId) identities.push(...(await identitiesOfContact(db, tenantId, contactId)));
   const keys = new Map<string, { kinds: string[]; value: string }>();
   for (const identity of identities) {
     const { kind, value } = normalizeIdentity(identity.kind, identity.value);
@@ -21,5 +23,5 @@ export async function isBlacklisted(
     const kinds = equivalentKinds(kind);
     keys.set(`${kinds.join(',')}\u0000${value}`, { kinds, value });
   }
-  return anyEntryMatches(db, tenantId, who.contactId, [...keys.values()]);
+  return anyEntryMatches(db, tenantId, contactId || undefined, [...keys.values()]);
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { sessionTags, tags } from '../db/schema.js';
+import { sessions, sessionTags, tags } from '../db/schema.js';
 
 const tagColumns = { id: tags.id, name: tags.name, color: tags.color, createdAt: tags.createdAt };
 
@@ -91,11 +91,13 @@ export async function replaceSessionTags(
     await db.insert(sessionTags).values(tagIds.map((tagId) => ({ tenantId, sessionId, tagId })));
 }
 
-/** Sessions carrying the tag, to tell them when a tag is renamed or deleted. */
-export async function sessionsWithTag(db: Executor, tenantId: string, tagId: string) {
-  const rows = await db
-    .select({ sessionId: sessionTags.sessionId })
+/** Open sessions carrying the tag, to tell their watchers when it is deleted; ended ones are read on demand. */
+export async function openSessionsWithTag(db: Executor, tenantId: string, tagId: string) {
+  return db
+    .select({ id: sessions.id, groupId: sessions.groupId })
     .from(sessionTags)
-    .where(and(eq(sessionTags.tenantId, tenantId), eq(sessionTags.tagId, tagId)));
-  return rows.map((r) => r.sessionId);
+    .innerJoin(sessions, eq(sessions.id, sessionTags.sessionId))
+    .where(
+      and(eq(sessionTags.tenantId, tenantId), eq(sessionTags.tagId, tagId), ne(sessions.state, 'ended')),
+    );
 }

@@ -122,7 +122,14 @@ describe('tags of a session', () => {
     const session = await createTestSession(t.database, a, { groupId: a.groupA });
     const gone = (await api(s.adminA!, 'POST', '/tags', { name: 'Temporary' })).body.id;
     await api(s.olga!, 'PUT', `/sessions/${session.id}/tags`, { tagIds: [gone] });
+    const watcher = await connectSocket(t.url, { cookie: s.olga!.cookie });
     expect((await api(s.adminA!, 'DELETE', `/tags/${gone}`)).status).toBe(204);
+    const event = await watcher.waitFor(
+      (e) =>
+        e.name === 'session.tags.changed' && (e.payload as { sessionId: string }).sessionId === session.id,
+    );
+    expect(event.payload).toEqual({ sessionId: session.id, tags: [] });
+    watcher.close();
     expect((await api(s.olga!, 'GET', `/sessions/${session.id}/tags`)).body.items).toEqual([]);
   });
 });

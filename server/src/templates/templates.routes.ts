@@ -3,12 +3,12 @@ import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import { canSeeGroup } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
-import { recordAudit } from '../admin/record-audit.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
+import { deleteTemplate } from './delete-template.js';
 import { renderForSession } from './render-for-session.js';
 import { saveTemplate } from './save-template.js';
-import { deleteTemplateRow, findTemplate, listTemplates } from './templates.repo.js';
+import { findTemplate, listTemplates } from './templates.repo.js';
 import {
   CreateTemplateBody,
   ListTemplatesQuery,
@@ -89,12 +89,7 @@ export const templatesRoutes: FastifyPluginAsyncTypebox<{ database: Database }> 
       schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      await deps.database.db.transaction(async (tx) => {
-        if (!(await deleteTemplateRow(tx, actor.tenantId, request.params.id)))
-          throw AppError.notFound('Template');
-        await recordAudit(tx, actor, 'template.delete', { type: 'template', id: request.params.id });
-      });
+      await deleteTemplate(deps, actorOf(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
