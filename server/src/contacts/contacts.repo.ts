@@ -12,6 +12,7 @@ import {
   sessionTags,
   tags,
   users,
+  webchatVisitors,
 } from '../db/schema.js';
 
 const contactColumns = {
@@ -153,7 +154,10 @@ export async function openSessionsOf(db: Executor, tenantId: string, contactIds:
     );
 }
 
-/** Moves what belongs to `from` over to `to`: identities, sessions, blacklist entries, earlier merges. */
+/**
+ * Moves what belongs to `from` over to `to`: identities, sessions, blacklist entries, web chat visitors, and
+ * earlier merges.
+ */
 export async function moveContactData(db: Executor, tenantId: string, from: string, to: string) {
   await db
     .update(contactIdentities)
@@ -180,6 +184,11 @@ export async function moveContactData(db: Executor, tenantId: string, from: stri
       .set({ contactId: to })
       .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.contactId, from)));
   }
+  // A web chat visitor of the source writes in as the target from now on.
+  await db
+    .update(webchatVisitors)
+    .set({ contactId: to })
+    .where(and(eq(webchatVisitors.tenantId, tenantId), eq(webchatVisitors.contactId, from)));
   // Contacts merged into the source earlier now point at the target directly.
   await db
     .update(contacts)
@@ -248,7 +257,7 @@ export async function messagesOfSessions(db: Executor, tenantId: string, session
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(and(eq(messages.tenantId, tenantId), inArray(messages.sessionId, sessionIds)))
-    .orderBy(asc(messages.createdAt), asc(messages.id));
+    .orderBy(asc(messages.position));
   return rows.map(({ authorUserId, authorName, ...m }) => ({
     ...m,
     author: authorUserId && authorName ? { userId: authorUserId, name: authorName } : null,
@@ -319,8 +328,8 @@ export async function allSessionIdsOf(db: Executor, tenantId: string, contactId:
 }
 
 /**
- * Deletes the person's data for an erase: files and messages of their sessions, their identities and the
- * blacklist entries that name them. Returns the counts and the storage keys whose bytes must go too.
+ * Deletes the person's data for an erase: files and messages of their sessions, their identities, the
+ * blacklist entries that name them and their web chat visitor tokens. Returns the counts and the storage keys whose bytes must go too.
  */
 export async function deletePersonalData(
   db: Executor,
@@ -351,6 +360,10 @@ export async function deletePersonalData(
   await db
     .delete(blacklistEntries)
     .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.contactId, contactId)));
+  // The widget's token no longer leads to anyone: a returning visitor starts as a new contact.
+  await db
+    .delete(webchatVisitors)
+    .where(and(eq(webchatVisitors.tenantId, tenantId), eq(webchatVisitors.contactId, contactId)));
   return { storageKeys, filesDeleted, messagesDeleted, identitiesDeleted: deletedIdentities.length };
 }
 

@@ -8,7 +8,7 @@ import {
   createTestSession,
 } from '../../test/session-factory.js';
 import { connectSocket } from '../../test/socket-client.js';
-import { auditLog, contactIdentities, contacts, messages, sessions } from '../db/schema.js';
+import { auditLog, contactIdentities, contacts, messages, sessions, webchatVisitors } from '../db/schema.js';
 
 let t: TestApp;
 let a: TestTenant;
@@ -162,6 +162,16 @@ describe('merging contacts', () => {
       channelAccountId: account.id,
     });
     await api(admin, 'POST', '/blacklist', { contactId: source.id, reason: 'Spam' });
+    const widget = await createTestChannelAccount(t.database, tenant, 'webchat');
+    const [visitor] = await t.database.db
+      .insert(webchatVisitors)
+      .values({
+        tenantId: tenant.id,
+        channelAccountId: widget.id,
+        contactId: source.id,
+        tokenHash: `h-${source.id}`,
+      })
+      .returning();
     const socket = await connectSocket(t.url, { cookie: admin.cookie });
 
     const merged = await api(admin, 'POST', `/contacts/${target.id}/merge`, { sourceContactId: source.id });
@@ -172,6 +182,11 @@ describe('merging contacts', () => {
     const moved = await t.database.db.select().from(sessions).where(eq(sessions.contactId, target.id));
     expect(moved.map((r) => r.id).sort()).toEqual([old.id, open.id].sort());
     expect(ids(await api(admin, 'GET', '/contacts'))).toEqual([target.id]);
+    const [movedVisitor] = await t.database.db
+      .select()
+      .from(webchatVisitors)
+      .where(eq(webchatVisitors.id, visitor!.id));
+    expect(movedVisitor!.contactId).toBe(target.id);
     expect((await api(admin, 'GET', `/contacts/${source.id}`)).body).toMatchObject({
       mergedIntoId: target.id,
       identities: [],
@@ -206,12 +221,9 @@ describe('merging contacts', () => {
     });
     const refused = await api(admin, 'POST', `/contacts/${target.id}/merge`, { sourceContactId: source.id });
     expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe('conflict');
+    expect(refused.body.error.code).toBe('open_session_exists');
     expect(refused.body.error.message).toMatch(/open session/);
-    expect(refused.body.error.details).toMatchObject({
-      reason: 'open_session_exists',
-      channelAccountId: account.id,
-    });
+    expect(refused.body.error.details).toMatchObject({ channelAccountId: account.id });
     expect(refused.body.error.details.sessionIds.sort()).toEqual([mine.id, theirs.id].sort());
     const [row] = await t.database.db.select().from(sessions).where(eq(sessions.id, theirs.id));
     expect(row!.contactId).toBe(source.id);
@@ -253,6 +265,13 @@ describe('history of a contact', () => {
       state: 'ended',
       messages: ['one', 'two', 'three'],
     });
+    // The factory writes them in one instant; spread them out as a conversation would be.
+    for (const [i, text] of ['one', 'two', 'three'].entries()) {
+      await t.database.db
+        .update(messages)
+        .set({ createdAt: new Date(Date.UTC(2026, 0, 1, 12, i)) })
+        .where(and(eq(messages.sessionId, first.id), eq(messages.text, text)));
+    }
     const second = await createTestSession(t.database, a, {
       contactId: contact.id,
       groupId: a.groupB,
@@ -268,6 +287,12 @@ describe('history of a contact', () => {
       operatorId: a.operators[0]!.id,
     });
     const fourth = await createTestSession(t.database, a, { contactId: contact.id, groupId: a.groupA });
+    for (const [day, session] of [first, second, third, fourth].entries()) {
+      await t.database.db
+        .update(sessions)
+        .set({ createdAt: new Date(Date.UTC(2026, 0, 1 + day)) })
+        .where(eq(sessions.id, session.id));
+    }
 
     const admin = await api(s.adminA!, 'GET', `/contacts/${contact.id}/sessions`);
     expect(ids(admin)).toEqual([fourth.id, third.id, second.id, first.id]);
@@ -332,6 +357,12 @@ describe('GDPR', () => {
       state: 'ended',
       messages: ['secret', 'more'],
     });
+    await t.database.db.insert(webchatVisitors).values({
+      tenantId: a.id,
+      channelAccountId: session.channelAccountId,
+      contactId: contact.id,
+      tokenHash: `h-${contact.id}`,
+    });
     const duplicate = await createTestContact(t.database, a, { name: 'Forget Me Too' });
     await api(s.adminA!, 'POST', `/contacts/${contact.id}/merge`, { sourceContactId: duplicate.id });
     const socket = await connectSocket(t.url, { cookie: s.olga!.cookie });
@@ -356,6 +387,9 @@ describe('GDPR', () => {
         .select()
         .from(contactIdentities)
         .where(and(eq(contactIdentities.tenantId, a.id), eq(contactIdentities.contactId, contact.id))),
+    ).toEqual([]);
+    expect(
+      await t.database.db.select().from(webchatVisitors).where(eq(webchatVisitors.contactId, contact.id)),
     ).toEqual([]);
     const [kept] = await t.database.db.select().from(sessions).where(eq(sessions.id, session.id));
     expect(kept).toBeDefined();

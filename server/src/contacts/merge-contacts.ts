@@ -48,10 +48,9 @@ export async function mergeContacts(
     );
     if (clash) {
       throw new AppError(
-        'conflict',
+        'open_session_exists',
         'Both contacts have an open session on the same channel account; end one of them first',
         {
-          reason: 'open_session_exists',
           channelAccountId: clash.channelAccountId,
           sessionIds: open.filter((s) => s.channelAccountId === clash.channelAccountId).map((s) => s.id),
         },
