@@ -126,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tenantsRoutes, { database });
       await api.register(routingRulesRoutes, { database });
       await api.register(blacklistRoutes, { database });
-      await api.register(contactsRoutes, { database, now });
+      await api.register(contactsRoutes, { database, now, fileStore: engine.fileStore });
       await api.register(templatesRoutes, { database });
       await api.register(tagsRoutes, { database });
       await api.register(wrapupRoutes, { database });

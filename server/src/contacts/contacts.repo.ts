@@ -329,7 +329,7 @@ export async function allSessionIdsOf(db: Executor, tenantId: string, contactId:
 
 /**
  * Deletes the person's data for an erase: files and messages of their sessions, their identities, the
- * blacklist entries that name them and their web chat visitor tokens. Returns the counts and the storage keys whose bytes must go too.
+ * blacklist entries that name them and their web chat visitor tokens. Returns the counts and the deleted files, whose stored bytes must go too.
  */
 export async function deletePersonalData(
   db: Executor,
@@ -337,16 +337,14 @@ export async function deletePersonalData(
   contactId: string,
   sessionIds: string[],
 ) {
-  let storageKeys: string[] = [];
-  let filesDeleted = 0;
+  let storedFiles: Array<{ id: string; storageKey: string | null }> = [];
   let messagesDeleted = 0;
   if (sessionIds.length) {
     const deletedFiles = await db
       .delete(files)
       .where(and(eq(files.tenantId, tenantId), inArray(files.sessionId, sessionIds)))
-      .returning({ storageKey: files.storageKey });
-    filesDeleted = deletedFiles.length;
-    storageKeys = deletedFiles.map((f) => f.storageKey).filter((k): k is string => Boolean(k));
+      .returning({ id: files.id, storageKey: files.storageKey });
+    storedFiles = deletedFiles;
     const deletedMessages = await db
       .delete(messages)
       .where(and(eq(messages.tenantId, tenantId), inArray(messages.sessionId, sessionIds)))
@@ -364,7 +362,7 @@ export async function deletePersonalData(
   await db
     .delete(webchatVisitors)
     .where(and(eq(webchatVisitors.tenantId, tenantId), eq(webchatVisitors.contactId, contactId)));
-  return { storageKeys, filesDeleted, messagesDeleted, identitiesDeleted: deletedIdentities.length };
+  return { storedFiles, messagesDeleted, identitiesDeleted: deletedIdentities.length };
 }
 
 export async function deleteContactRow(db: Executor, tenantId: string, contactId: string) {

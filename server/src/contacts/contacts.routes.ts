@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import type { Database } from '../db/database.js';
+import type { FileStore } from '../files/file-store.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
 import {
   Contact,
@@ -13,7 +14,7 @@ import {
   SearchContactsQuery,
   UpdateContactBody,
 } from './contacts.schema.js';
-import { eraseContact, type StoredFileRemover } from './erase-contact.js';
+import { eraseContact } from './erase-contact.js';
 import { exportContact } from './export-contact.js';
 import { listContactHistory } from './list-contact-history.js';
 import { mergeContacts } from './merge-contacts.js';
@@ -24,7 +25,7 @@ import { updateContact } from './update-contact.js';
 export const contactsRoutes: FastifyPluginAsyncTypebox<{
   database: Database;
   now: () => Date;
-  fileStore?: StoredFileRemover;
+  fileStore?: Pick<FileStore, 'delete'>;
 }> = async (app, deps) => {
   const tags = ['contacts'];
 

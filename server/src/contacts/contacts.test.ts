@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
@@ -8,7 +10,16 @@ import {
   createTestSession,
 } from '../../test/session-factory.js';
 import { connectSocket } from '../../test/socket-client.js';
-import { auditLog, contactIdentities, contacts, messages, sessions, webchatVisitors } from '../db/schema.js';
+import {
+  auditLog,
+  contactIdentities,
+  contacts,
+  files,
+  messages,
+  sessions,
+  webchatVisitors,
+} from '../db/schema.js';
+import { storageKeys } from '../files/file-store.js';
 
 let t: TestApp;
 let a: TestTenant;
@@ -235,6 +246,21 @@ describe('merging contacts', () => {
     ).toBe(200);
   });
 
+  it('settles two opposite merges at once: one wins, the other is refused, no contact is lost', async () => {
+    const tenant = await createTestTenant(t.database);
+    const admin = await logIn(t.url, tenant.admin);
+    const x = await createTestContact(t.database, tenant, { name: 'X' });
+    const y = await createTestContact(t.database, tenant, { name: 'Y' });
+    const results = await Promise.all([
+      api(admin, 'POST', `/contacts/${x.id}/merge`, { sourceContactId: y.id }),
+      api(admin, 'POST', `/contacts/${y.id}/merge`, { sourceContactId: x.id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const directory = await api(admin, 'GET', '/contacts');
+    expect(directory.body.items).toHaveLength(1);
+    expect(directory.body.items[0].identities).toHaveLength(2);
+  });
+
   it('is for administrators of the tenant, and refuses a contact merged into itself', async () => {
     const one = await createTestContact(t.database, a);
     const two = await createTestContact(t.database, a);
@@ -363,6 +389,23 @@ describe('GDPR', () => {
       contactId: contact.id,
       tokenHash: `h-${contact.id}`,
     });
+    // A stored file with its bytes and thumbnail, attached to one of the messages.
+    const [message] = await t.database.db.select().from(messages).where(eq(messages.sessionId, session.id));
+    const fileId = randomUUID();
+    const contentKey = storageKeys.content(a.id, fileId);
+    const thumbnailKey = storageKeys.thumbnail(a.id, fileId);
+    await t.engine.fileStore.put(contentKey, Readable.from([Buffer.from('passport scan')]));
+    await t.engine.fileStore.put(thumbnailKey, Readable.from([Buffer.from('thumb')]));
+    await t.database.db.insert(files).values({
+      id: fileId,
+      tenantId: a.id,
+      sessionId: session.id,
+      messageId: message!.id,
+      name: 'passport.png',
+      storageKey: contentKey,
+      status: 'stored',
+      createdBy: 'customer',
+    });
     const duplicate = await createTestContact(t.database, a, { name: 'Forget Me Too' });
     await api(s.adminA!, 'POST', `/contacts/${contact.id}/merge`, { sourceContactId: duplicate.id });
     const socket = await connectSocket(t.url, { cookie: s.olga!.cookie });
@@ -371,12 +414,16 @@ describe('GDPR', () => {
     expect((await api(s.adminB!, 'DELETE', `/contacts/${contact.id}`)).status).toBe(404);
     const erased = await api(s.adminA!, 'DELETE', `/contacts/${contact.id}`);
     expect(erased.status).toBe(200);
-    expect(erased.body).toMatchObject({
+    expect(erased.body).toEqual({
       contactId: contact.id,
       sessions: 1,
       messagesDeleted: 2,
       identitiesDeleted: 2,
+      filesDeleted: 1,
     });
+    expect(await t.engine.fileStore.stat(contentKey)).toBeUndefined();
+    expect(await t.engine.fileStore.stat(thumbnailKey)).toBeUndefined();
+    expect(await t.database.db.select().from(files).where(eq(files.id, fileId))).toEqual([]);
 
     expect((await api(s.adminA!, 'GET', `/contacts/${contact.id}`)).status).toBe(404);
     expect((await api(s.adminA!, 'GET', `/contacts/${duplicate.id}`)).status).toBe(404);

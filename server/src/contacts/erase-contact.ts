@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { recordAudit } from '../admin/record-audit.js';
+import { storageKeys, type FileStore } from '../files/file-store.js';
 import { AppError } from '../http/app-error.js';
 import { rooms } from '../realtime/event-map.js';
 import { recordEvent } from '../realtime/record-event.js';
@@ -14,11 +15,6 @@ import {
   updateContactRow,
 } from './contacts.repo.js';
 
-/** Where stored file contents are deleted once the erase has committed. */
-export interface StoredFileRemover {
-  delete(key: string): Promise<void>;
-}
-
 /**
  * Erases a contact on request (GDPR): the messages and files of their sessions, their identities, the blacklist
  * entries naming them, and the card itself, including contacts merged into it earlier. The sessions stay (for
@@ -26,7 +22,7 @@ export interface StoredFileRemover {
  * row is kept emptied and marked erased (merged into itself), and it is gone from every read.
  */
 export async function eraseContact(
-  deps: { database: Database; now: () => Date; fileStore?: StoredFileRemover | undefined },
+  deps: { database: Database; now: () => Date; fileStore?: Pick<FileStore, 'delete'> | undefined },
   actor: Actor,
   contactId: string,
 ) {
@@ -72,14 +68,18 @@ export async function eraseContact(
       sessions: sessionIds.length,
       messagesDeleted: deleted.messagesDeleted,
       identitiesDeleted: deleted.identitiesDeleted,
-      filesDeleted: deleted.filesDeleted,
+      filesDeleted: deleted.storedFiles.length,
     };
     await recordAudit(tx, actor, 'contact.erase', { type: 'contact', id: contactId }, { ...counts });
-    return { counts, storageKeys: deleted.storageKeys };
+    return { counts, storedFiles: deleted.storedFiles };
   });
-  // Commit first, then delete the bytes: a rolled-back erase must not lose files.
+  // Commit first, then delete the bytes (content and thumbnail): a rolled-back erase must not lose files. A
+  // failed delete leaves an orphan object that no row points at, never personal data reachable by the API.
   if (deps.fileStore) {
-    for (const key of result.storageKeys) await deps.fileStore.delete(key).catch(() => {});
+    for (const file of result.storedFiles) {
+      const keys = [file.storageKey, storageKeys.thumbnail(actor.tenantId, file.id)];
+      for (const key of keys) if (key) await deps.fileStore.delete(key).catch(() => {});
+    }
   }
   return result.counts;
 }
