@@ -329,7 +329,8 @@ export async function allSessionIdsOf(db: Executor, tenantId: string, contactId:
 
 /**
  * Deletes the person's data for an erase: files and messages of their sessions, their identities, the
- * blacklist entries that name them and their web chat visitor tokens. Returns the counts and the deleted files, whose stored bytes must go too.
+ * blacklist entries that name them and their web chat visitor tokens. Returns the counts and the deleted files,
+ * whose stored bytes must go too.
  */
 export async function deletePersonalData(
   db: Executor,
