@@ -451,6 +451,19 @@ describe('GDPR', () => {
     expect((await api(s.adminA!, 'DELETE', `/contacts/${contact.id}`)).status).toBe(404);
   });
 
+  it('is refused while the contact is in an open session, and nothing is erased', async () => {
+    const contact = await createTestContact(t.database, a, { name: 'Still Talking' });
+    const session = await createTestSession(t.database, a, { contactId: contact.id, messages: ['hello'] });
+    const refused = await api(s.adminA!, 'DELETE', `/contacts/${contact.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('open_session_exists');
+    expect(refused.body.error.details.sessionIds).toEqual([session.id]);
+    expect((await api(s.adminA!, 'GET', `/contacts/${contact.id}`)).body.name).toBe('Still Talking');
+    expect(
+      await t.database.db.select().from(messages).where(eq(messages.sessionId, session.id)),
+    ).toHaveLength(1);
+  });
+
   it('deletes a contact without sessions entirely', async () => {
     const contact = await createTestContact(t.database, a, { name: 'No Sessions' });
     expect((await api(s.adminA!, 'DELETE', `/contacts/${contact.id}`)).body).toMatchObject({

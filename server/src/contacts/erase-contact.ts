@@ -12,6 +12,7 @@ import {
   deletePersonalData,
   lockContacts,
   mergedContactIds,
+  openSessionsOf,
   updateContactRow,
 } from './contacts.repo.js';
 
@@ -19,7 +20,8 @@ import {
  * Erases a contact on request (GDPR): the messages and files of their sessions, their identities, the blacklist
  * entries naming them, and the card itself, including contacts merged into it earlier. The sessions stay (for
  * statistics) without the person: `sessions.contact_id` is NOT NULL, so while sessions point at the contact its
- * row is kept emptied and marked erased (merged into itself), and it is gone from every read.
+ * row is kept emptied and marked erased (merged into itself), and it is gone from every read. Refused while the
+ * contact is in an open session: an operator would be left writing to someone who no longer exists.
  */
 export async function eraseContact(
   deps: { database: Database; now: () => Date; fileStore?: Pick<FileStore, 'delete'> | undefined },
@@ -34,6 +36,11 @@ export async function eraseContact(
     if (contact.mergedIntoId)
       throw new AppError('conflict', 'This contact was merged into another; erase that one', {
         mergedIntoId: contact.mergedIntoId,
+      });
+    const open = await openSessionsOf(tx, actor.tenantId, [contactId]);
+    if (open.length)
+      throw new AppError('open_session_exists', 'The contact is in an open session; end it before erasing', {
+        sessionIds: open.map((s) => s.id),
       });
     const sessionIds = await allSessionIdsOf(tx, actor.tenantId, contactId);
     const deleted = await deletePersonalData(tx, actor.tenantId, contactId, sessionIds);
