@@ -151,7 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerSocketEvents(realtime, engine);
   app.decorate('realtime', realtime);
-  app.addHook('onClose', async () => realtime.close());
+  // Before the HTTP server closes: it waits for open connections, and upgraded sockets count.
+  app.addHook('preClose', async () => realtime.close());
   return app;
 }
 

@@ -245,6 +245,8 @@ export const sessions = pgTable(
 export const sessionParticipants = pgTable(
   'session_participants',
   {
+    /** One row per stay: an operator who leaves and comes back (conference) gets a new row. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: tenantId(),
     sessionId: uuid('session_id')
       .notNull()
@@ -257,7 +259,7 @@ export const sessionParticipants = pgTable(
     leftAt: at('left_at'),
   },
   (t) => [
-    primaryKey({ columns: [t.sessionId, t.userId, t.joinedAt] }),
+    index('session_participants_session_idx').on(t.sessionId),
     index('session_participants_user_open_idx')
       .on(t.userId)
       .where(sql`${t.leftAt} is null`),
@@ -362,9 +364,11 @@ export const messages = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     statusAt: at('status_at'),
+    /** Insertion order: a session's timeline order, even for messages with the same timestamp. */
+    position: bigserial('position', { mode: 'number' }).notNull(),
   },
   (t) => [
-    index('messages_session_idx').on(t.sessionId, t.createdAt),
+    index('messages_session_idx').on(t.sessionId, t.position),
     uniqueIndex('messages_channel_message_key').on(t.channelAccountId, t.channelMessageId),
     uniqueIndex('messages_client_message_key').on(t.sessionId, t.clientMessageId),
   ],

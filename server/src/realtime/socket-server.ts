@@ -236,9 +236,10 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     async close() {
       await unlisten();
       await chain;
-      io.disconnectSockets(true);
-      for (const namespace of namespaces.slice(1)) namespace.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      for (const namespace of namespaces) namespace.disconnectSockets(true);
+      // Only the socket engine: Socket.IO's own close() would also close the HTTP server and wait for every
+      // keep-alive connection, which Fastify's close already ends.
+      io.engine.close();
     },
   };
 }

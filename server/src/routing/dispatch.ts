@@ -51,9 +51,11 @@ export async function dispatchGroup(
   for (const session of waiting) {
     const free = operators.filter((o) => o.load < o.capacity);
     if (free.length === 0) return;
+    // Those who let this session's offer run out come last, but are not skipped for ever: a session is never
+    // stranded because everyone free has missed it once.
     const missed = await usersWhoMissed(tx, session.id);
-    const candidates = free.filter((o) => !missed.has(o.userId));
-    if (candidates.length === 0) continue;
+    const fresh = free.filter((o) => !missed.has(o.userId));
+    const candidates = fresh.length ? fresh : free;
     let chosen: OperatorLoad[];
     if (group.routingMode === 'whole_group') {
       chosen = candidates;

@@ -22,8 +22,8 @@ export async function sessionViews(
                     FROM session_participants sp JOIN users u ON u.id = sp.user_id
                     WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
           (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at)
-             FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_message,
-          (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.created_at, m.id LIMIT 1) AS first_message,
+             FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.position DESC LIMIT 1) AS last_message,
+          (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
           coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids
         FROM sessions s
         JOIN channel_accounts ca ON ca.id = s.channel_account_id

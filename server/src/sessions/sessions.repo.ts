@@ -149,7 +149,7 @@ export async function messagesOfSession(
         options.after ? gt(messages.createdAt, options.after) : undefined,
       ),
     )
-    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .orderBy(asc(messages.position))
     .limit(options.limit ?? 500);
 }
 

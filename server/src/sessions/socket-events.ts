@@ -70,19 +70,17 @@ export function registerSocketEvents(realtime: Realtime, engine: EngineDeps): vo
         name: actor.name,
         typing: input.typing,
       });
-      await engine.channels
-        .get(session.channel)
-        .typing?.(
-          {
-            tx: db,
-            tenantId: session.tenantId,
-            channelAccountId: session.channelAccountId,
-            sessionId: session.id,
-            contactId: session.contactId,
-          },
-          input.typing,
-          actor.name,
-        );
+      await engine.channels.get(session.channel).typing?.(
+        {
+          tx: db,
+          tenantId: session.tenantId,
+          channelAccountId: session.channelAccountId,
+          sessionId: session.id,
+          contactId: session.contactId,
+        },
+        input.typing,
+        actor.name,
+      );
       return { ok: true };
     },
   );

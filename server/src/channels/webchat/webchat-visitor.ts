@@ -1,6 +1,13 @@
 import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
-import { contacts, messages, sessions, users, type webchatVisitors } from '../../db/schema.js';
+import {
+  contactIdentities,
+  contacts,
+  messages,
+  sessions,
+  users,
+  type webchatVisitors,
+} from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
 import { randomToken, sha256Hex } from '../../lib/tokens.js';
 import { findVisitorByToken, findWidget, insertVisitor, toVisitorMessage } from './webchat.repo.js';
@@ -37,6 +44,14 @@ export async function createVisitor(
     channelAccountId: account.id,
     contactId: contact!.id,
     tokenHash: sha256Hex(token),
+  });
+  // The visitor is how the engine finds this contact when a message arrives from the widget.
+  await tx.insert(contactIdentities).values({
+    tenantId: account.tenantId,
+    contactId: contact!.id,
+    kind: 'webchat_visitor',
+    value: visitor.id,
+    channelAccountId: account.id,
   });
   return { token, visitor };
 }
@@ -75,7 +90,7 @@ export async function visitorConversation(db: Executor, visitor: typeof webchatV
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(and(eq(messages.sessionId, session.id), ne(messages.direction, 'internal')))
-    .orderBy(messages.createdAt, messages.id);
+    .orderBy(messages.position);
   return {
     session: {
       id: session.id,

@@ -1,0 +1,321 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../../test/factories.js';
+import { startTestApp, type TestApp } from '../../test/harness.js';
+import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { startWebchat } from '../../test/webchat-client.js';
+import { sleep } from '../../test/socket-client.js';
+
+let t: TestApp;
+let f: EngineFixture;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+afterEach(() => f?.close());
+
+const payload = (e: { payload: unknown }) => e.payload as any;
+
+describe('a web chat from first message to end', () => {
+  it('creates a session in the routed group, offers it with what the operator needs, and goes active on accept', async () => {
+    f = await engineFixture(t);
+    await f.available('olga');
+    const customer = await startWebchat(t.url, f.key, {
+      name: 'Karel',
+      question: 'Dobrý den, <b>help</b> 👋',
+      pageUrl: 'https://shop.example/cart',
+    });
+    await customer.connect();
+
+    const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    expect(payload(offer)).toMatchObject({
+      kind: 'queue',
+      session: {
+        state: 'offered',
+        channel: 'webchat',
+        groupName: 'Group A',
+        sourceName: 'Website',
+        sourceUrl: 'https://shop.example/cart',
+        contact: { name: 'Karel' },
+        firstMessage: 'Dobrý den, <b>help</b> 👋',
+      },
+    });
+    expect(new Date(payload(offer).expiresAt).getTime() - t.clock.now().getTime()).toBe(30_000);
+    // Petr is in another group: no offer for him.
+    expect(f.sockets.petr!.events.some((e) => e.name === 'offer.created')).toBe(false);
+
+    const accepted = await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      state: 'active',
+      participants: [{ userId: f.tenant.operators[0]!.id, role: 'owner' }],
+    });
+    const joined = await customer.waitFor(
+      (e) => e.name === 'visitor.message' && payload(e).authorKind === 'system',
+    );
+    expect(payload(joined).text).toBe('Olga joined the conversation.');
+    await customer.waitFor((e) => e.name === 'visitor.session' && payload(e).state === 'active');
+
+    const detail = await call(t.url, 'GET', `/api/v1/sessions/${accepted.body.id}`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'offered',
+      'accepted',
+    ]);
+    expect(detail.body.composer).toMatchObject({ freeText: true, maxTextLength: 4000 });
+    customer.close();
+  });
+
+  it('exchanges messages both ways with typing, delivered and read, and a duplicate send is stored once', async () => {
+    f = await engineFixture(t);
+    await f.available('olga');
+    const customer = await startWebchat(t.url, f.key, { question: 'Hello' });
+    await customer.connect();
+    const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    const sessionId = payload(offer).sessionId;
+    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+
+    const first = await customer.send('Second question', 'client-1');
+    const again = await customer.send('Second question', 'client-1');
+    expect(first.body.duplicate).toBe(false);
+    expect(again.body).toMatchObject({ duplicate: true, message: { id: first.body.message.id } });
+    const inbound = await f.sockets.olga!.waitFor(
+      (e) => e.name === 'message.created' && payload(e).text === 'Second question',
+    );
+    expect(payload(inbound)).toMatchObject({ direction: 'in', authorKind: 'customer', status: 'received' });
+
+    await customer.request('POST', '/typing', { typing: true });
+    await expect.poll(() => f.sockets.olga!.socket.listeners('ephemeral').length >= 0).toBe(true);
+
+    const typed = await f.sockets.olga!.socket.emitWithAck('session.typing', { sessionId, typing: true });
+    expect(typed).toEqual({ ok: true, data: { ok: true } });
+    await expect
+      .poll(() => customer.ephemeral.some((s) => s.payload.who === 'operator' && s.payload.name === 'Olga'))
+      .toBe(true);
+
+    const reply = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: {
+        text: 'Hi! 😊 How can I help?',
+        quotedMessageId: inbound.payload && payload(inbound).id,
+        clientMessageId: 'op-1',
+      },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({
+      status: 'sent',
+      author: { name: 'Olga' },
+      quotedMessageId: payload(inbound).id,
+    });
+    const atWidget = await customer.waitFor(
+      (e) => e.name === 'visitor.message' && payload(e).text === 'Hi! 😊 How can I help?',
+    );
+    expect(payload(atWidget)).toMatchObject({ authorKind: 'operator', authorName: 'Olga', status: 'sent' });
+
+    await customer.request('POST', '/receipts', { status: 'read', upToMessageId: reply.body.id });
+    const read = await f.sockets.olga!.waitFor(
+      (e) => e.name === 'message.updated' && payload(e).id === reply.body.id && payload(e).status === 'read',
+    );
+    expect(read).toBeDefined();
+    // A late "delivered" never moves a read message back.
+    const late = await customer.request('POST', '/receipts', {
+      status: 'delivered',
+      upToMessageId: reply.body.id,
+    });
+    expect(late.body.updated).toBe(0);
+    const messages = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(messages.body.items.find((m: { id: string }) => m.id === reply.body.id).status).toBe('read');
+
+    // The operator reads the customer's messages: the widget sees its messages read.
+    await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/read`, {
+      headers: f.sessions.olga!.headers,
+      body: { upToMessageId: payload(inbound).id },
+    });
+    await customer.waitFor(
+      (e) =>
+        e.name === 'visitor.message.updated' &&
+        payload(e).id === payload(inbound).id &&
+        payload(e).status === 'read',
+    );
+
+    // After a reload the widget gets the whole chat, in order, once.
+    const reloaded = await customer.request('GET', '/chat');
+    expect(reloaded.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'Hello',
+      'Olga joined the conversation.',
+      'Second question',
+      'Hi! 😊 How can I help?',
+    ]);
+    customer.close();
+  });
+
+  it('refuses what is out of state or too long, with stable codes, and changes nothing', async () => {
+    f = await engineFixture(t);
+    await f.available('olga');
+    const customer = await startWebchat(t.url, f.key, { question: 'Hi' });
+    const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    const sessionId = payload(offer).sessionId;
+
+    const early = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: { text: 'too early' },
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('session_state');
+
+    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    const twice = await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('offer_gone');
+
+    const long = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: { text: 'x'.repeat(4001) },
+    });
+    expect(long.status).toBe(422);
+    expect(long.body.error).toMatchObject({ code: 'text_too_long', details: { limit: 4000, length: 4001 } });
+    const widgetLong = await customer.send('y'.repeat(4001));
+    expect(widgetLong.status).toBe(422);
+
+    // Petr is not in the session (nor its group): it does not exist for him.
+    const foreign = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
+      headers: f.sessions.petr!.headers,
+      body: { groupId: f.tenant.groupB },
+    });
+    expect(foreign.status).toBe(404);
+
+    const messages = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(messages.body.items.map((m: { text: string }) => m.text)).toEqual([
+      'Hi',
+      'Olga joined the conversation.',
+    ]);
+
+    const unknownKey = await call(t.url, 'POST', '/api/v1/webchat/no-such-key/chat', {
+      body: { question: 'hello?' },
+    });
+    expect(unknownKey.status).toBe(401);
+    const noToken = await call(t.url, 'POST', `/api/v1/webchat/${f.key}/messages`, {
+      body: { clientMessageId: 'a', text: 'hi' },
+    });
+    expect(noToken.status).toBe(401);
+  });
+});
+
+describe('routing', () => {
+  it('gives an unanswered offer to the next operator and puts the first in rona until they are available again', async () => {
+    f = await engineFixture(t);
+    // Petr joins group A too; utilisation routing with equal loads goes to the one idle longest.
+    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+      headers: f.sessions.admin!.headers,
+      body: { members: [{ userId: f.tenant.operators[0]!.id }, { userId: f.tenant.operators[1]!.id }] },
+    });
+    await f.available('olga');
+    await t.advance(1000);
+    await f.available('petr');
+    await startWebchat(t.url, f.key, { question: 'Anyone?' });
+    const first = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    expect(f.sockets.petr!.events.some((e) => e.name === 'offer.created')).toBe(false);
+
+    await t.advance(31_000);
+    const closed = await f.sockets.olga!.waitFor((e) => e.name === 'offer.closed', 10_000);
+    expect(payload(closed)).toMatchObject({ offerId: payload(first).id, reason: 'expired' });
+    const rona = await f.sockets.supervisor!.waitFor(
+      (e) => e.name === 'presence.changed' && payload(e).status === 'rona',
+    );
+    expect(payload(rona).userId).toBe(f.tenant.operators[0]!.id);
+    const second = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
+    expect(payload(second).sessionId).toBe(payload(first).sessionId);
+    const late = await call(t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(late.body.error.code).toBe('offer_gone');
+
+    // While in rona Olga gets nothing new, even though she has room (Petr is full: capacity 1, one offer).
+    await call(t.url, 'PATCH', `/api/v1/operators/${f.tenant.operators[1]!.id}`, {
+      headers: f.sessions.admin!.headers,
+      body: { capacity: 1 },
+    });
+    await startWebchat(t.url, f.key, { question: 'Second customer' });
+    await sleep(300);
+    expect(f.sockets.olga!.events.filter((e) => e.name === 'offer.created')).toHaveLength(1);
+    // Setting herself available takes the waiting customer at once.
+    await f.available('olga');
+    const third = await f.sockets.olga!.waitFor(
+      (e) => e.name === 'offer.created' && payload(e).session.firstMessage === 'Second customer',
+    );
+    expect(third).toBeDefined();
+  });
+
+  it('whole-group mode offers everyone at once; the first accept wins and the others are withdrawn', async () => {
+    f = await engineFixture(t, { groupA: { routingMode: 'whole_group' } });
+    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+      headers: f.sessions.admin!.headers,
+      body: {
+        members: [
+          { userId: f.tenant.operators[0]!.id },
+          { userId: f.tenant.operators[1]!.id },
+          { userId: f.tenant.supervisor.id },
+        ],
+      },
+    });
+    await f.available('olga');
+    await f.available('petr');
+    await startWebchat(t.url, f.key, { question: 'Sales question' });
+    const toOlga = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    const toPetr = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
+    expect(payload(toOlga).sessionId).toBe(payload(toPetr).sessionId);
+
+    const [a, b] = await Promise.all([
+      call(t.url, 'POST', `/api/v1/offers/${payload(toOlga).id}/accept`, {
+        headers: f.sessions.olga!.headers,
+      }),
+      call(t.url, 'POST', `/api/v1/offers/${payload(toPetr).id}/accept`, {
+        headers: f.sessions.petr!.headers,
+      }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loserSocket = a.status === 200 ? f.sockets.petr! : f.sockets.olga!;
+    const withdrawn = await loserSocket.waitFor((e) => e.name === 'offer.closed');
+    expect(payload(withdrawn).reason).toBe('withdrawn');
+  });
+
+  it('never offers past capacity; a session waits until capacity frees up', async () => {
+    f = await engineFixture(t, { capacity: 1 });
+    await f.available('olga');
+    await startWebchat(t.url, f.key, { question: 'One' });
+    const one = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    await call(t.url, 'POST', `/api/v1/offers/${payload(one).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    await startWebchat(t.url, f.key, { question: 'Two' });
+    await sleep(300);
+    expect(f.sockets.olga!.events.filter((e) => e.name === 'offer.created')).toHaveLength(1);
+    const waiting = await call(t.url, 'GET', '/api/v1/sessions?state=waiting', {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(waiting.body.items.map((s: { firstMessage: string }) => s.firstMessage)).toEqual(['Two']);
+    // Ending the first frees her: the second is offered at once.
+    await call(t.url, 'POST', `/api/v1/sessions/${payload(one).sessionId}/end`, {
+      headers: f.sessions.olga!.headers,
+      body: {},
+    });
+    const two = await f.sockets.olga!.waitFor(
+      (e) => e.name === 'offer.created' && payload(e).session.firstMessage === 'Two',
+    );
+    expect(two).toBeDefined();
+  });
+});
