@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import { canSeeGroup } from '../auth/actor.js';
-import type { Database } from '../db/database.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
 import { findGroup, listGroups } from './groups.repo.js';
@@ -9,7 +9,10 @@ import { CreateGroupBody, Group, SetMembersBody, UpdateGroupBody } from './group
 import { saveGroup } from './save-group.js';
 import { setGroupMembers } from './set-group-members.js';
 
-export const groupsRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, deps) => {
+export const groupsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = async (
+  app,
+  { engine: deps },
+) => {
   const tags = ['groups'];
 
   // Every operator sees all groups' names: they are transfer targets.

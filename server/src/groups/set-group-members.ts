@@ -1,4 +1,6 @@
-import type { Database } from '../db/database.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
+import { lockTenantRouting } from '../routing/routing-lock.js';
+import { dispatchGroup } from '../routing/dispatch.js';
 import type { Actor } from '../auth/actor.js';
 import { AppError } from '../http/app-error.js';
 import { recordEvent } from '../realtime/record-event.js';
@@ -11,7 +13,7 @@ import { findGroup, groupIdsOfUser, replaceMembers, tenantUserIds } from './grou
  * receiving the group's events at once.
  */
 export async function setGroupMembers(
-  deps: { database: Database },
+  deps: Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'channels'>,
   actor: Actor,
   groupId: string,
   members: Array<{ userId: string; capacity?: number | null | undefined }>,
@@ -20,6 +22,7 @@ export async function setGroupMembers(
   if (userIds.length !== members.length)
     throw new AppError('validation_failed', 'An operator is listed twice');
   return deps.database.db.transaction(async (tx) => {
+    await lockTenantRouting(tx, actor.tenantId);
     if (!(await findGroup(tx, actor.tenantId, groupId))) throw AppError.notFound('Group');
     const known = await tenantUserIds(tx, actor.tenantId, userIds);
     if (known.length !== userIds.length) throw AppError.notFound('Operator');
@@ -31,6 +34,8 @@ export async function setGroupMembers(
       });
     }
     await recordAudit(tx, actor, 'group.members', { type: 'group', id: groupId }, { userIds });
+    // New members who are available take the group's waiting sessions at once.
+    await dispatchGroup(tx, deps, actor.tenantId, groupId);
     return (await findGroup(tx, actor.tenantId, groupId))!;
   });
 }

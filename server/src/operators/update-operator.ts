@@ -1,4 +1,7 @@
-import type { Database } from '../db/database.js';
+import type { EngineDeps } from '../sessions/engine-deps.js';
+import { lockTenantRouting } from '../routing/routing-lock.js';
+import { dispatchGroup } from '../routing/dispatch.js';
+import { groupIdsOfUser } from '../groups/groups.repo.js';
 import type { Actor, UserRole } from '../auth/actor.js';
 import { AppError } from '../http/app-error.js';
 import { recordEvent } from '../realtime/record-event.js';
@@ -15,7 +18,7 @@ export interface UpdateOperatorInput {
 }
 
 export async function updateOperator(
-  deps: { database: Database },
+  deps: Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'channels'>,
   actor: Actor,
   userId: string,
   changes: UpdateOperatorInput,
@@ -28,6 +31,7 @@ export async function updateOperator(
     throw new AppError('unprocessable', 'You cannot change your own role or deactivate yourself');
   }
   return deps.database.db.transaction(async (tx) => {
+    await lockTenantRouting(tx, actor.tenantId);
     const updated = await updateOperatorRow(tx, actor.tenantId, userId, changes);
     if (!updated) throw AppError.notFound('Operator');
     const operator = (await findOperator(tx, actor.tenantId, userId))!;
@@ -39,6 +43,10 @@ export async function updateOperator(
       active: operator.active,
     });
     await recordAudit(tx, actor, 'operator.update', { type: 'user', id: userId }, { ...changes });
+    // More capacity takes waiting sessions at once.
+    if (changes.capacity !== undefined)
+      for (const groupId of await groupIdsOfUser(tx, userId))
+        await dispatchGroup(tx, deps, actor.tenantId, groupId);
     return operator;
   });
 }

@@ -1,6 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { sessionTags, tags, wrapupReasons } from '../db/schema.js';
+import { wrapupReasons } from '../db/schema.js';
+import { applySessionTags } from '../tags/set-session-tags.js';
 import { AppError } from '../http/app-error.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
 import { readTenantSettings } from '../tenants/read-tenant-settings.js';
@@ -45,21 +46,7 @@ export async function endSession(deps: EngineDeps, actor: Actor, sessionId: stri
         );
       if (!reason) throw AppError.notFound('Wrap-up reason');
     }
-    if (input.tagIds) {
-      const unique = [...new Set(input.tagIds)];
-      const found = unique.length
-        ? await tx
-            .select({ id: tags.id })
-            .from(tags)
-            .where(and(eq(tags.tenantId, actor.tenantId), inArray(tags.id, unique)))
-        : [];
-      if (found.length !== unique.length) throw AppError.notFound('Tag');
-      await tx.delete(sessionTags).where(eq(sessionTags.sessionId, session.id));
-      if (unique.length)
-        await tx
-          .insert(sessionTags)
-          .values(unique.map((tagId) => ({ tenantId: actor.tenantId, sessionId: session.id, tagId })));
-    }
+    if (input.tagIds) await applySessionTags(tx, actor.tenantId, session, input.tagIds);
     await closeSession(tx, deps, session, {
       endedBy: 'operator',
       userId: actor.kind === 'user' ? actor.id : null,

@@ -40,7 +40,8 @@ export type InboundResult =
   | { outcome: 'updated' | 'ignored' }
   | { outcome: 'blacklisted' };
 
-const UNIQUE_VIOLATION = '23505';
+/** Unique violation (a concurrent first message won) and, as a last resort, deadlock: run again. */
+const RETRYABLE = new Set(['23505', '40P01']);
 
 /**
  * The one entry point for what customers do, from every channel. A first message creates a session in the group
@@ -56,7 +57,7 @@ export async function receiveInbound(deps: EngineDeps, input: InboundInput): Pro
       const code =
         (error as { code?: string; cause?: { code?: string } }).code ??
         (error as { cause?: { code?: string } }).cause?.code;
-      if (code !== UNIQUE_VIOLATION || attempt >= 3) throw error;
+      if (!code || !RETRYABLE.has(code) || attempt >= 3) throw error;
     }
   }
 }
@@ -80,6 +81,8 @@ async function receiveInTransaction(
   let session = await findOpenSession(tx, input.tenantId, contact.id, input.channelAccountId);
   const newSession = !session;
   if (!session) {
+    // Lock order everywhere: the routing lock before any event is recorded (the event counter's row lock).
+    await lockTenantRouting(tx, input.tenantId);
     const groupId = await chooseGroup(tx, input.tenantId, {
       channel: input.channel,
       channelAccountId: input.channelAccountId,
@@ -138,7 +141,6 @@ async function receiveInTransaction(
       : { open: true as const };
     if (!hours.open)
       await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
-    await lockTenantRouting(tx, input.tenantId);
     if (session.groupId) await dispatchGroup(tx, deps, input.tenantId, session.groupId);
     const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
     session = fresh!;
