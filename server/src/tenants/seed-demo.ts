@@ -52,6 +52,11 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<bool
         { tenantId: tenant.id, name: 'Sales', routingMode: 'whole_group' as const },
       ])
       .returning({ id: groups.id });
+    // New customers go to Support unless a routing rule says otherwise.
+    await tx
+      .update(tenants)
+      .set({ settings: { ...tenant.settings, defaultGroupId: groupRows[0]!.id } })
+      .where(eq(tenants.id, tenant.id));
     for (const user of DEMO_USERS) {
       const { id } = await insertOperator(tx, {
         tenantId: tenant.id,
