@@ -5,6 +5,9 @@ import { Value } from 'typebox/value';
 import type { Database, Executor } from '../db/database.js';
 import type { JobDefinition } from './job-definition.js';
 
+/** Jobs fetched per poll and run side by side. */
+const BATCH_SIZE = 20;
+
 export interface SendOptions {
   /** Run no earlier than this (timers). */
   startAfter?: Date;
@@ -81,23 +84,37 @@ export async function createJobQueue<D>(options: {
       workerBoss.on('error', (error) => logger.error({ err: error }, 'job worker error'));
       await workerBoss.start();
       for (const definition of definitions) {
-        await workerBoss.work<Static<TSchema>>(
+        const boss = workerBoss;
+        // A batch per poll, its jobs run side by side; each job fails (and is retried) on its own, and pg-boss
+        // completes the rest. One job at a time per poll would cap every queue at one job per interval.
+        await boss.work<Static<TSchema>>(
           definition.name,
           {
-            pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
-            batchSize: 1,
+            pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+            batchSize: BATCH_SIZE,
             includeMetadata: true,
           },
-          async ([job]) => {
-            if (!job) return;
-            if (!Value.Check(definition.payload, job.data)) {
-              logger.error(
-                { job: job.id, name: definition.name },
-                'job payload does not match its schema; dropped',
-              );
-              return;
-            }
-            await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
+          async (jobs) => {
+            await Promise.all(
+              jobs.map(async (job) => {
+                if (!Value.Check(definition.payload, job.data)) {
+                  logger.error(
+                    { job: job.id, name: definition.name },
+                    'job payload does not match its schema; dropped',
+                  );
+                  return;
+                }
+                try {
+                  await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
+                } catch (error) {
+                  logger.warn(
+                    { err: error, job: job.id, name: definition.name, retry: job.retryCount },
+                    'job failed',
+                  );
+                  await boss.fail(definition.name, job.id, { message: (error as Error).message });
+                }
+              }),
+            );
           },
         );
         if (definition.schedule) await workerBoss.schedule(definition.name, definition.schedule, {});
