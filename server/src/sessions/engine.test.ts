@@ -318,4 +318,57 @@ describe('routing', () => {
     );
     expect(two).toBeDefined();
   });
+
+  it('sticky routing prefers the operator who last served the contact', async () => {
+    f = await engineFixture(t, { groupA: { sticky: true } });
+    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+      headers: f.sessions.admin!.headers,
+      body: { members: [{ userId: f.tenant.operators[0]!.id }, { userId: f.tenant.operators[1]!.id }] },
+    });
+    // First visit: only Petr is there.
+    await f.available('petr');
+    const customer = await startWebchat(t.url, f.key, { question: 'First visit' });
+    const first = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
+    await call(t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
+      headers: f.sessions.petr!.headers,
+    });
+    await call(t.url, 'POST', `/api/v1/sessions/${payload(first).sessionId}/end`, {
+      headers: f.sessions.petr!.headers,
+      body: {},
+    });
+    // Second visit: Olga has been idle longer and would win on utilisation, but Petr served this customer.
+    await f.available('olga');
+    await t.advance(60_000);
+    await f.available('petr');
+    await customer.send('Back again');
+    const second = await f.sockets.petr!.waitFor(
+      (e) => e.name === 'offer.created' && payload(e).id !== payload(first).id,
+    );
+    expect(payload(second).session.firstMessage).toBe('Back again');
+    expect(f.sockets.olga!.events.some((e) => e.name === 'offer.created')).toBe(false);
+  });
+
+  it('outside business hours the customer gets the group’s offline message, and the session waits', async () => {
+    const now = t.clock.now();
+    const isoDay = ((now.getUTCDay() + 6) % 7) + 1;
+    const otherDay = (isoDay % 7) + 1;
+    f = await engineFixture(t, {
+      groupA: {
+        businessHours: { timezone: 'UTC', weekly: [{ days: [otherDay], from: '00:00', to: '23:59' }] },
+        offlineMessage: 'We are closed; we reply tomorrow from 8:00.',
+      },
+    });
+    const customer = await startWebchat(t.url, f.key, { question: 'Open?' });
+    await customer.connect();
+    const reload = await customer.request('GET', '/chat');
+    expect(reload.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'Open?',
+      'We are closed; we reply tomorrow from 8:00.',
+    ]);
+    const waiting = await call(t.url, 'GET', '/api/v1/sessions?state=waiting', {
+      headers: f.sessions.supervisor!.headers,
+    });
+    expect(waiting.body.items).toHaveLength(1);
+    customer.close();
+  });
 });
