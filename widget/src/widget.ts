@@ -16,8 +16,18 @@ import { styles } from './styles';
 type View = 'loading' | 'unavailable' | 'form' | 'chat';
 
 const EMOJIS = ['😀', '🙂', '😉', '😍', '👍', '🙏', '🎉', '❤️'];
-const CHAT_ICON =
-  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/></svg>';
+
+/** The launcher's speech-bubble icon, built as elements like everything else (the widget never sets innerHTML). */
+function chatIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z');
+  svg.append(path);
+  return svg;
+}
 
 /** Why an action failed, in words for the customer. */
 function describe(error: unknown): string {
@@ -86,14 +96,11 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     emojiRow,
     composer,
   );
-  const launcher = h('button', {
-    type: 'button',
-    class: 'launcher',
-    'aria-label': 'Open chat',
-    'aria-expanded': 'false',
-  });
-  // A constant icon of ours, never text from the server.
-  launcher.innerHTML = CHAT_ICON;
+  const launcher = h(
+    'button',
+    { type: 'button', class: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': 'false' },
+    chatIcon(),
+  );
   shadow.append(h('style', {}, styles), h('div', { class: 'root' }, panel, launcher));
   document.body.append(host);
 
