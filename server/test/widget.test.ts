@@ -217,6 +217,20 @@ describe.runIf(runnable)('web chat widget in Chromium', () => {
     expect(stored.body.items.filter((m: any) => m.text === 'Typed while offline')).toHaveLength(1);
     await expect.poll(() => widgetTexts(page)).toEqual([...expected, 'Typed while offline']);
 
+    // With the panel closed an operator message is only delivered; opening the panel reads it.
+    await page.getByRole('button', { name: 'Close chat window' }).click();
+    const later = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: { text: 'Anything else?', clientMessageId: 'op-later' },
+    });
+    const status = (id: string, value: string) => (e: { name: string; payload: unknown }) =>
+      e.name === 'message.updated' && payload(e).id === id && payload(e).status === value;
+    await f.sockets.olga!.waitFor(status(later.body.id, 'delivered'), 10_000);
+    await sleep(300);
+    expect(f.sockets.olga!.events.some(status(later.body.id, 'read'))).toBe(false);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await f.sockets.olga!.waitFor(status(later.body.id, 'read'), 10_000);
+
     // The operator ends the chat: the customer rates it.
     const ended = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.olga!.headers,
