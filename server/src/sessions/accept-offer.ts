@@ -9,8 +9,9 @@ import { withdrawOffers } from '../routing/withdraw-offers.js';
 import { announceSession, recordTimeline } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { sendSystemMessage } from './send-system-message.js';
+import { makeOwner } from './make-owner.js';
 import { sessionView } from './session-view.js';
-import { addParticipant, lockSession, updateSession } from './sessions.repo.js';
+import { addParticipant, lockSession } from './sessions.repo.js';
 
 /**
  * Accepts an offer. Exactly one accept wins: the tenant's routing lock orders concurrent accepts, the offer must
@@ -68,24 +69,9 @@ export async function acceptOffer(deps: EngineDeps, actor: Actor, offerId: strin
       await sendSystemMessage(tx, deps, session, 'operator_joined', { name: actor.name });
       await announceSession(tx, deps, session);
     } else {
-      const active = await updateSession(tx, session.id, {
-        state: 'active',
-        acceptedAt: session.acceptedAt ?? now,
-      });
-      await addParticipant(tx, {
-        tenantId: actor.tenantId,
-        sessionId: session.id,
-        userId: actor.id,
-        role: 'owner',
-        joinedAt: now,
-      });
-      await recordTimeline(tx, active, {
+      const active = await makeOwner(tx, deps, session, actor, {
         type: offer.kind === 'transfer' ? 'transfer_accepted' : 'accepted',
-        actorKind: 'operator',
-        actorUserId: actor.id,
-        at: now,
       });
-      await sendSystemMessage(tx, deps, active, 'operator_joined', { name: actor.name });
       await announceSession(
         tx,
         deps,

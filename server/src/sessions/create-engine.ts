@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { webchatAdapter } from '../channels/webchat/webchat-adapter.js';
+import { whatsappAdapter } from '../channels/whatsapp/whatsapp-adapter.js';
 import type { Database } from '../db/database.js';
 import type { FileStore } from '../files/file-store.js';
 import { allJobs, type JobDeps } from '../jobs/all-jobs.js';
@@ -21,7 +22,7 @@ export async function createEngine(options: {
     database: options.database,
     now: options.now ?? (() => new Date()),
     fileStore: options.fileStore,
-    channels: createChannelRegistry([webchatAdapter]),
+    channels: createChannelRegistry([webchatAdapter, whatsappAdapter]),
     jobs: undefined as unknown as JobQueue,
   };
   engine.jobs = await createJobQueue({

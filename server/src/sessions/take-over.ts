@@ -5,12 +5,12 @@ import { dispatchGroup } from '../routing/dispatch.js';
 import { pendingOffersOfSession } from '../routing/offers.repo.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
 import { withdrawOffers } from '../routing/withdraw-offers.js';
-import { announceSession, recordTimeline } from './announce.js';
+import { announceSession } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
-import { sendSystemMessage } from './send-system-message.js';
 import { lockVisibleSession, requireState, supervises } from './session-guards.js';
+import { makeOwner } from './make-owner.js';
 import { sessionView } from './session-view.js';
-import { activeParticipants, addParticipant, removeParticipants, updateSession } from './sessions.repo.js';
+import { activeParticipants, removeParticipants } from './sessions.repo.js';
 
 /** A supervisor takes a session of their group for themselves: its operators leave, any offers are withdrawn. */
 export async function takeOverSession(deps: EngineDeps, actor: Actor, sessionId: string) {
@@ -25,25 +25,10 @@ export async function takeOverSession(deps: EngineDeps, actor: Actor, sessionId:
     await withdrawOffers(tx, deps, actor.tenantId, await pendingOffersOfSession(tx, session.id), false);
     const leaving = (await activeParticipants(tx, session.id)).filter((p) => p.userId !== actor.id);
     await removeParticipants(tx, session.id, now);
-    const taken = await updateSession(tx, session.id, {
-      state: 'active',
-      acceptedAt: session.acceptedAt ?? now,
-    });
-    await addParticipant(tx, {
-      tenantId: actor.tenantId,
-      sessionId: session.id,
-      userId: actor.id,
-      role: 'owner',
-      joinedAt: now,
-    });
-    await recordTimeline(tx, taken, {
+    const taken = await makeOwner(tx, deps, session, actor, {
       type: 'taken_over',
-      actorKind: 'operator',
-      actorUserId: actor.id,
       data: { from: leaving.map((p) => p.userId) },
-      at: now,
     });
-    await sendSystemMessage(tx, deps, taken, 'operator_joined', { name: actor.name });
     await announceSession(
       tx,
       deps,
