@@ -51,7 +51,8 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   let unavailable = '';
   let session: ChatSession | null = null;
   let socket: Socket | null = null;
-  let connected = false;
+  /** The socket dropped after having been up (not the first connection still under way). */
+  let lost = false;
   let operatorTyping: string | null = null;
   let operatorTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = false;
@@ -78,7 +79,12 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   const body = h('div', { class: 'body' }, greeting, errorBox, entryForm, list, rating);
   const typingLine = h('div', { class: 'typing', 'aria-live': 'polite' });
   const emojiRow = h('div', { class: 'emojis', hidden: true, role: 'group', 'aria-label': 'Emoji' });
-  const textarea = h('textarea', { rows: '1', 'aria-label': 'Message', placeholder: 'Write a message…' });
+  const textarea = h('textarea', {
+    rows: '1',
+    maxlength: '4000',
+    'aria-label': 'Message',
+    placeholder: 'Write a message…',
+  });
   const emojiButton = h(
     'button',
     { type: 'button', class: 'icon', 'aria-label': 'Insert emoji', 'aria-expanded': 'false' },
@@ -128,8 +134,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   }
 
   function renderStatus() {
-    const hasToken = !!storage.get().token;
-    const offline = !navigator.onLine || (hasToken && socket !== null && !connected);
+    const offline = !navigator.onLine || lost;
     const waiting = storage.get().outbox?.length ?? 0;
     statusLine.textContent = offline
       ? `Offline. Reconnecting…${waiting ? ' Your messages will be sent when you are back online.' : ''}`
@@ -449,7 +454,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       },
     );
     socket.on('ready', (info: { seq: number }) => {
-      connected = true;
+      lost = false;
       const replayed = replayFrom !== undefined;
       advanceSeq(info.seq);
       // Without a sequence number to replay from, what happened before this socket comes from the snapshot.
@@ -459,11 +464,11 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       renderStatus();
     });
     socket.on('disconnect', () => {
-      connected = false;
+      lost = true;
       renderStatus();
     });
     socket.on('connect_error', () => {
-      connected = false;
+      lost = true;
       renderStatus();
       // Refused by the server (not a network error): Socket.IO does not retry by itself.
       if (socket && !socket.active) setTimeout(() => socket?.connect(), 5000);
@@ -605,8 +610,8 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   });
   window.addEventListener('offline', () => {
     // A dead connection can look alive for a while; drop it now and reconnect (with replay) when back.
+    if (socket?.connected) lost = true;
     socket?.disconnect();
-    connected = false;
     renderStatus();
   });
 
