@@ -163,6 +163,9 @@ export interface ClientToServerEvents {
   ) => void;
   'session.read': (input: { sessionId: string; upToMessageId: string }, ack: Ack<{ read: number }>) => void;
   'session.typing': (input: { sessionId: string; typing: boolean }, ack: Ack<{ ok: boolean }>) => void;
+  /** Live messages of a session the operator does not take part in (a supervisor watching). */
+  'session.watch': (input: { sessionId: string }, ack: Ack<{ watching: boolean }>) => void;
+  'session.unwatch': (input: { sessionId: string }, ack: Ack<{ watching: boolean }>) => void;
 }
 
 /** Rooms an event can be addressed to. */

@@ -56,6 +56,7 @@ export interface Realtime {
     handler: (
       actor: Actor,
       input: Parameters<ClientToServerEvents[E]>[0],
+      socket: AppSocket,
     ) => Promise<AckData<ClientToServerEvents[E]>>,
   ): void;
   close(): Promise<void>;
@@ -223,7 +224,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
           try {
             if (!Value.Check(schema, input))
               throw new AppError('validation_failed', `Invalid ${name} payload`);
-            const data = await handler(socket.data.principal.actor!, input as never);
+            const data = await handler(socket.data.principal.actor!, input as never, socket);
             reply({ ok: true, data });
           } catch (error) {
             const appError = toAppError(error as Error);

@@ -330,6 +330,31 @@ describe('resume and take-over', () => {
   });
 });
 
+describe('watching', () => {
+  it('a supervisor watches a session live without taking part; others cannot watch it', async () => {
+    f = await engineFixture(t);
+    const { customer, sessionId } = await activeChat(t, f);
+    const denied = await f.sockets.petr!.socket.emitWithAck('session.watch', { sessionId });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const watching = await f.sockets.supervisor!.socket.emitWithAck('session.watch', { sessionId });
+    expect(watching).toEqual({ ok: true, data: { watching: true } });
+    await customer.send('Supervisor, are you there?');
+    await f.sockets.supervisor!.waitFor(
+      (e) => e.name === 'message.created' && payload(e).text === 'Supervisor, are you there?',
+    );
+    await sleep(200);
+    expect(f.sockets.petr!.events.some((e) => e.name === 'message.created')).toBe(false);
+    await f.sockets.supervisor!.socket.emitWithAck('session.unwatch', { sessionId });
+    await customer.send('Gone?');
+    await f.sockets.olga!.waitFor((e) => e.name === 'message.created' && payload(e).text === 'Gone?');
+    await sleep(200);
+    expect(
+      f.sockets.supervisor!.events.some((e) => e.name === 'message.created' && payload(e).text === 'Gone?'),
+    ).toBe(false);
+    customer.close();
+  });
+});
+
 describe('timers on the application clock', () => {
   it('ends an inactive session with the "Auto-ended" wrap-up', async () => {
     f = await engineFixture(t);

@@ -5,6 +5,7 @@ import { SetPresenceBody } from '../operators/operators.schema.js';
 import { setPresence } from '../operators/set-presence.js';
 import { publishEphemeral } from '../realtime/publish-ephemeral.js';
 import type { Realtime } from '../realtime/socket-server.js';
+import { rooms } from '../realtime/event-map.js';
 import { acceptOffer } from './accept-offer.js';
 import { sessionRooms } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -82,6 +83,26 @@ export function registerSocketEvents(realtime: Realtime, engine: EngineDeps): vo
         actor.name,
       );
       return { ok: true };
+    },
+  );
+
+  // Watching is live only: after a reconnect the client watches again and reloads the messages.
+  realtime.handle(
+    'session.watch',
+    Type.Object({ sessionId: Uuid }, { additionalProperties: false }),
+    async (actor, input, socket) => {
+      await findVisibleSession(engine.database.db, actor, input.sessionId);
+      await socket.join(rooms.session(input.sessionId));
+      return { watching: true };
+    },
+  );
+
+  realtime.handle(
+    'session.unwatch',
+    Type.Object({ sessionId: Uuid }, { additionalProperties: false }),
+    async (_actor, input, socket) => {
+      await socket.leave(rooms.session(input.sessionId));
+      return { watching: false };
     },
   );
 }
