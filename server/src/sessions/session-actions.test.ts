@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../test/harness.js';
 import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
 import { activeChat } from '../../test/engine-steps.js';
 import { sleep } from '../../test/socket-client.js';
+import { receiveInbound } from './receive-inbound.js';
 
 let t: TestApp;
 let f: EngineFixture;
@@ -351,6 +352,46 @@ describe('watching', () => {
     expect(
       f.sockets.supervisor!.events.some((e) => e.name === 'message.created' && payload(e).text === 'Gone?'),
     ).toBe(false);
+    customer.close();
+  });
+});
+
+describe('delivery status', () => {
+  it('only moves forward, whatever order the channel reports it in', async () => {
+    f = await engineFixture(t);
+    const { customer, sessionId } = await activeChat(t, f);
+    const reply = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: { text: 'Tracked' },
+    });
+    const report = (status: 'sent' | 'delivered' | 'read' | 'failed') =>
+      receiveInbound(t.engine, {
+        tenantId: f.tenant.id,
+        channel: 'webchat',
+        channelAccountId: f.channelAccountId,
+        customer: { identities: [{ kind: 'webchat_visitor', value: customer.visitorId }] },
+        event: { kind: 'status', channelMessageId: reply.body.id, status, at: t.clock.now() },
+      });
+    const statusNow = async () =>
+      (
+        await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+          headers: f.sessions.olga!.headers,
+        })
+      ).body.items.find((m: { id: string }) => m.id === reply.body.id).status;
+    expect(await report('read')).toEqual({ outcome: 'updated' });
+    expect(await statusNow()).toBe('read');
+    for (const late of ['delivered', 'sent', 'read', 'failed'] as const)
+      expect(await report(late)).toEqual({ outcome: 'ignored' });
+    expect(await statusNow()).toBe('read');
+    // A status for a message nobody knows changes nothing and is no error.
+    const unknown = await receiveInbound(t.engine, {
+      tenantId: f.tenant.id,
+      channel: 'webchat',
+      channelAccountId: f.channelAccountId,
+      customer: { identities: [{ kind: 'webchat_visitor', value: customer.visitorId }] },
+      event: { kind: 'status', channelMessageId: 'no-such-message', status: 'delivered', at: t.clock.now() },
+    });
+    expect(unknown).toEqual({ outcome: 'ignored' });
     customer.close();
   });
 });
