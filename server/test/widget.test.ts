@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertChannelAccount } from '../src/channels/channel-accounts.repo.js';
 import { call } from './factories.js';
 import { driver, startTestApp, type TestApp } from './harness.js';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
@@ -46,12 +47,27 @@ describe.runIf(runnable)('web chat widget in Chromium', () => {
   let f: EngineFixture;
   let site: Server;
   let siteUrl: string;
+  const quickKey = `wc-quick-${Date.now()}`;
 
   beforeAll(async () => {
     await build({ root: widgetDir, logLevel: 'silent' });
     t = await startTestApp();
     f = await engineFixture(t);
-    site = await startHostSite(t.url, { '/shop': f.key, '/broken': 'no-such-widget-key' });
+    await insertChannelAccount(t.database.db, t.secretBox, {
+      tenantId: f.tenant.id,
+      channel: 'webchat',
+      name: 'Quick chat',
+      externalId: quickKey,
+      settings: {
+        entryForm: { name: false, email: false, question: false },
+        greeting: 'Hi! Ask us anything.',
+      },
+    });
+    site = await startHostSite(t.url, {
+      '/shop': f.key,
+      '/quick': quickKey,
+      '/broken': 'no-such-widget-key',
+    });
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath,
@@ -255,6 +271,31 @@ describe.runIf(runnable)('web chat widget in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('without an entry form the first message starts the chat, and the customer can end it', async () => {
+    await f.available('olga');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${siteUrl}/quick`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByText('Hi! Ask us anything.').waitFor();
+    expect(await page.getByLabel('Your question').count()).toBe(0);
+    await page.getByLabel('Message', { exact: true }).fill('Quick question');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const offer = await f.sockets.olga!.waitFor(
+      (e) => e.name === 'offer.created' && payload(e).session.firstMessage === 'Quick question',
+      10_000,
+    );
+    expect(payload(offer).session).toMatchObject({ sourceName: 'Quick chat', sourceUrl: `${siteUrl}/quick` });
+    await expect.poll(() => widgetTexts(page)).toEqual(['Quick question']);
+    await page.getByRole('button', { name: 'End chat' }).click();
+    await page.getByRole('button', { name: '5 stars' }).waitFor();
+    const detail = await call(t.url, 'GET', `/api/v1/sessions/${payload(offer).sessionId}`, {
+      headers: f.sessions.supervisor!.headers,
+    });
+    expect(detail.body.session).toMatchObject({ state: 'ended', endedBy: 'customer' });
+    await context.close();
+  }, 30_000);
 
   it('shows a clear error for an unknown key and leaves the page working', async () => {
     const context = await browser.newContext();
