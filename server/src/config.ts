@@ -27,6 +27,8 @@ export interface Config {
   fileStore: FileStoreConfig;
   /** Largest file accepted from an operator, a customer or a channel. */
   maxUploadBytes: number;
+  /** Meta's Graph API (WhatsApp Cloud API, Messenger): the sandbox's URL in demo mode and tests. */
+  graphApi: { baseUrl: string; version: string };
 }
 
 export type FileStoreConfig =
@@ -123,6 +125,16 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
 
   const fileStore = readFileStore(env, dataDir, problems, bool);
 
+  let graphApiBaseUrl = env.GRAPH_API_BASE_URL || 'https://graph.facebook.com';
+  if (!/^https?:\/\/[^\s]+$/.test(graphApiBaseUrl)) {
+    problems.push(`GRAPH_API_BASE_URL must be an http:// or https:// URL (got "${graphApiBaseUrl}")`);
+  }
+  graphApiBaseUrl = graphApiBaseUrl.replace(/\/+$/, '');
+  const graphApiVersion = env.GRAPH_API_VERSION || 'v23.0';
+  if (!/^v\d+\.\d+$/.test(graphApiVersion)) {
+    problems.push(`GRAPH_API_VERSION must look like v23.0 (got "${graphApiVersion}")`);
+  }
+
   const config: Config = {
     nodeEnv,
     host,
@@ -139,6 +151,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     authSessionTtlHours: int('AUTH_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     fileStore,
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
+    graphApi: { baseUrl: graphApiBaseUrl, version: graphApiVersion },
   };
   if (problems.length) throw new ConfigError(problems);
   if (config.secretKey.length === 0) config.secretKey = readOrCreateLocalKey(config.dataDir);

@@ -7,7 +7,10 @@ import { openDatabase } from './db/database.js';
 import { createFileStore } from './files/file-store.js';
 import { createEngine } from './sessions/create-engine.js';
 import { createSecretBox } from './lib/secret-box.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from './tenants/seed-demo.js';
+import { DEMO_PASSWORD, DEMO_USERS, DEMO_WHATSAPP, seedDemo } from './tenants/seed-demo.js';
+import { configureWhatsApp } from './channels/whatsapp/whatsapp-runtime.js';
+import { demoOptions } from '@switchboard/sandbox/demo-config';
+import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 
 function readConfig(): Config {
   try {
@@ -23,15 +26,20 @@ function readConfig(): Config {
 
 /** Starts the roles asked for (ROLES=api,worker; both by default) on the configured database. */
 async function main(): Promise<void> {
-  const config = readConfig();
+  let config = readConfig();
   const logger = pino({ level: config.logLevel });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const secretBox = createSecretBox(config.secretKey);
   const seeded = config.demo ? await seedDemo(database, secretBox) : false;
 
+  // Demo mode never reaches Meta: the sandbox runs in this process and the Graph API calls go to it.
+  const sandbox = config.demo ? await startDemoSandbox(config) : undefined;
+  if (sandbox) config = { ...config, graphApi: { ...config.graphApi, baseUrl: sandbox.url } };
+
   const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
   const { jobs } = engine;
+  configureWhatsApp({ graph: config.graphApi, secretBox, jobs });
   if (config.roles.includes('worker')) await jobs.work();
 
   let app: FastifyInstance | undefined;
@@ -44,14 +52,34 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app?.close();
+    await sandbox?.close();
     await jobs.stop();
     await database.close();
   });
 
-  printBanner(config, database.driver, seeded, Boolean(app));
+  printBanner(config, database.driver, seeded, Boolean(app), sandbox);
 }
 
-function printBanner(config: Config, driver: string, seeded: boolean, api: boolean): void {
+/** The Meta sandbox with the demo number, calling this app's WhatsApp webhook. */
+async function startDemoSandbox(config: Config): Promise<RunningSandbox> {
+  return startSandbox({
+    ...demoOptions({
+      appSecret: DEMO_WHATSAPP.appSecret,
+      verifyToken: DEMO_WHATSAPP.verifyToken,
+      whatsappCallbackUrls: [`${config.publicUrl}/webhooks/whatsapp`],
+    }),
+    port: 0,
+    host: '127.0.0.1',
+  });
+}
+
+function printBanner(
+  config: Config,
+  driver: string,
+  seeded: boolean,
+  api: boolean,
+  sandbox: RunningSandbox | undefined,
+): void {
   const lines = [
     '',
     `  Switchboard is running (${config.roles.join(' + ')}, database: ${driver === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
@@ -70,6 +98,13 @@ function printBanner(config: Config, driver: string, seeded: boolean, api: boole
       `  Demo sign-in (password "${DEMO_PASSWORD}" for all${seeded ? '; created just now' : ''}):`,
     );
     for (const user of DEMO_USERS) lines.push(`    ${user.role.padEnd(10)} ${user.email}`);
+  }
+  if (sandbox) {
+    lines.push(
+      '',
+      `  Customer phone (Meta sandbox)  ${sandbox.url}/_sandbox/phone/`,
+      `  Graph API of the sandbox       ${sandbox.url}`,
+    );
   }
   if (driver === 'pglite') {
     lines.push(

@@ -1,4 +1,7 @@
 import type { TSchema } from 'typebox';
+import { applyParkedStatus } from '../channels/whatsapp/apply-status.js';
+import { downloadWhatsAppMedia } from '../channels/whatsapp/download-media.job.js';
+import { markReadAtMeta } from '../channels/whatsapp/mark-read.job.js';
 import type { FileStore } from '../files/file-store.js';
 import { makeFilePreview } from '../files/make-file-preview.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
@@ -19,4 +22,7 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   sessionInactivity,
   sessionAutoEnd,
   sendOutbound,
+  downloadWhatsAppMedia,
+  applyParkedStatus,
+  markReadAtMeta,
 ] as unknown as JobDefinition<TSchema, JobDeps>[];

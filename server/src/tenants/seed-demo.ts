@@ -10,6 +10,16 @@ import { createTenant } from './create-tenant.js';
 export const DEMO_PASSWORD = 'switchboard-demo';
 export const DEMO_WEBCHAT_KEY = 'demo-webchat';
 
+/** The demo tenant's WhatsApp number, as the in-process sandbox's demo configuration has it (sandbox/src/demo-config.ts). */
+export const DEMO_WHATSAPP = {
+  phoneNumberId: '106540352242922',
+  displayPhoneNumber: '15550783881',
+  wabaId: '102290129340398',
+  accessToken: 'sandbox-whatsapp-token',
+  appSecret: 'sandbox-app-secret',
+  verifyToken: 'sandbox-verify-token',
+} as const;
+
 export const DEMO_USERS = [
   {
     email: 'admin@demo.switchboard.test',
@@ -29,8 +39,8 @@ export const DEMO_USERS = [
 ];
 
 /**
- * Creates the demo tenant once: an admin, a supervisor, three operators in two groups, wrap-up reasons and a web
- * chat widget. Returns false when it already exists, so restarts keep what the user changed.
+ * Creates the demo tenant once: an admin, a supervisor, three operators in two groups, wrap-up reasons, a web
+ * chat widget and a WhatsApp number served by the sandbox. Returns false when it already exists, so restarts keep what the user changed.
  */
 export async function seedDemo(database: Database, box: SecretBox): Promise<boolean> {
   const [existing] = await database.db
@@ -83,6 +93,18 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<bool
       channel: 'webchat',
       name: 'Demo website',
       externalId: DEMO_WEBCHAT_KEY,
+    });
+    await insertChannelAccount(tx, box, {
+      tenantId: tenant.id,
+      channel: 'whatsapp',
+      name: `WhatsApp +${DEMO_WHATSAPP.displayPhoneNumber}`,
+      externalId: DEMO_WHATSAPP.phoneNumberId,
+      settings: { wabaId: DEMO_WHATSAPP.wabaId, displayPhoneNumber: DEMO_WHATSAPP.displayPhoneNumber },
+      credentials: {
+        accessToken: DEMO_WHATSAPP.accessToken,
+        appSecret: DEMO_WHATSAPP.appSecret,
+        verifyToken: DEMO_WHATSAPP.verifyToken,
+      },
     });
   });
   return true;

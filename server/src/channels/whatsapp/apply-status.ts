@@ -1,0 +1,97 @@
+import { and, eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { messages, sessions } from '../../db/schema.js';
+import { defineJob } from '../../jobs/job-definition.js';
+import { announceMessage } from '../../sessions/announce.js';
+import type { EngineDeps } from '../../sessions/engine-deps.js';
+import { advanceMessageStatus } from '../../sessions/message-status.js';
+import type { WebhookItem } from './read-webhook.js';
+import { statusError } from './map-send-error.js';
+import { failOutboundMessage, findMessageByWamid } from './whatsapp.repo.js';
+
+type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Applies a status webhook to our outbound message, forward only. The message is found by wamid, or — when the
+ * status came before the send call returned and the wamid is not stored yet — by the message id we sent as
+ * `biz_opaque_callback_data`, which then records the wamid too. Returns false when the message is unknown.
+ */
+export async function applyStatus(
+  deps: EngineDeps,
+  channelAccountId: string,
+  item: Omit<StatusItem, 'kind' | 'phoneNumberId'>,
+): Promise<boolean> {
+  return deps.database.db.transaction(async (tx) => {
+    let found = await findMessageByWamid(tx, channelAccountId, item.wamid);
+    if (!found && item.callbackData && UUID.test(item.callbackData)) {
+      [found] = await tx
+        .select({ message: messages, session: sessions })
+        .from(messages)
+        .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+        .where(
+          and(
+            eq(messages.id, item.callbackData),
+            eq(messages.channelAccountId, channelAccountId),
+            eq(messages.direction, 'out'),
+          ),
+        );
+      if (found?.message.channelMessageId && found.message.channelMessageId !== item.wamid) found = undefined;
+    }
+    if (!found) return false;
+    let updated;
+    if (item.status === 'failed') {
+      const error = statusError(item.error?.code ?? 0, item.error?.title ?? 'Failed', item.error?.details);
+      updated = await failOutboundMessage(tx, found.message.id, {
+        code: error.code,
+        reason: error.reason,
+        at: item.at,
+      });
+    } else {
+      updated = await advanceMessageStatus(tx, found.message.id, {
+        status: item.status,
+        at: item.at,
+        ...(found.message.channelMessageId ? {} : { channelMessageId: item.wamid }),
+      });
+    }
+    if (updated) await announceMessage(tx, found.session, updated, 'message.updated');
+    return true;
+  });
+}
+
+const PARK_RETRIES = 8;
+
+/**
+ * A status whose message is not known yet (the send's result not committed yet, and no callback data): parked
+ * as a job and tried again with backoff (about eight minutes in all), then dropped as a status of a message sent
+ * elsewhere (WhatsApp Manager, another app on the same number).
+ */
+export const applyParkedStatus = defineJob({
+  name: 'whatsapp-apply-parked-status',
+  payload: Type.Object({
+    channelAccountId: Type.String(),
+    wamid: Type.String(),
+    status: Type.Union([
+      Type.Literal('sent'),
+      Type.Literal('delivered'),
+      Type.Literal('read'),
+      Type.Literal('failed'),
+    ]),
+    at: Type.String(),
+    error: Type.Optional(
+      Type.Object({ code: Type.Number(), title: Type.String(), details: Type.Optional(Type.String()) }),
+    ),
+  }),
+  retry: { limit: PARK_RETRIES, delaySeconds: 2, backoff: true },
+  async handle(deps: EngineDeps, payload, meta) {
+    const applied = await applyStatus(deps, payload.channelAccountId, {
+      wamid: payload.wamid,
+      status: payload.status,
+      at: new Date(payload.at),
+      ...(payload.error ? { error: payload.error } : {}),
+    });
+    if (!applied && meta.retryCount < PARK_RETRIES)
+      throw new Error(`no message with wamid ${payload.wamid} yet`);
+  },
+});

@@ -1,0 +1,100 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { messages, sessions } from '../../db/schema.js';
+import { storageKeys } from '../../files/file-store.js';
+import type { JobDeps } from '../../jobs/all-jobs.js';
+import { defineJob } from '../../jobs/job-definition.js';
+import { announceMessage } from '../../sessions/announce.js';
+import { openCredentials } from '../channel-accounts.repo.js';
+import { callGraph, fetchMediaBytes, GraphError } from './call-graph.js';
+import { mapSendError } from './map-send-error.js';
+import { whatsappRuntime } from './whatsapp-runtime.js';
+import { findWhatsAppAccount, insertFile, updateAttachment } from './whatsapp.repo.js';
+
+const RETRIES = 6;
+
+/**
+ * Downloads a customer's media by id (Meta's two steps: the id gives a 5-minute URL, fetched with the bearer
+ * token) and stores it as the message's file. Separate from storing the message, so the message shows at once
+ * with a pending attachment, and a transient failure is retried without the duplicate check getting in the way.
+ */
+export const downloadWhatsAppMedia = defineJob({
+  name: 'whatsapp-download-media',
+  payload: Type.Object({
+    tenantId: Type.String(),
+    channelAccountId: Type.String(),
+    messageId: Type.String(),
+    index: Type.Integer({ minimum: 0 }),
+    mediaId: Type.String(),
+  }),
+  retry: { limit: RETRIES, delaySeconds: 2, backoff: true },
+  async handle(deps: JobDeps, payload, meta) {
+    const db = deps.database.db;
+    const [row] = await db
+      .select({ message: messages, session: sessions })
+      .from(messages)
+      .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+      .where(eq(messages.id, payload.messageId));
+    const attachment = (row?.message.metadata.attachments as Record<string, unknown>[] | undefined)?.[
+      payload.index
+    ];
+    if (!row || !attachment || attachment.fileId) return;
+    const runtime = whatsappRuntime();
+    const account = await findWhatsAppAccount(db, payload.channelAccountId);
+    if (!account) return;
+    const { accessToken } = openCredentials(runtime.secretBox, account);
+
+    let media: { bytes: Buffer; contentType: string | undefined };
+    try {
+      const info = await callGraph<{ url?: string; mime_type?: string }>(
+        runtime.graph,
+        accessToken ?? '',
+        'GET',
+        `${encodeURIComponent(payload.mediaId)}?phone_number_id=${encodeURIComponent(account.externalId)}`,
+      );
+      if (!info.url) throw new GraphError(200, 0, 'Meta gave no URL for the media', undefined);
+      media = await fetchMediaBytes(info.url, accessToken ?? '');
+      media.contentType = info.mime_type ?? media.contentType;
+    } catch (error) {
+      if (!(error instanceof GraphError)) throw error;
+      const retryable = mapSendError(error).retryable || error.httpStatus === 404 || error.httpStatus === 0;
+      if (retryable && meta.retryCount < RETRIES) throw error;
+      await db.transaction(async (tx) => {
+        const updated = await updateAttachment(tx, row.message.id, payload.index, {
+          error: `The media could not be downloaded from WhatsApp: ${error.title}`,
+        });
+        if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
+      });
+      return;
+    }
+
+    const fileId = randomUUID();
+    const key = storageKeys.content(payload.tenantId, fileId);
+    const contentType = media.contentType ?? (attachment.declaredType as string | undefined);
+    await deps.fileStore.put(key, Readable.from(media.bytes), contentType ? { contentType } : {});
+    await db.transaction(async (tx) => {
+      await insertFile(tx, {
+        id: fileId,
+        tenantId: payload.tenantId,
+        sessionId: row.session.id,
+        messageId: row.message.id,
+        name: String(attachment.name ?? 'file'),
+        size: media.bytes.length,
+        sha256: createHash('sha256').update(media.bytes).digest('hex'),
+        contentType: contentType ?? null,
+        declaredType: (attachment.declaredType as string | undefined) ?? null,
+        storageKey: key,
+        status: 'stored',
+        createdBy: 'customer',
+      });
+      const updated = await updateAttachment(tx, row.message.id, payload.index, {
+        fileId,
+        size: media.bytes.length,
+        ...(contentType ? { contentType } : {}),
+      });
+      if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
+    });
+  },
+});

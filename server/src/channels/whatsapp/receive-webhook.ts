@@ -1,0 +1,122 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { SecretBox } from '../../lib/secret-box.js';
+import type { EngineDeps } from '../../sessions/engine-deps.js';
+import { receiveInbound } from '../../sessions/receive-inbound.js';
+import { applyParkedStatus, applyStatus } from './apply-status.js';
+import { downloadWhatsAppMedia } from './download-media.job.js';
+import { phoneNumberIdsOf, readWebhook, type WebhookItem } from './read-webhook.js';
+import { verifySignature } from './verify-signature.js';
+import { credentialsOf } from './credentials-of.js';
+import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
+
+export interface WebhookDeps {
+  engine: EngineDeps;
+  secretBox: SecretBox;
+  logger: FastifyBaseLogger;
+}
+
+export type WebhookOutcome =
+  | { status: 401 | 400 }
+  /** 500: something failed to store; Meta delivers the whole batch again, and what was stored is a duplicate. */
+  | { status: 200 | 500; stored: number; ignored: number; failed: number };
+
+/**
+ * A WhatsApp webhook POST: the signature is checked on the raw bytes against the app secret of every number the
+ * body names (or of every number, when it names none we know), then every item is processed on its own. Items
+ * for numbers whose secret did not sign the body, or that we do not have, are ignored.
+ */
+export async function receiveWebhook(
+  deps: WebhookDeps,
+  input: { rawBody: Buffer; signature: string | undefined },
+): Promise<WebhookOutcome> {
+  let body: unknown;
+  try {
+    body = JSON.parse(input.rawBody.toString('utf8'));
+  } catch {
+    body = undefined;
+  }
+  const db = deps.engine.database.db;
+  let candidates = await accountsByPhoneNumberIds(db, phoneNumberIdsOf(body));
+  if (candidates.length === 0) candidates = await allWhatsAppAccounts(db);
+  const signedBy = candidates.filter((account) =>
+    verifySignature(input.rawBody, input.signature, credentialsOf(deps.secretBox, account).appSecret ?? ''),
+  );
+  if (signedBy.length === 0) return { status: 401 };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400 };
+
+  const { items, problems } = readWebhook(body as Record<string, unknown>);
+  for (const problem of problems) deps.logger.warn({ problem }, 'WhatsApp webhook item skipped');
+  const byNumber = new Map(signedBy.map((a) => [a.externalId, a]));
+  let stored = 0;
+  let ignored = 0;
+  let failed = 0;
+  for (const item of items) {
+    const account = byNumber.get(item.phoneNumberId);
+    if (!account) {
+      ignored++;
+      deps.logger.info(
+        { phoneNumberId: item.phoneNumberId },
+        'WhatsApp webhook for a number we do not serve',
+      );
+      continue;
+    }
+    try {
+      if (await processItem(deps, account, item)) stored++;
+      else ignored++;
+    } catch (error) {
+      failed++;
+      deps.logger.error({ err: error, phoneNumberId: item.phoneNumberId }, 'WhatsApp webhook item failed');
+    }
+  }
+  return { status: failed ? 500 : 200, stored, ignored, failed };
+}
+
+async function processItem(
+  deps: WebhookDeps,
+  account: ChannelAccountRow,
+  item: WebhookItem,
+): Promise<boolean> {
+  const { engine } = deps;
+  if (item.kind === 'status') {
+    const { kind: _kind, phoneNumberId: _number, ...status } = item;
+    if (await applyStatus(engine, account.id, status)) return true;
+    // Not known yet: the send's answer may not be committed. Parked, and applied when the wamid is known.
+    await engine.jobs.send(
+      applyParkedStatus,
+      {
+        channelAccountId: account.id,
+        wamid: status.wamid,
+        status: status.status,
+        at: status.at.toISOString(),
+        ...(status.error ? { error: status.error } : {}),
+      },
+      { startAfter: new Date(Date.now() + 1_000) },
+    );
+    return false;
+  }
+  const result = await receiveInbound(engine, {
+    tenantId: account.tenantId,
+    channel: 'whatsapp',
+    channelAccountId: account.id,
+    customer: item.customer,
+    event: item.event,
+  });
+  if (result.outcome !== 'stored' && result.outcome !== 'duplicate') return result.outcome === 'updated';
+  // Also on a duplicate: a delivery that died before its download was queued gets it now.
+  const attachments = (result.message.metadata.attachments as Record<string, unknown>[] | undefined) ?? [];
+  for (const [index, attachment] of attachments.entries()) {
+    if (attachment.fileId || attachment.error || typeof attachment.remoteRef !== 'string') continue;
+    await engine.jobs.send(
+      downloadWhatsAppMedia,
+      {
+        tenantId: account.tenantId,
+        channelAccountId: account.id,
+        messageId: result.message.id,
+        index,
+        mediaId: attachment.remoteRef,
+      },
+      { singletonKey: `${result.message.id}:${index}` },
+    );
+  }
+  return result.outcome === 'stored';
+}

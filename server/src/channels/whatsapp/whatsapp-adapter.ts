@@ -1,0 +1,116 @@
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ComposerState,
+  type WindowInput,
+} from '../channel-adapter.js';
+import { openCredentials } from '../channel-accounts.repo.js';
+import { callGraph, GraphError } from './call-graph.js';
+import { mapSendError } from './map-send-error.js';
+import { markReadAtMeta } from './mark-read.job.js';
+import { holdNumber, holdRecipient, waitBeforeSend } from './send-backoff.js';
+import { whatsappRuntime } from './whatsapp-runtime.js';
+import { findWhatsAppAccount, quotedWamidOf, whatsappIdentitiesOf } from './whatsapp.repo.js';
+
+export const WHATSAPP_MAX_TEXT = 4096;
+/** Meta's customer-service window: free-form messages up to 24 hours after the customer's last message. */
+export const WINDOW_MS = 24 * 3600_000;
+
+/** Free text within 24 hours of the customer's last message (Meta's timestamp), templates only after. */
+export function whatsappComposerState(input: WindowInput): ComposerState {
+  if (!input.lastCustomerMessageAt)
+    return {
+      freeText: false,
+      freeTextUntil: null,
+      otherwise: 'templates',
+      reason: 'The customer has not written yet: only approved WhatsApp templates can be sent.',
+    };
+  const until = new Date(input.lastCustomerMessageAt.getTime() + WINDOW_MS);
+  if (input.now < until) return { freeText: true, freeTextUntil: until, otherwise: 'templates' };
+  return {
+    freeText: false,
+    freeTextUntil: until,
+    otherwise: 'templates',
+    reason:
+      'More than 24 hours have passed since the customer’s last message: only approved WhatsApp templates can be sent.',
+  };
+}
+
+/**
+ * WhatsApp Cloud API. Not inline: the outbox job calls `send` outside any transaction and retries what is
+ * retryable. The wamid Meta returns becomes the message's channel id; our message id travels as
+ * `biz_opaque_callback_data`, so a status that beats the send's answer still finds its message.
+ */
+export const whatsappAdapter: ChannelAdapter = {
+  channel: 'whatsapp',
+  inline: false,
+  limits: { maxTextLength: WHATSAPP_MAX_TEXT, maxAttachmentsPerMessage: 10 },
+  composerState: whatsappComposerState,
+  async send(context, message) {
+    const runtime = whatsappRuntime();
+    const account = await findWhatsAppAccount(context.tx, context.channelAccountId);
+    if (!account) throw new ChannelError('no_account', 'The WhatsApp number is no longer connected', false);
+    const { accessToken } = openCredentials(runtime.secretBox, account);
+    const { waId, bsuid } = await whatsappIdentitiesOf(context.tx, context.tenantId, context.contactId);
+    const recipient = waId ?? bsuid;
+    if (!recipient || !accessToken)
+      throw new ChannelError('no_recipient', 'The contact has no WhatsApp number or user id', false);
+
+    const body: Record<string, unknown> = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
+      biz_opaque_callback_data: message.messageId,
+    };
+    if (message.template) {
+      body.type = 'template';
+      body.template = {
+        name: message.template.name,
+        language: { code: message.template.language, policy: 'deterministic' },
+        ...(Array.isArray(message.template.parameters) ? { components: message.template.parameters } : {}),
+      };
+    } else {
+      const text = message.text ?? '';
+      if (!text)
+        throw new ChannelError('unsupported', 'Only text messages can be sent to WhatsApp yet', false);
+      if ([...text].length > WHATSAPP_MAX_TEXT)
+        throw new ChannelError('text_too_long', `WhatsApp allows ${WHATSAPP_MAX_TEXT} characters`, false);
+      body.type = 'text';
+      body.text = { body: text, preview_url: /https?:\/\//.test(text) };
+      const quoted = message.quotedChannelMessageId ?? (await quotedWamidOf(context.tx, message.messageId));
+      if (quoted) body.context = { message_id: quoted };
+    }
+
+    const wait = waitBeforeSend(account.id, recipient);
+    if (wait > 0) throw new ChannelError('held', 'Waiting for WhatsApp’s rate limit to pass', true, wait);
+    try {
+      const answer = await callGraph<{ messages?: Array<{ id?: string }> }>(
+        runtime.graph,
+        accessToken,
+        'POST',
+        `${account.externalId}/messages`,
+        body,
+      );
+      const wamid = answer.messages?.[0]?.id;
+      if (!wamid)
+        throw new ChannelError('no_wamid', 'WhatsApp accepted the message without an id', true, 2_000);
+      return { channelMessageId: wamid };
+    } catch (error) {
+      if (!(error instanceof GraphError)) throw error;
+      const mapped = mapSendError(error);
+      if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 30_000);
+      if (mapped.code === '131056') holdRecipient(account.id, recipient, mapped.retryAfterMs ?? 6_000);
+      throw mapped;
+    }
+  },
+  async markRead(context, read) {
+    // Marking the latest message read marks the earlier ones too; the call goes out after this commit, as a job.
+    const latest = read.filter((m) => m.channelMessageId).at(-1);
+    if (!latest?.channelMessageId) return;
+    await whatsappRuntime().jobs.send(
+      markReadAtMeta,
+      { channelAccountId: context.channelAccountId, wamid: latest.channelMessageId },
+      { tx: context.tx },
+    );
+  },
+};

@@ -1,0 +1,117 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Executor } from '../../db/database.js';
+import { channelAccounts, contactIdentities, files, messages, sessions } from '../../db/schema.js';
+
+export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
+
+/** Enabled WhatsApp numbers by phone_number_id (how webhooks name them). */
+export async function accountsByPhoneNumberIds(db: Executor, phoneNumberIds: string[]) {
+  if (phoneNumberIds.length === 0) return [];
+  return db
+    .select()
+    .from(channelAccounts)
+    .where(
+      and(
+        eq(channelAccounts.channel, 'whatsapp'),
+        eq(channelAccounts.enabled, true),
+        inArray(channelAccounts.externalId, phoneNumberIds),
+      ),
+    );
+}
+
+/** Every enabled WhatsApp number: the candidates for a body that names none we know. */
+export async function allWhatsAppAccounts(db: Executor) {
+  return db
+    .select()
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.channel, 'whatsapp'), eq(channelAccounts.enabled, true)));
+}
+
+export async function findWhatsAppAccount(db: Executor, channelAccountId: string) {
+  const [row] = await db
+    .select()
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.id, channelAccountId), eq(channelAccounts.channel, 'whatsapp')));
+  return row;
+}
+
+/** The contact's WhatsApp identities: wa_id (sent as `to`) and BSUID (sent as `recipient` when there is no wa_id). */
+export async function whatsappIdentitiesOf(db: Executor, tenantId: string, contactId: string) {
+  const rows = await db
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.tenantId, tenantId),
+        eq(contactIdentities.contactId, contactId),
+        inArray(contactIdentities.kind, ['wa_id', 'bsuid']),
+      ),
+    );
+  return {
+    waId: rows.find((r) => r.kind === 'wa_id')?.value,
+    bsuid: rows.find((r) => r.kind === 'bsuid')?.value,
+  };
+}
+
+/** The outbound message's quoted message, as the channel knows it (its wamid). */
+export async function quotedWamidOf(db: Executor, messageId: string): Promise<string | undefined> {
+  const quoted = alias(messages, 'quoted');
+  const [row] = await db
+    .select({ wamid: quoted.channelMessageId })
+    .from(messages)
+    .innerJoin(quoted, eq(quoted.id, messages.quotedMessageId))
+    .where(eq(messages.id, messageId));
+  return row?.wamid ?? undefined;
+}
+
+export async function findMessageByWamid(db: Executor, channelAccountId: string, wamid: string) {
+  const [row] = await db
+    .select({ message: messages, session: sessions })
+    .from(messages)
+    .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+    .where(and(eq(messages.channelAccountId, channelAccountId), eq(messages.channelMessageId, wamid)));
+  return row;
+}
+
+/**
+ * A failed status: Meta reports it after it accepted the send (`sent`), so it ends `sending` and `sent` alike.
+ * Delivered or read messages stay as they are.
+ */
+export async function failOutboundMessage(
+  tx: Executor,
+  messageId: string,
+  failure: { code: string; reason: string; at: Date },
+) {
+  const [row] = await tx
+    .update(messages)
+    .set({ status: 'error', statusAt: failure.at, errorCode: failure.code, errorReason: failure.reason })
+    .where(and(eq(messages.id, messageId), inArray(messages.status, ['sending', 'sent'])))
+    .returning();
+  return row;
+}
+
+/** Changes one attachment in a message's metadata (a download that completed or failed). */
+export async function updateAttachment(
+  tx: Executor,
+  messageId: string,
+  index: number,
+  patch: Record<string, unknown>,
+) {
+  const [current] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
+  if (!current) return undefined;
+  const attachments = [...((current.metadata.attachments as Record<string, unknown>[] | undefined) ?? [])];
+  if (!attachments[index]) return undefined;
+  attachments[index] = { ...attachments[index], ...patch };
+  const [row] = await tx
+    .update(messages)
+    .set({ metadata: { ...current.metadata, attachments } })
+    .where(eq(messages.id, messageId))
+    .returning();
+  return row;
+}
+
+export async function insertFile(tx: Executor, row: typeof files.$inferInsert) {
+  const [inserted] = await tx.insert(files).values(row).returning();
+  return inserted!;
+}
