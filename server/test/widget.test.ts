@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +95,10 @@ describe.runIf(runnable)('web chat widget in Chromium', () => {
     const script = await fetch(`${t.url}/widget.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect((await script.text()).length).toBeGreaterThan(1000);
+    // The size budget: one small script on every page of the customer's site.
+    const gzipped = gzipSync(Buffer.from(await script.arrayBuffer())).length;
+    expect(gzipped).toBeGreaterThan(1000);
+    expect(gzipped).toBeLessThan(25_000);
     const demo = await fetch(`${t.url}/demo`);
     expect(demo.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await demo.text()).toContain('<script src="/widget.js" data-key="demo-webchat" async></script>');
