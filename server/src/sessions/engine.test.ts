@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { channelAccounts } from '../db/schema.js';
 import { call } from '../../test/factories.js';
 import { startTestApp, type TestApp } from '../../test/harness.js';
 import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
@@ -212,6 +214,17 @@ describe('a web chat from first message to end', () => {
       body: { clientMessageId: 'a', text: 'hi' },
     });
     expect(noToken.status).toBe(401);
+    // An administrator switches the widget off: it stops taking chats at once, and says so.
+    await t.database.db
+      .update(channelAccounts)
+      .set({ enabled: false })
+      .where(eq(channelAccounts.id, f.channelAccountId));
+    const disabled = await customer.send('still on?');
+    expect(disabled.status).toBe(401);
+    expect(disabled.body.error.code).toBe('unauthenticated');
+    expect(
+      (await call(t.url, 'POST', `/api/v1/webchat/${f.key}/chat`, { body: { question: 'new?' } })).status,
+    ).toBe(401);
   });
 });
 
