@@ -63,6 +63,8 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   let deliveredUpTo: string | null = null;
   let readUpTo: string | null = null;
   let stars = 0;
+  /** The chat has not been loaded since the page opened (the first GET failed): load it when connected. */
+  let snapshotMissing = false;
 
   // ---- the DOM, built once ----
   const host = h('div', { id: 'switchboard-widget' });
@@ -458,7 +460,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       const replayed = replayFrom !== undefined;
       advanceSeq(info.seq);
       // Without a sequence number to replay from, what happened before this socket comes from the snapshot.
-      if (!replayed) void resync();
+      if (!replayed || snapshotMissing) void resync();
       void flush();
       sendReceipts();
       renderStatus();
@@ -478,6 +480,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   async function resync() {
     try {
       applyConversation(await api.chat());
+      snapshotMissing = false;
       render();
       sendReceipts();
     } catch {
@@ -637,6 +640,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
         // The visitor is gone (or belongs to another widget): start afresh.
         if (error instanceof ApiError && error.status === 401)
           storage.update({ token: undefined, lastSeq: undefined, outbox: [] });
+        else snapshotMissing = true;
       }
     }
     const token = storage.get().token;
