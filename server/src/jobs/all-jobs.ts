@@ -2,6 +2,7 @@ import type { TSchema } from 'typebox';
 import { applyParkedStatus } from '../channels/whatsapp/apply-status.js';
 import { downloadWhatsAppMedia } from '../channels/whatsapp/download-media.job.js';
 import { markReadAtMeta } from '../channels/whatsapp/mark-read.job.js';
+import { syncTemplatesJob } from '../channels/whatsapp/sync-whatsapp-templates.js';
 import type { FileStore } from '../files/file-store.js';
 import { makeFilePreview } from '../files/make-file-preview.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
@@ -25,4 +26,5 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   downloadWhatsAppMedia,
   applyParkedStatus,
   markReadAtMeta,
+  syncTemplatesJob,
 ] as unknown as JobDefinition<TSchema, JobDeps>[];

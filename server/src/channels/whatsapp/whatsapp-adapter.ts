@@ -10,7 +10,7 @@ import { mapSendError } from './map-send-error.js';
 import { markReadAtMeta } from './mark-read.job.js';
 import { holdNumber, holdRecipient, waitBeforeSend } from './send-backoff.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
-import { findWhatsAppAccount, quotedWamidOf, whatsappIdentitiesOf } from './whatsapp.repo.js';
+import { findWhatsAppAccount, quotedWamidOf, templateOf, whatsappIdentitiesOf } from './whatsapp.repo.js';
 
 export const WHATSAPP_MAX_TEXT = 4096;
 /** Meta's customer-service window: free-form messages up to 24 hours after the customer's last message. */
@@ -62,12 +62,15 @@ export const whatsappAdapter: ChannelAdapter = {
       ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
       biz_opaque_callback_data: message.messageId,
     };
-    if (message.template) {
+    const template = message.template ?? (await templateOf(context.tx, message.messageId));
+    if (template) {
       body.type = 'template';
       body.template = {
-        name: message.template.name,
-        language: { code: message.template.language, policy: 'deterministic' },
-        ...(Array.isArray(message.template.parameters) ? { components: message.template.parameters } : {}),
+        name: template.name,
+        language: { code: template.language, policy: 'deterministic' },
+        ...(Array.isArray(template.parameters) && template.parameters.length
+          ? { components: template.parameters }
+          : {}),
       };
     } else {
       const text = message.text ?? '';

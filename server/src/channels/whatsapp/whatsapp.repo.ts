@@ -115,3 +115,15 @@ export async function insertFile(tx: Executor, row: typeof files.$inferInsert) {
   const [inserted] = await tx.insert(files).values(row).returning();
   return inserted!;
 }
+
+/** The WhatsApp template an outbound message carries (see send-whatsapp-template.ts), if any. */
+export async function templateOf(db: Executor, messageId: string) {
+  const [row] = await db
+    .select({ metadata: messages.metadata })
+    .from(messages)
+    .where(eq(messages.id, messageId));
+  const template = row?.metadata.template as
+    { name?: unknown; language?: unknown; components?: unknown } | undefined;
+  if (typeof template?.name !== 'string' || typeof template.language !== 'string') return undefined;
+  return { name: template.name, language: template.language, parameters: template.components ?? [] };
+}

@@ -3,14 +3,26 @@ import { Type } from 'typebox';
 import { actorOf } from '../../auth/access-plugin.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../http/app-error.js';
-import { errorResponses } from '../../http/schemas.js';
+import { errorResponses, IdParams, ListOf } from '../../http/schemas.js';
+import { Message } from '../../sessions/sessions.schema.js';
+import { GraphError } from './call-graph.js';
+import { sendWhatsAppTemplate } from './send-whatsapp-template.js';
+import { syncTemplatesJob, syncWhatsAppTemplates } from './sync-whatsapp-templates.js';
+import { listTemplates } from './whatsapp-templates.repo.js';
+import { findWhatsAppAccount } from './whatsapp.repo.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { connectWhatsAppAccount } from './connect-whatsapp-account.js';
 import { receiveWebhook } from './receive-webhook.js';
 import { verifySubscription } from './verify-subscription.js';
-import { configureWhatsApp } from './whatsapp-runtime.js';
-import { ConnectWhatsAppBody, HubQuery, WhatsAppAccount } from './whatsapp.schema.js';
+import { configureWhatsApp, whatsappRuntime } from './whatsapp-runtime.js';
+import {
+  ConnectWhatsAppBody,
+  HubQuery,
+  SendTemplateBody,
+  WhatsAppAccount,
+  WhatsAppTemplate,
+} from './whatsapp.schema.js';
 
 interface Options {
   config: Config;
@@ -41,8 +53,83 @@ export const whatsappRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
         response: { 201: WhatsAppAccount, ...errorResponses },
       },
     },
+    async (request, reply) => {
+      const account = await connectWhatsAppAccount(deps, actorOf(request), request.body);
+      await options.engine.jobs.send(syncTemplatesJob, { channelAccountId: account.id });
+      return reply.status(201).send(account);
+    },
+  );
+
+  const tenantAccount = async (tenantId: string, id: string) => {
+    const account = await findWhatsAppAccount(options.engine.database.db, id);
+    if (!account || account.tenantId !== tenantId) throw AppError.notFound('WhatsApp number');
+    return account;
+  };
+
+  app.get(
+    '/api/v1/channel-accounts/:id/whatsapp-templates',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'The number’s WhatsApp templates: approved ones, or all with `all=true`',
+        params: IdParams,
+        querystring: Type.Object({ all: Type.Boolean({ default: false }) }),
+        response: { 200: ListOf(WhatsAppTemplate), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const account = await tenantAccount(actor.tenantId, request.params.id);
+      const rows = await listTemplates(options.engine.database.db, actor.tenantId, account.id, {
+        approvedOnly: !request.query.all,
+      });
+      return { items: rows.map(({ tenantId: _t, channelAccountId: _c, ...row }) => row) };
+    },
+  );
+
+  app.post(
+    '/api/v1/channel-accounts/:id/whatsapp-templates/sync',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'Read the number’s templates from its WhatsApp Business Account now',
+        params: IdParams,
+        response: { 200: Type.Object({ synced: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const account = await tenantAccount(actorOf(request).tenantId, request.params.id);
+      try {
+        return await syncWhatsAppTemplates(
+          { database: options.engine.database, now: options.engine.now, runtime: whatsappRuntime() },
+          account,
+        );
+      } catch (error) {
+        if (error instanceof GraphError)
+          throw new AppError('unavailable', `Meta refused the template list: ${error.title}`);
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/sessions/:id/whatsapp-template',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Send an approved WhatsApp template in the session (allowed outside the 24-hour window)',
+        params: IdParams,
+        body: SendTemplateBody,
+        response: { 201: Message, ...errorResponses },
+      },
+    },
     async (request, reply) =>
-      reply.status(201).send(await connectWhatsAppAccount(deps, actorOf(request), request.body)),
+      reply
+        .status(201)
+        .send(await sendWhatsAppTemplate(options.engine, actorOf(request), request.params.id, request.body)),
   );
 
   const webhookRoutes: FastifyPluginAsyncTypebox = async (webhook) => {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Uuid } from '../../http/schemas.js';
+import { DateTime, Uuid } from '../../http/schemas.js';
 
 export const ConnectWhatsAppBody = Type.Object(
   {
@@ -29,3 +29,23 @@ export const HubQuery = Type.Object({
   'hub.verify_token': Type.Optional(Type.String()),
   'hub.challenge': Type.Optional(Type.String()),
 });
+
+export const WhatsAppTemplate = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  language: Type.String(),
+  category: Type.String(),
+  status: Type.String(),
+  components: Type.Array(Type.Unknown()),
+  syncedAt: DateTime,
+});
+
+export const SendTemplateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 512 }),
+    language: Type.String({ minLength: 2, maxLength: 15 }),
+    parameters: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 20, default: [] }),
+    clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);

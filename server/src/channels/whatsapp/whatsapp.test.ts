@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoTemplates } from '@switchboard/sandbox/demo-config';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 import { channelAccounts, contactIdentities, contacts, files, messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
 import { engineFixture, type EngineFixture } from '../../../test/engine-setup.js';
 import { startTestApp, type TestApp } from '../../../test/harness.js';
+import { syncWhatsAppTemplates } from './sync-whatsapp-templates.js';
 
 const APP_SECRET = 'test-app-secret';
 const VERIFY_TOKEN = 'test-verify-token';
@@ -41,6 +43,7 @@ beforeAll(async () => {
         { bsuid: JESS, name: 'Jess', username: 'jess.design' },
         { waId: '420777123456', name: 'Karel Novák' },
       ],
+      templates: demoTemplates,
     },
     switches: { statusProgression: 'none' },
   });
@@ -579,5 +582,125 @@ describe('the 24-hour window and read receipts', () => {
         { timeout: 15_000 },
       )
       .toMatchObject({ message_id: inbound.channelMessageId });
+  });
+});
+
+describe('WhatsApp templates', () => {
+  it('syncs the number’s templates page by page, offers approved ones, and follows status changes', async () => {
+    const { accountId } = await connectedTenant();
+    const list = (all = false) =>
+      call(
+        t.url,
+        'GET',
+        `/api/v1/channel-accounts/${accountId}/whatsapp-templates${all ? '?all=true' : ''}`,
+        {
+          headers: f!.sessions.olga!.headers,
+        },
+      );
+    // Connecting queues a first sync.
+    await expect
+      .poll(async () => (await list()).body.items?.length, { timeout: 15_000 })
+      .toBe(demoTemplates.length);
+    expect((await list()).body.items.find((i: any) => i.name === 'follow_up')).toMatchObject({
+      language: 'en_US',
+      category: 'UTILITY',
+      status: 'APPROVED',
+      components: [{ type: 'BODY' }, { type: 'BUTTONS' }],
+    });
+    await sandbox.setTemplateStatus({ name: 'spring_sale', language: 'en_US', status: 'PAUSED' });
+    const asOperator = await call(
+      t.url,
+      'POST',
+      `/api/v1/channel-accounts/${accountId}/whatsapp-templates/sync`,
+      {
+        headers: f!.sessions.olga!.headers,
+      },
+    );
+    expect(asOperator.status).toBe(403);
+    const synced = await call(
+      t.url,
+      'POST',
+      `/api/v1/channel-accounts/${accountId}/whatsapp-templates/sync`,
+      {
+        headers: f!.sessions.admin!.headers,
+      },
+    );
+    expect(synced.body).toEqual({ synced: demoTemplates.length });
+    // Small pages: every page is followed.
+    sandbox.clearCalls();
+    const [account] = await t.database.db
+      .select()
+      .from(channelAccounts)
+      .where(eq(channelAccounts.id, accountId));
+    const runtime = { graph: t.config.graphApi, secretBox: t.secretBox };
+    expect(
+      await syncWhatsAppTemplates({ database: t.database, now: t.clock.now, runtime }, account!, 2),
+    ).toEqual({
+      synced: demoTemplates.length,
+    });
+    const pages = sandbox.calls({ method: 'GET', pathContains: '/message_templates' });
+    expect(pages.map((c) => Boolean(c.query.after))).toEqual([false, true, true]);
+    expect((await list()).body.items.map((i: any) => i.name)).not.toContain('spring_sale');
+    expect((await list(true)).body.items.find((i: any) => i.name === 'spring_sale').status).toBe('PAUSED');
+    await sandbox.setTemplateStatus({ name: 'spring_sale', language: 'en_US', status: 'APPROVED' });
+  });
+
+  it('sends an approved template with its parameters outside the window', async () => {
+    const { number, accountId } = await connectedTenant();
+    const { sessionId } = await activeSession(number, accountId);
+    sandbox.advanceClock(25 * 3600_000);
+    t.clock.set(new Date(t.clock.now().getTime() + 25 * 3600_000));
+    f!.sessions.olga = await logIn(t.url, f!.tenant.operators[0]!);
+    await expect
+      .poll(
+        async () => {
+          const rows = await call(t.url, 'GET', `/api/v1/channel-accounts/${accountId}/whatsapp-templates`, {
+            headers: f!.sessions.olga!.headers,
+          });
+          return rows.body.items?.length;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(demoTemplates.length);
+    const path = `/api/v1/sessions/${sessionId}/whatsapp-template`;
+    const headers = f!.sessions.olga!.headers;
+    const wrong = await call(t.url, 'POST', path, {
+      headers,
+      body: { name: 'follow_up', language: 'en_US', parameters: ['Sheena'] },
+    });
+    expect(wrong.body.error).toMatchObject({ code: 'validation_failed', details: { expected: 2, given: 1 } });
+    const unknown = await call(t.url, 'POST', path, {
+      headers,
+      body: { name: 'nope', language: 'en_US', parameters: [] },
+    });
+    expect(unknown.status).toBe(422);
+    const sent = await call(t.url, 'POST', path, {
+      headers,
+      body: { name: 'follow_up', language: 'en_US', parameters: ['Sheena', 'Olga'] },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.text).toBe(
+      'Hi Sheena, this is Olga from support. Could you reply so we can continue your request?',
+    );
+    await expect.poll(async () => (await statusOf(sent.body.id)).status, { timeout: 15_000 }).toBe('sent');
+    const request = sandbox
+      .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+      .find((c) => (c.body as any).biz_opaque_callback_data === sent.body.id);
+    expect(request!.body).toMatchObject({
+      type: 'template',
+      template: {
+        name: 'follow_up',
+        language: { code: 'en_US' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Sheena' },
+              { type: 'text', text: 'Olga' },
+            ],
+          },
+        ],
+      },
+    });
   });
 });
