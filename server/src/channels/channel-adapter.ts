@@ -22,6 +22,8 @@ export type InboundEvent =
       kind: 'message';
       /** The channel's id of the message (wamid, mid, or the widget's client id): duplicates are dropped by it. */
       channelMessageId: string;
+      /** The sender's own id for the message, where the channel has one (the web chat widget). */
+      clientMessageId?: string;
       text?: string;
       attachments?: InboundAttachment[];
       /** The channel's id of the message this one quotes. */

@@ -150,6 +150,10 @@ describe('a web chat from first message to end', () => {
 
     // After a reload the widget gets the whole chat, in order, once.
     const reloaded = await customer.request('GET', '/chat');
+    expect(reloaded.body.seq).toBeGreaterThan(0);
+    expect(
+      reloaded.body.messages.find((m: { text: string }) => m.text === 'Second question').clientMessageId,
+    ).toBe('client-1');
     expect(reloaded.body.messages.map((m: { text: string }) => m.text)).toEqual([
       'Hello',
       'Olga joined the conversation.',

@@ -124,6 +124,7 @@ async function receiveInTransaction(
     text: event.text ?? null,
     quotedMessageId,
     channelMessageId: event.channelMessageId,
+    clientMessageId: event.clientMessageId ?? null,
     status: 'received',
     metadata: {
       ...(event.metadata ?? {}),

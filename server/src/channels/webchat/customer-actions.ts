@@ -42,6 +42,7 @@ export async function sendCustomerMessage(
     customer: { identities: [{ kind: 'webchat_visitor', value: visitor.id }] },
     event: {
       kind: 'message',
+      clientMessageId: input.clientMessageId,
       channelMessageId: `${visitor.id}:${input.clientMessageId}`,
       text: input.text,
       sentAt: deps.now(),

@@ -10,6 +10,7 @@ import {
 } from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
 import { randomToken, sha256Hex } from '../../lib/tokens.js';
+import { currentSeq } from '../../realtime/realtime-events.repo.js';
 import { findVisitorByToken, findWidget, insertVisitor, toVisitorMessage } from './webchat.repo.js';
 
 /** The widget of a public key: unknown or disabled keys are refused with 401. */
@@ -76,6 +77,8 @@ export async function updateVisitorProfile(
  * message the customer may see, in order.
  */
 export async function visitorConversation(db: Executor, visitor: typeof webchatVisitors.$inferSelect) {
+  // Read first: the widget connects its socket with this number and receives everything after it.
+  const seq = await currentSeq(db, visitor.tenantId);
   const [session] = await db
     .select()
     .from(sessions)
@@ -84,7 +87,7 @@ export async function visitorConversation(db: Executor, visitor: typeof webchatV
     )
     .orderBy(desc(sessions.createdAt))
     .limit(1);
-  if (!session) return { session: null, messages: [] };
+  if (!session) return { seq, session: null, messages: [] };
   const rows = await db
     .select({ message: messages, authorName: users.name })
     .from(messages)
@@ -92,6 +95,7 @@ export async function visitorConversation(db: Executor, visitor: typeof webchatV
     .where(and(eq(messages.sessionId, session.id), ne(messages.direction, 'internal')))
     .orderBy(messages.position);
   return {
+    seq,
     session: {
       id: session.id,
       state: session.state,

@@ -15,6 +15,8 @@ export const VisitorMessage = Type.Object({
 });
 
 export const Conversation = Type.Object({
+  /** The last event number included: connect the socket with it as `lastSeq`. */
+  seq: Type.Integer(),
   session: Type.Union([
     Type.Object({
       id: Uuid,
