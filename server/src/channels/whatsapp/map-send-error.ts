@@ -43,7 +43,7 @@ export function mapSendError(error: GraphError): ChannelError {
       '130429',
       'WhatsApp throughput limit reached for this number; retrying',
       true,
-      30_000,
+      4_000,
     );
   if (error.code === 131056)
     return new ChannelError(

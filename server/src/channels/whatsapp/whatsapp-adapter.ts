@@ -101,7 +101,7 @@ export const whatsappAdapter: ChannelAdapter = {
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       const mapped = mapSendError(error);
-      if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 30_000);
+      if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 4_000);
       if (mapped.code === '131056') holdRecipient(account.id, recipient, mapped.retryAfterMs ?? 6_000);
       throw mapped;
     }

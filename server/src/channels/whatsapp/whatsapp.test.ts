@@ -475,6 +475,57 @@ describe('outbound messages and statuses', () => {
     expect((await statusOf(id)).status).toBe('read');
   });
 
+  it('parks a status of a wamid not stored yet and applies it once the send’s result is recorded', async () => {
+    const { number, accountId } = await connectedTenant();
+    const { sessionId } = await activeSession(number, accountId);
+    const [pending] = await t.database.db
+      .insert(messages)
+      .values({
+        tenantId: f!.tenant.id,
+        sessionId,
+        channelAccountId: accountId,
+        direction: 'out',
+        authorKind: 'operator',
+        text: 'Sent by a slow outbox',
+        status: 'sending',
+      })
+      .returning();
+    const status = (id: string) => ({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: number.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: {
+                  display_phone_number: number.displayPhoneNumber,
+                  phone_number_id: number.phoneNumberId,
+                },
+                statuses: [{ id, status: 'delivered', timestamp: '1750000100', recipient_id: SHEENA }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const [late] = await sandbox.sendRawWebhook('whatsapp', status('wamid.slow-outbox'), 'valid');
+    expect(late!.status).toBe(200);
+    const [unknown] = await sandbox.sendRawWebhook('whatsapp', status('wamid.sent-elsewhere'), 'valid');
+    expect(unknown!.status).toBe(200);
+    expect((await statusOf(pending!.id)).status).toBe('sending');
+    // The outbox records the send's result, as send-outbound does.
+    await t.database.db
+      .update(messages)
+      .set({ status: 'sent', channelMessageId: 'wamid.slow-outbox' })
+      .where(eq(messages.id, pending!.id));
+    await expect
+      .poll(async () => (await statusOf(pending!.id)).status, { timeout: 20_000 })
+      .toBe('delivered');
+  });
+
   it('retries a transient error and sends; a final error is shown with Meta’s code and what to do', async () => {
     const { number, accountId } = await connectedTenant();
     const { sessionId } = await activeSession(number, accountId);
@@ -527,6 +578,45 @@ describe('outbound messages and statuses', () => {
     const toKarel = await reply(karel.sessionId, 'For Karel');
     await expect.poll(async () => (await statusOf(toKarel)).status, { timeout: 10_000 }).toBe('sent');
     await expect.poll(async () => (await statusOf(toSheena)).status, { timeout: 30_000 }).toBe('sent');
+  });
+});
+
+describe('throughput and edits', () => {
+  it('holds the whole number on 130429, then sends everything', async () => {
+    const { number, accountId } = await connectedTenant();
+    const sheena = await activeSession(number, accountId, SHEENA);
+    const karel = await activeSession(number, accountId, '420777123456');
+    sandbox.clearCalls();
+    sandbox.failNext({ product: 'whatsapp', code: 130429 });
+    const first = await reply(sheena.sessionId, 'Throttled');
+    await expect.poll(() => sandbox.calls({ method: 'POST' }).length, { timeout: 10_000 }).toBe(1);
+    const second = await reply(karel.sessionId, 'Held too');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The number is held: Karel's message waits without a call to Meta.
+    expect((await statusOf(second)).status).toBe('sending');
+    expect(sandbox.calls({ method: 'POST' })).toHaveLength(1);
+    await expect.poll(async () => (await statusOf(second)).status, { timeout: 30_000 }).toBe('sent');
+    await expect.poll(async () => (await statusOf(first)).status, { timeout: 30_000 }).toBe('sent');
+  });
+
+  it('keeps edits and revokes with the original text for audit', async () => {
+    const { number, accountId } = await connectedTenant();
+    const original = await inject(number, { from: SHEENA, type: 'text', text: { body: 'Teh box' } });
+    await inject(number, {
+      from: SHEENA,
+      type: 'edit',
+      edit: { original_message_id: original.id, message: { type: 'text', text: { body: 'The box' } } },
+    });
+    expect(await messageByWamid(accountId, original.id)).toMatchObject({
+      text: 'The box',
+      metadata: { edits: [{ previousText: 'Teh box' }] },
+    });
+    await inject(number, { from: SHEENA, type: 'revoke', revoke: { original_message_id: original.id } });
+    expect(await messageByWamid(accountId, original.id)).toMatchObject({
+      text: 'This message was deleted.',
+      metadata: { edits: [{ previousText: 'Teh box' }, { previousText: 'The box' }] },
+    });
+    expect(await messagesOf(accountId)).toHaveLength(1);
   });
 });
 
