@@ -177,6 +177,13 @@ describe('connecting a number', () => {
       body,
     });
     expect(again.status).toBe(409);
+    const openapi = await call(t.url, 'GET', '/api/v1/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/channel-accounts/whatsapp',
+        '/api/v1/sessions/{id}/whatsapp-template',
+      ]),
+    );
   });
 });
 
@@ -422,6 +429,22 @@ describe('inbound messages', () => {
 
     await inject(number, { from: SHEENA, type: 'reaction', reaction: { message_id: text.id, emoji: '' } });
     expect((await get(text.id))!.metadata.reactions).toEqual({});
+  });
+
+  it('records a media download that Meta refuses on the message', async () => {
+    const { number, accountId } = await connectedTenant();
+    const sent = await inject(number, { from: SHEENA, type: 'image', image: { caption: 'Receipt' } });
+    sandbox.revokeToken(number.accessToken);
+    const message = await messageByWamid(accountId, sent.id);
+    expect(message).toMatchObject({ text: 'Receipt', metadata: { attachments: [{ name: 'image.jpg' }] } });
+    await expect
+      .poll(
+        async () => ((await messageByWamid(accountId, sent.id))!.metadata.attachments as any[])[0].error,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toMatch(/could not be downloaded/);
   });
 
   it('takes a BSUID-only customer', async () => {
