@@ -1,68 +1,103 @@
-import { useEffect, useState } from 'react';
-import { api, setCsrfToken } from '../lib/api';
-import { connectRealtime, type AppSocket } from '../lib/socket';
-import { SignInForm } from '../features/auth/sign-in-form';
-import type { Me } from '../features/auth/me';
-import { OperatorList, type OperatorRow } from '../features/operators/operator-list';
-import { PresenceSwitch } from '../features/operators/presence-switch';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { languages } from '../i18n';
+import { keys } from '../lib/query-keys';
+import { connectRealtime } from '../lib/socket';
+import type { Me } from '../lib/types';
+import { signOut, useMe } from '../features/auth/api/auth';
+import { SignInForm } from '../features/auth/components/sign-in-form';
+import { ContactPanel } from '../features/contacts/components/contact-panel';
+import { OfferPopovers } from '../features/offers/components/offer-popovers';
+import { PresenceSwitch } from '../features/presence/components/presence-switch';
+import { useMySessions } from '../features/sessions/api/sessions';
+import { SessionList } from '../features/sessions/components/session-list';
+import { SessionView } from '../features/sessions/components/session-view';
+import { applyEphemeral, applyEvent } from './realtime';
 
 export function App() {
-  const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [operators, setOperators] = useState<OperatorRow[]>([]);
-  const [socket, setSocket] = useState<AppSocket | null>(null);
+  const me = useMe();
+  if (me.isLoading) return null;
+  if (!me.data) return <SignInForm />;
+  return <Workspace me={me.data} />;
+}
+
+function Workspace({ me }: { me: Me }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
   const [connected, setConnected] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const openRef = useRef(openId);
+  openRef.current = openId;
+  const sessions = useMySessions();
+  const open = sessions.data?.find((s) => s.id === openId) ?? null;
 
   useEffect(() => {
-    api<Me>('GET', '/auth/me')
-      .then((found) => {
-        setCsrfToken(found.csrfToken);
-        setMe(found);
-      })
-      .catch(() => setMe(null));
-  }, []);
-
-  useEffect(() => {
-    if (!me) return;
-    void api<{ items: OperatorRow[] }>('GET', '/operators').then((r) => setOperators(r.items));
-    const s = connectRealtime((event) => {
-      if (event.name === 'presence.changed') {
-        const p = event.payload as { userId: string; status: string; awayReason: string | null };
-        setOperators((list) =>
-          list.map((o) => (o.id === p.userId ? { ...o, presence: p.status, awayReason: p.awayReason } : o)),
-        );
-      }
-    }, setConnected);
-    setSocket(s);
+    const socket = connectRealtime({
+      onEvent: (event) => applyEvent(client, event, { meId: me.id, openSessionId: openRef.current }),
+      onEphemeral: (signal) => applyEphemeral(client, signal),
+      onStatus: (up) => {
+        setConnected(up);
+        // After a gap the replay covers events; lists are refetched once to be safe.
+        if (up) void client.invalidateQueries({ queryKey: keys.offers });
+      },
+    });
     return () => {
-      s.close();
+      socket.close();
     };
-  }, [me]);
+  }, [client, me.id]);
 
-  if (me === undefined) return null;
-  if (me === null) return <SignInForm onSignedIn={setMe} />;
+  function select(id: string) {
+    setOpenId(id);
+    client.setQueryData<Record<string, number>>(keys.unread, (counts = {}) => ({ ...counts, [id]: 0 }));
+  }
 
-  const own = operators.find((o) => o.id === me.id);
-  async function signOut() {
-    await api('POST', '/auth/logout');
-    setMe(null);
+  async function leave() {
+    await signOut().catch(() => undefined);
+    client.clear();
+    client.setQueryData(keys.me, null);
   }
 
   return (
-    <main>
+    <div className="workspace">
       <header className="top">
-        <strong>Switchboard</strong>
-        <span>
-          {me.name} · {me.role}
+        <strong className="brand">Switchboard</strong>
+        <PresenceSwitch userId={me.id} />
+        <span className="spacer" />
+        <span className={`connection ${connected ? 'live' : 'down'}`} data-testid="connection" role="status">
+          {connected ? t('connection.connected') : t('connection.reconnecting')}
         </span>
-        <span className={connected ? 'live' : 'offline'} data-testid="connection">
-          {connected ? 'connected' : 'reconnecting…'}
-        </span>
-        <PresenceSwitch socket={socket} current={own?.presence ?? 'offline'} />
-        <button type="button" onClick={() => void signOut()}>
-          Sign out
+        <label className="language">
+          <span className="sr-only">{t('language.label')}</span>
+          <select value={i18n.resolvedLanguage} onChange={(e) => void i18n.changeLanguage(e.target.value)}>
+            {languages.map((lng) => (
+              <option key={lng} value={lng}>
+                {t(`language.${lng}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="me">{me.name}</span>
+        <button type="button" onClick={() => void leave()}>
+          {t('auth.signOut')}
         </button>
       </header>
-      <OperatorList operators={operators} />
-    </main>
+      <div className="columns">
+        <SessionList selectedId={openId} onSelect={select} />
+        <main className="center">
+          {open ? (
+            <SessionView sessionId={open.id} me={me} onClosed={() => setOpenId(null)} />
+          ) : (
+            <p className="muted center-note">{t('sessions.pick')}</p>
+          )}
+        </main>
+        {open ? (
+          <ContactPanel contactId={open.contact.id} sessionId={open.id} />
+        ) : (
+          <aside className="contact-panel" />
+        )}
+      </div>
+      <OfferPopovers onAccepted={select} />
+    </div>
   );
 }

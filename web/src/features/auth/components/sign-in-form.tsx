@@ -1,11 +1,16 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, setCsrfToken } from '../../lib/api';
-import type { Me } from './me';
+import { useTranslation } from 'react-i18next';
+import { ErrorText } from '../../../components/ui/error-text';
+import { keys } from '../../../lib/query-keys';
+import { signIn } from '../api/auth';
 
-export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+export function SignInForm() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
@@ -13,11 +18,9 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const me = await api<Me>('POST', '/auth/login', { email, password });
-      setCsrfToken(me.csrfToken);
-      onSignedIn(me);
+      client.setQueryData(keys.me, await signIn(email, password));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Cannot reach the server');
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -27,7 +30,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <form className="card sign-in" onSubmit={submit} aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Switchboard</h1>
       <label>
-        E-mail
+        {t('auth.email')}
         <input
           type="email"
           autoComplete="username"
@@ -37,7 +40,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         />
       </label>
       <label>
-        Password
+        {t('auth.password')}
         <input
           type="password"
           autoComplete="current-password"
@@ -46,13 +49,9 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           required
         />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit" disabled={busy}>
-        Sign in
+      <ErrorText error={error} />
+      <button type="submit" className="primary" disabled={busy}>
+        {t('auth.signIn')}
       </button>
     </form>
   );

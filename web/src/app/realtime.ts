@@ -1,0 +1,119 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { EventEnvelope, ServerEventMap } from '@switchboard/server/events';
+import { keys } from '../lib/query-keys';
+import type { Message, Offer, OperatorRow, Session } from '../lib/types';
+
+const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+/**
+ * Applies one realtime event to the query cache, so every view follows without refetching. `openSessionId`
+ * tells which session the operator is looking at (its messages do not count as unread).
+ */
+export function applyEvent(
+  client: QueryClient,
+  event: EventEnvelope,
+  context: { meId: string; openSessionId: string | null },
+): void {
+  const on = <N extends keyof ServerEventMap>(name: N, fn: (payload: ServerEventMap[N]) => void) => {
+    if (event.name === name) fn(event.payload as ServerEventMap[N]);
+  };
+
+  on('offer.created', (offer) => {
+    client.setQueryData<Offer[]>(keys.offers, (list) =>
+      list ? [...list.filter((o) => o.id !== offer.id), offer] : list,
+    );
+    if (!client.getQueryData(keys.offers)) void client.invalidateQueries({ queryKey: keys.offers });
+  });
+  on('offer.closed', ({ offerId }) =>
+    client.setQueryData<Offer[]>(keys.offers, (list) => list?.filter((o) => o.id !== offerId)),
+  );
+
+  on('session.changed', ({ session }) => {
+    const mine = session.state === 'active' && session.participants.some((p) => p.userId === context.meId);
+    client.setQueryData<Session[]>(keys.mySessions, (list) => {
+      if (!list) return list;
+      const rest = list.filter((s) => s.id !== session.id);
+      if (!mine) return rest;
+      const index = list.findIndex((s) => s.id === session.id);
+      if (index === -1) return [...rest, session];
+      const copy = [...list];
+      copy[index] = session;
+      return copy;
+    });
+    client.setQueryData<{ session: Session }>(keys.session(session.id), (detail) =>
+      detail ? { ...detail, session } : detail,
+    );
+    // The composer's window depends on the session (customer replies, end); the server computes it.
+    if (mine) void client.invalidateQueries({ queryKey: keys.session(session.id) });
+    else client.removeQueries({ queryKey: keys.session(session.id) });
+    client.setQueryData<Offer[]>(keys.offers, (list) =>
+      list?.map((o) => (o.sessionId === session.id ? { ...o, session } : o)),
+    );
+  });
+
+  on('session.tags.changed', ({ sessionId, tags }) =>
+    client.setQueryData<{ session: Session }>(keys.session(sessionId), (detail) =>
+      detail ? { ...detail, session: { ...detail.session, tagIds: tags.map((t) => t.id) } } : detail,
+    ),
+  );
+
+  const upsertMessage = (message: Message) => {
+    client.setQueryData<Message[]>(keys.messages(message.sessionId), (list) => {
+      if (!list) return list;
+      const index = list.findIndex((m) => m.id === message.id);
+      if (index === -1) return [...list, message];
+      const copy = [...list];
+      copy[index] = message;
+      return copy;
+    });
+  };
+  on('message.created', (message) => {
+    upsertMessage(message);
+    if (message.direction !== 'internal')
+      client.setQueryData<Session[]>(keys.mySessions, (list) =>
+        list?.map((s) =>
+          s.id === message.sessionId
+            ? {
+                ...s,
+                lastMessage: { text: message.text, authorKind: message.authorKind, at: message.createdAt },
+              }
+            : s,
+        ),
+      );
+    if (message.direction === 'in') {
+      client.setQueryData<boolean>(keys.typing(message.sessionId), false);
+      if (message.sessionId !== context.openSessionId || document.visibilityState !== 'visible')
+        client.setQueryData<Record<string, number>>(keys.unread, (counts = {}) => ({
+          ...counts,
+          [message.sessionId]: (counts[message.sessionId] ?? 0) + 1,
+        }));
+    }
+  });
+  on('message.updated', upsertMessage);
+
+  on('presence.changed', ({ userId, status, awayReason }) =>
+    client.setQueryData<OperatorRow[]>(keys.operators, (list) =>
+      list?.map((o) => (o.id === userId ? { ...o, presence: status, awayReason } : o)),
+    ),
+  );
+  on('operator.changed', () => void client.invalidateQueries({ queryKey: keys.operators }));
+  on(
+    'contact.changed',
+    ({ contactId }) => void client.invalidateQueries({ queryKey: keys.contact(contactId) }),
+  );
+  on('tenant.settings.changed', (settings) => client.setQueryData(['tenant-settings'], settings));
+}
+
+/** The customer's typing signal; it clears itself if the "stopped" signal never comes. */
+export function applyEphemeral(client: QueryClient, signal: { name: string; payload: unknown }): void {
+  if (signal.name !== 'typing') return;
+  const { sessionId, who, typing } = signal.payload as { sessionId: string; who: string; typing: boolean };
+  if (who !== 'customer') return;
+  client.setQueryData<boolean>(keys.typing(sessionId), typing);
+  clearTimeout(typingTimers.get(sessionId));
+  if (typing)
+    typingTimers.set(
+      sessionId,
+      setTimeout(() => client.setQueryData<boolean>(keys.typing(sessionId), false), 8000),
+    );
+}

@@ -1,0 +1,191 @@
+import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorText } from '../../../components/ui/error-text';
+import type { Composer as ComposerState, Message } from '../../../lib/types';
+import { renderTemplate, sendTyping, useTemplates } from '../api/sessions';
+
+const EmojiPicker = lazy(() => import('emoji-picker-react'));
+
+/** Enter sends, Shift+Enter breaks the line; emoji, templates, reply-to, and the channel's length limit. */
+export function Composer({
+  sessionId,
+  composer,
+  quote,
+  onClearQuote,
+  onSend,
+}: {
+  sessionId: string;
+  composer: ComposerState;
+  quote: Message | null;
+  onClearQuote: () => void;
+  onSend: (text: string, quotedMessageId?: string) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [panel, setPanel] = useState<'emoji' | 'templates' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const typingSent = useRef(0);
+  const typingStop = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const counterId = useId();
+  const reasonId = useId();
+  const templates = useTemplates();
+
+  const tooLong = text.length > composer.maxTextLength;
+  const canSend = composer.freeText && text.trim().length > 0 && !tooLong;
+
+  useEffect(() => {
+    setText('');
+    setPanel(null);
+  }, [sessionId]);
+  useEffect(() => {
+    if (quote) area.current?.focus();
+  }, [quote]);
+  useEffect(() => () => clearTimeout(typingStop.current), []);
+
+  function typed(value: string) {
+    setText(value);
+    const now = Date.now();
+    if (now - typingSent.current > 3000) {
+      typingSent.current = now;
+      void sendTyping(sessionId, true);
+    }
+    clearTimeout(typingStop.current);
+    typingStop.current = setTimeout(() => {
+      typingSent.current = 0;
+      void sendTyping(sessionId, false);
+    }, 4000);
+  }
+
+  async function send() {
+    if (!canSend) return;
+    const body = text;
+    setText('');
+    clearTimeout(typingStop.current);
+    typingSent.current = 0;
+    const quoted = quote?.id;
+    onClearQuote();
+    await onSend(body, quoted);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  }
+
+  function insert(snippet: string) {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    setText(text.slice(0, start) + snippet + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + snippet.length, start + snippet.length);
+    });
+  }
+
+  async function pickTemplate(id: string) {
+    try {
+      setError(null);
+      insert(await renderTemplate(id, sessionId));
+      setPanel(null);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <div className="composer">
+      {quote && (
+        <div className="quoting">
+          <span className="muted">{t('composer.replyingTo')}</span> <q>{quote.text}</q>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('composer.cancelReply')}
+            onClick={onClearQuote}
+          >
+            ×
+          </button>
+        </div>
+      )}
+      {!composer.freeText && (
+        <p className="composer-locked" id={reasonId} role="status">
+          {composer.lockedUntilReply
+            ? t('composer.lockedUntilReply')
+            : (composer.reason ?? t('composer.windowClosed'))}
+        </p>
+      )}
+      <textarea
+        ref={area}
+        value={text}
+        onChange={(e) => typed(e.target.value)}
+        onKeyDown={onKeyDown}
+        aria-label={t('composer.label')}
+        aria-describedby={`${counterId}${composer.freeText ? '' : ` ${reasonId}`}`}
+        placeholder={t('composer.placeholder')}
+        disabled={!composer.freeText}
+        rows={3}
+      />
+      <div className="composer-bar">
+        <button
+          type="button"
+          aria-expanded={panel === 'emoji'}
+          onClick={() => setPanel(panel === 'emoji' ? null : 'emoji')}
+          disabled={!composer.freeText}
+        >
+          😊 {t('composer.emoji')}
+        </button>
+        <button
+          type="button"
+          aria-expanded={panel === 'templates'}
+          onClick={() => setPanel(panel === 'templates' ? null : 'templates')}
+        >
+          {t('composer.templates')}
+        </button>
+        <span id={counterId} className={`counter ${tooLong ? 'over' : ''}`} aria-live="polite">
+          {t('composer.counter', { count: text.length, max: composer.maxTextLength })}
+        </span>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void send()}
+          disabled={!canSend}
+          title={!composer.freeText ? (composer.reason ?? t('composer.windowClosed')) : undefined}
+        >
+          {t('composer.send')}
+        </button>
+      </div>
+      <ErrorText error={error} />
+      {panel === 'emoji' && (
+        <div className="composer-panel">
+          <Suspense fallback={<p className="muted">…</p>}>
+            <EmojiPicker
+              onEmojiClick={(data) => insert(data.emoji)}
+              lazyLoadEmojis
+              width="100%"
+              height={320}
+              searchPlaceholder={t('composer.emojiSearch')}
+            />
+          </Suspense>
+        </div>
+      )}
+      {panel === 'templates' && (
+        <div className="composer-panel templates" role="group" aria-label={t('composer.templates')}>
+          {templates.data?.length === 0 && <p className="muted">{t('composer.noTemplates')}</p>}
+          <ul>
+            {templates.data?.map((tpl) => (
+              <li key={tpl.id}>
+                <button type="button" onClick={() => void pickTemplate(tpl.id)}>
+                  <strong>{tpl.name}</strong> <span className="muted">{tpl.body}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

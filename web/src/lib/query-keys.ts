@@ -1,0 +1,15 @@
+/** Query keys shared by the features and the realtime layer that keeps them current. */
+export const keys = {
+  me: ['me'] as const,
+  operators: ['operators'] as const,
+  offers: ['offers'] as const,
+  mySessions: ['sessions', 'mine'] as const,
+  session: (id: string) => ['session', id] as const,
+  messages: (id: string) => ['messages', id] as const,
+  unread: ['unread'] as const,
+  typing: (id: string) => ['typing', id] as const,
+  connection: ['connection'] as const,
+  contact: (id: string) => ['contact', id] as const,
+  contactSessions: (id: string) => ['contact-sessions', id] as const,
+  sessionTags: (id: string) => ['session-tags', id] as const,
+};
