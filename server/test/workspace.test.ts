@@ -117,6 +117,22 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
     expect(await composer.inputValue()).toBe('');
 
+    // The open, visible session marks the customer's message read; typing shows both ways.
+    await customer.waitFor(
+      (e) =>
+        e.name === 'visitor.message.updated' &&
+        (e.payload as any).direction === 'in' &&
+        (e.payload as any).status === 'read',
+    );
+    await expect
+      .poll(() => customer.ephemeral.some((e) => e.name === 'typing' && e.payload.typing === true))
+      .toBe(true);
+    await customer.request('POST', '/typing', { typing: true });
+    await timeline().getByText('The customer is typing…').waitFor();
+    await customer.send('Thanks! And the delivery?');
+    await timeline().getByText('Thanks! And the delivery?').waitFor();
+    expect(await timeline().getByText('The customer is typing…').count()).toBe(0);
+
     const receipt = await customer.request('POST', '/receipts', {
       status: 'read',
       upToMessageId: (received.payload as any).id,
@@ -124,6 +140,14 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     expect(receipt.status).toBe(200);
     const status = timeline().getByTestId('message-out').last().getByTestId('message-status');
     await expect.poll(() => status.textContent()).toBe('Read');
+
+    // Reply to (quote) the customer's question.
+    await inbound.last().getByRole('button', { name: 'Reply' }).click();
+    await composer.fill('It ships tomorrow.');
+    await composer.press('Enter');
+    const quoted = timeline().getByTestId('message-out').last();
+    await quoted.getByText('It ships tomorrow.').waitFor();
+    expect(await quoted.locator('.quote').textContent()).toBe('Thanks! And the delivery?');
     await page.getByRole('heading', { name: 'Previous sessions' }).waitFor();
     await page.screenshot({ path: path.join(screenshots, 'workspace.png') });
     expect(alerts).toEqual([]);
@@ -170,6 +194,23 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     await offer.getByRole('button', { name: /Accept/ }).click();
     await page.getByTestId('session-row').first().waitFor();
     await timeline().getByText('I want a refund').waitFor();
+
+    // Conference: Petr joins, then the owner ends the conference.
+    await f.available('petr');
+    await page.getByRole('button', { name: 'Conference', exact: true }).click();
+    const conference = page.getByRole('dialog', { name: 'Conference: add an operator' });
+    await conference.getByRole('button', { name: 'Add Petr to the conversation' }).click();
+    await conference.waitFor({ state: 'detached' });
+    const invitation = await f.sockets.petr!.waitFor(
+      (e) => e.name === 'offer.created' && (e.payload as any).kind === 'conference',
+    );
+    const joined = await call(t.url, 'POST', `/api/v1/offers/${(invitation.payload as any).id}/accept`, {
+      headers: f.sessions.petr!.headers,
+    });
+    expect(joined.status).toBe(200);
+    await page.getByText('with Olga, Petr').waitFor();
+    await page.getByRole('button', { name: 'End conference' }).click();
+    await page.getByText('with Olga, Petr').waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'End', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'End the session' });

@@ -47,6 +47,20 @@ function Workspace({ me }: { me: Me }) {
     };
   }, [client, me.id]);
 
+  // Alt+N: the next session in the list.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (!event.altKey || event.code !== 'KeyN') return;
+      const list = sessions.data ?? [];
+      if (list.length === 0) return;
+      event.preventDefault();
+      const index = list.findIndex((s) => s.id === openRef.current);
+      select(list[(index + 1) % list.length]!.id);
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
   function select(id: string) {
     setOpenId(id);
     client.setQueryData<Record<string, number>>(keys.unread, (counts = {}) => ({ ...counts, [id]: 0 }));

@@ -112,6 +112,13 @@ export function useTransferTargets(id: string) {
   });
 }
 
+/** Takes a failed message out of the timeline before it is sent again. */
+export function useDropMessage(sessionId: string) {
+  const client = useQueryClient();
+  return (id: string) =>
+    client.setQueryData<Message[]>(keys.messages(sessionId), (list) => list?.filter((m) => m.id !== id));
+}
+
 /** Drops a session the operator no longer takes part in from the list. */
 export function useLeaveSession() {
   const client = useQueryClient();

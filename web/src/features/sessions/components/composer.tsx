@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
+import { formatElapsed, useNow } from '../../../lib/use-now';
 import type { Composer as ComposerState, Message } from '../../../lib/types';
 import { renderTemplate, sendTyping, useTemplates } from '../api/sessions';
 
@@ -111,6 +112,7 @@ export function Composer({
           </button>
         </div>
       )}
+      {composer.freeText && composer.freeTextUntil && <WindowCountdown until={composer.freeTextUntil} />}
       {!composer.freeText && (
         <p className="composer-locked" id={reasonId} role="status">
           {composer.lockedUntilReply
@@ -187,5 +189,17 @@ export function Composer({
         </div>
       )}
     </div>
+  );
+}
+
+/** The channel's reply window (WhatsApp / Messenger 24 h): how long free text is still possible. */
+function WindowCountdown({ until }: { until: string }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const left = new Date(until).getTime() - now;
+  return (
+    <p className={`window ${left < 3_600_000 ? 'closing' : ''}`} data-testid="window-countdown">
+      {t('composer.windowCloses', { time: formatElapsed(left) })}
+    </p>
   );
 }

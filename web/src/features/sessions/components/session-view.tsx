@@ -6,6 +6,7 @@ import type { Me, Message } from '../../../lib/types';
 import {
   markRead,
   sessionActions,
+  useDropMessage,
   useLeaveSession,
   useMessages,
   useSendMessage,
@@ -36,6 +37,7 @@ export function SessionView({
   const typing = useTyping(sessionId);
   const send = useSendMessage(sessionId, { userId: me.id, name: me.name });
   const leave = useLeaveSession();
+  const drop = useDropMessage(sessionId);
   const [quote, setQuote] = useState<Message | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
   const [error, setError] = useState<unknown>(null);
@@ -58,6 +60,19 @@ export function SessionView({
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
   }, [sessionId, lastInbound?.id]);
+
+  const owner = detail.data?.session.participants.some((p) => p.userId === me.id && p.role === 'owner');
+  useEffect(() => {
+    if (!owner) return;
+    function onKey(event: KeyboardEvent) {
+      if (event.altKey && event.code === 'KeyE') {
+        event.preventDefault();
+        setDialog('end');
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [owner]);
 
   if (detail.error) return <ErrorText error={detail.error} />;
   if (!detail.data) return <p className="muted center">{t('common.loading')}</p>;
@@ -125,14 +140,28 @@ export function SessionView({
             {t('tags.open')}
           </button>
           {mine?.role === 'owner' && (
-            <button type="button" className="danger" onClick={() => setDialog('end')}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => setDialog('end')}
+              aria-keyshortcuts="Alt+E"
+              title="Alt+E"
+            >
               {t('wrapup.open')}
             </button>
           )}
         </div>
       </header>
       <ErrorText error={error} />
-      <Timeline messages={messages.data ?? []} typing={typing} onQuote={setQuote} />
+      <Timeline
+        messages={messages.data ?? []}
+        typing={typing}
+        onQuote={setQuote}
+        onRetry={(m) => {
+          drop(m.id);
+          void send(m.text!, m.quotedMessageId ?? undefined);
+        }}
+      />
       <Composer
         sessionId={sessionId}
         composer={composer}

@@ -8,10 +8,12 @@ export function Timeline({
   messages,
   typing,
   onQuote,
+  onRetry,
 }: {
   messages: Message[];
   typing: boolean;
   onQuote: (message: Message) => void;
+  onRetry: (message: Message) => void;
 }) {
   const { t, i18n } = useTranslation();
   const end = useRef<HTMLLIElement>(null);
@@ -51,6 +53,11 @@ export function Timeline({
                   {t(`status.${m.status}`)}
                   {m.status === 'error' && m.errorReason ? `: ${m.errorReason}` : ''}
                 </span>
+              )}
+              {m.direction === 'out' && m.status === 'error' && m.text && (
+                <button type="button" className="link" onClick={() => onRetry(m)}>
+                  {t('session.retry')}
+                </button>
               )}
               {!m.id.startsWith('local-') && (
                 <button type="button" className="link" onClick={() => onQuote(m)}>
