@@ -1,0 +1,83 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../db/database.js';
+import { files, sessions, tenants } from '../db/schema.js';
+import { DEFAULT_BLOCKED_FILE_TYPES, type BlockedFileTypes } from './check-upload.js';
+
+export type FileRow = typeof files.$inferSelect;
+export type NewFileRow = typeof files.$inferInsert;
+
+export async function insertFile(db: Executor, values: NewFileRow): Promise<FileRow> {
+  const [row] = await db.insert(files).values(values).returning();
+  return row!;
+}
+
+export async function findFile(db: Executor, tenantId: string, fileId: string): Promise<FileRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.tenantId, tenantId), eq(files.id, fileId)));
+  return row;
+}
+
+/** A file by id alone: for signed links, whose token already names the file. */
+export async function findFileById(db: Executor, fileId: string): Promise<FileRow | undefined> {
+  const [row] = await db.select().from(files).where(eq(files.id, fileId));
+  return row;
+}
+
+/** The session's files, oldest first: blocked ones too, so operators see what was refused. */
+export async function listSessionFiles(
+  db: Executor,
+  tenantId: string,
+  sessionIds: string[],
+): Promise<FileRow[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .select()
+    .from(files)
+    .where(and(eq(files.tenantId, tenantId), inArray(files.sessionId, sessionIds)))
+    .orderBy(asc(files.createdAt), asc(files.id));
+}
+
+/** Merges keys into a file's preview, keeping the others. */
+export async function mergeFilePreview(db: Executor, fileId: string, patch: Record<string, unknown>) {
+  await db
+    .update(files)
+    .set({ preview: sql`coalesce(${files.preview}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb` })
+    .where(eq(files.id, fileId));
+}
+
+export async function sessionsOfContact(db: Executor, tenantId: string, contactId: string) {
+  return db
+    .select({ id: sessions.id, tenantId: sessions.tenantId, groupId: sessions.groupId })
+    .from(sessions)
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.contactId, contactId)));
+}
+
+/** The tenant's blocked file types; the defaults until an administrator has saved a list. */
+export async function readBlockedFileTypes(db: Executor, tenantId: string): Promise<BlockedFileTypes> {
+  const [row] = await db
+    .select({ value: sql<BlockedFileTypes | null>`${tenants.settings} -> 'blockedFileTypes'` })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  const value = row?.value;
+  if (!value || !Array.isArray(value.mimeTypes) || !Array.isArray(value.extensions)) {
+    return DEFAULT_BLOCKED_FILE_TYPES;
+  }
+  return { mimeTypes: value.mimeTypes, extensions: value.extensions };
+}
+
+/** Saves the list into the tenant's settings without touching their other keys. */
+export async function writeBlockedFileTypes(db: Executor, tenantId: string, value: BlockedFileTypes) {
+  await db
+    .update(tenants)
+    .set({
+      settings: sql`${tenants.settings} || jsonb_build_object('blockedFileTypes', ${JSON.stringify(value)}::jsonb)`,
+    })
+    .where(eq(tenants.id, tenantId));
+}
+
+export async function deleteFileRows(db: Executor, tenantId: string, fileIds: string[]) {
+  if (fileIds.length === 0) return;
+  await db.delete(files).where(and(eq(files.tenantId, tenantId), inArray(files.id, fileIds)));
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.js';
+import { files } from '../db/schema.js';
+import { createTestTenant, type TestTenant } from '../../test/factories.js';
+import { openTestDatabase } from '../../test/harness.js';
+import { listTree } from '../../test/s3-server.js';
+import type { FileStore } from './file-store.js';
+import { createLocalFileStore } from './local-file-store.js';
+import { storeFile } from './store-file.js';
+
+let database: Database;
+let tenant: TestTenant;
+let dir: string;
+let store: FileStore;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  tenant = await createTestTenant(database);
+  dir = mkdtempSync(path.join(tmpdir(), 'switchboard-store-file-'));
+  store = createLocalFileStore(dir);
+});
+afterAll(() => database.close());
+
+const input = (content: Readable) => ({
+  tenantId: tenant.id,
+  sessionId: null,
+  name: 'note.txt',
+  content,
+  createdBy: 'system' as const,
+  onBlocked: 'refuse' as const,
+});
+const rows = () => database.db.select().from(files).where(eq(files.tenantId, tenant.id));
+
+describe('storeFile', () => {
+  it('a sender that fails midway is the upload’s fault (422), and nothing is kept', async () => {
+    const source = new Readable({ read() {} });
+    source.push('first part, ');
+    setTimeout(() => source.destroy(new Error('socket hang up')), 20);
+    await expect(
+      storeFile({ database, fileStore: store, maxUploadBytes: 1000 }, input(source)),
+    ).rejects.toMatchObject({
+      status: 422,
+      details: { reason: 'upload_incomplete' },
+    });
+    expect(await rows()).toEqual([]);
+    expect(listTree(dir)).toEqual([]);
+  });
+
+  it('a store that fails is a server error, not the sender’s, and nothing is kept', async () => {
+    const full: FileStore = {
+      ...store,
+      put: async (key, body) => {
+        body.resume();
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      },
+    };
+    await expect(
+      storeFile({ database, fileStore: full, maxUploadBytes: 1000 }, input(Readable.from(['hello']))),
+    ).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(await rows()).toEqual([]);
+  });
+
+  it('stores a file of no session (made by the system) with its hash', async () => {
+    const row = await storeFile(
+      { database, fileStore: store, maxUploadBytes: 1000 },
+      input(Readable.from(['hello'])),
+    );
+    expect(row).toMatchObject({
+      status: 'stored',
+      size: 5,
+      sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
+      contentType: 'text/plain',
+    });
+    expect(listTree(dir)).toEqual([`tenants/${tenant.id}/files/${row.id}`]);
+  });
+});
