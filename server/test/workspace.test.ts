@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
 import { call, PASSWORD } from './factories.js';
 import { driver, startTestApp, type TestApp } from './harness.js';
-import { startWebchat } from './webchat-client.js';
+import { startWebchat, type WebchatCustomer } from './webchat-client.js';
 
 const executablePath = '/usr/bin/chromium';
 // On a developer machine without Chromium the test is skipped; CI installs it, so there it always runs.
@@ -23,6 +23,7 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
   let page: Page;
   const alerts: string[] = [];
   const pageErrors: string[] = [];
+  let karel: WebchatCustomer;
 
   beforeAll(async () => {
     await build({ root: webDir, logLevel: 'silent' });
@@ -77,6 +78,11 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
   }, 60_000);
 
   it('offers, accepts with Alt+A, shows customer text as text, replies, and shows the read receipt', async () => {
+    const template = await call(t.url, 'POST', '/api/v1/templates', {
+      headers: admin(),
+      body: { name: 'Greeting', body: 'Hello {{contact.name}}, this is {{operator.name}}.' },
+    });
+    expect(template.status).toBe(201);
     const hostile = '<img src=x onerror=alert(1)> Hi 👋';
     const customer = await startWebchat(t.url, f.key, {
       question: hostile,
@@ -108,6 +114,16 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
 
     // Enter sends; Shift+Enter would only break the line.
     const composer = page.getByLabel('Message', { exact: true });
+    // A template is filled for this session and lands in the composer; so does an emoji from the picker.
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByRole('button', { name: /Greeting/ }).click();
+    await expect.poll(() => composer.inputValue()).toBe('Hello Jana Nováková, this is Olga.');
+    await page.getByRole('button', { name: /Emoji/ }).click();
+    await page.getByLabel('Search emoji').fill('thumbs up');
+    await page.locator('[aria-label="thumbs up"]').first().click();
+    await expect.poll(() => composer.inputValue()).toBe('Hello Jana Nováková, this is Olga.👍');
+    await page.getByRole('button', { name: /Emoji/ }).click();
+
     await composer.fill('Hello Jana, how can I help? Our guide: https://example.com/help');
     await composer.press('Enter');
     const received = await customer.waitFor(
@@ -148,7 +164,15 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     const quoted = timeline().getByTestId('message-out').last();
     await quoted.getByText('It ships tomorrow.').waitFor();
     expect(await quoted.locator('.quote').textContent()).toBe('Thanks! And the delivery?');
-    await page.getByRole('heading', { name: 'Previous sessions' }).waitFor();
+
+    // The contact card is editable in place.
+    const panel = page.getByRole('complementary', { name: 'Contact' });
+    await panel.getByRole('button', { name: 'Edit' }).click();
+    await panel.getByLabel('E-mail').fill('jana@example.test');
+    await panel.getByLabel('Note').fill('Prefers e-mail');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('jana@example.test').waitFor();
+    await panel.getByRole('heading', { name: 'Previous sessions' }).waitFor();
     await page.screenshot({ path: path.join(screenshots, 'workspace.png') });
     expect(alerts).toEqual([]);
     customer.close();
@@ -190,6 +214,7 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
 
     const customer = await startWebchat(t.url, f.key, { question: 'I want a refund', name: 'Karel' });
     await customer.connect();
+    karel = customer;
     const offer = page.getByTestId('offer');
     await offer.getByRole('button', { name: /Accept/ }).click();
     await page.getByTestId('session-row').first().waitFor();
@@ -234,7 +259,6 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     const session = ended.body.items.find((s: any) => s.firstMessage === 'I want a refund');
     expect(session).toMatchObject({ state: 'ended', wrapupNote: 'Refund sent to the card.' });
     expect(session.wrapupReasonId).toBeTruthy();
-    customer.close();
   }, 60_000);
 
   it('speaks Czech after the switch', async () => {
@@ -249,6 +273,31 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     await page.getByLabel('Zpráva', { exact: true }).fill('Dobrý den, jak vám mohu pomoci?');
     await page.getByLabel('Zpráva', { exact: true }).press('Enter');
     await timeline().getByText('Odesláno').or(timeline().getByText('Doručeno')).first().waitFor();
+
+    // Karel writes again: a new session for the same contact, its history readable in the panel.
+    await karel.send('Zase já, ohledně vrácení peněz');
+    await page
+      .getByTestId('offer')
+      .getByRole('button', { name: /Přijmout/ })
+      .waitFor();
+    await page.keyboard.press('Alt+A');
+    await timeline().getByText('Zase já, ohledně vrácení peněz').waitFor();
+    const panel = page.getByRole('complementary', { name: 'Kontakt' });
+    await panel
+      .getByText(/Website/)
+      .first()
+      .click();
+    await panel.getByText('I want a refund').waitFor();
+    await panel.getByText('Refund sent to the card.').waitFor();
+
+    // Eva writes while Karel's session is open: her row counts the unread message; Alt+N opens it.
+    await customer.send('Ještě jedna otázka');
+    const evaRow = page.getByTestId('session-row').filter({ hasText: 'Eva' });
+    await expect.poll(() => evaRow.locator('.badge').textContent()).toBe('1');
+    expect(await evaRow.locator('.badge').getAttribute('aria-label')).toBe('1 nepřečtená zpráva');
+    await page.keyboard.press('Alt+N');
+    await timeline().getByText('Ještě jedna otázka').waitFor();
+    expect(await evaRow.locator('.badge').count()).toBe(0);
 
     const text = await page.locator('body').innerText();
     for (const czech of [
@@ -267,5 +316,6 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     expect(alerts).toEqual([]);
     expect(pageErrors).toEqual([]);
     customer.close();
+    karel.close();
   }, 60_000);
 });

@@ -44,6 +44,8 @@ export function applyEvent(
       detail ? { ...detail, session } : detail,
     );
     // The composer's window depends on the session (customer replies, end); the server computes it.
+    if (session.state === 'ended')
+      void client.invalidateQueries({ queryKey: keys.contactSessions(session.contact.id) });
     if (mine) void client.invalidateQueries({ queryKey: keys.session(session.id) });
     else client.removeQueries({ queryKey: keys.session(session.id) });
     client.setQueryData<Offer[]>(keys.offers, (list) =>

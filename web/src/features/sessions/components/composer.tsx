@@ -1,11 +1,23 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Categories } from 'emoji-picker-react';
 import { ErrorText } from '../../../components/ui/error-text';
 import { formatElapsed, useNow } from '../../../lib/use-now';
 import type { Composer as ComposerState, Message } from '../../../lib/types';
 import { renderTemplate, sendTyping, useTemplates } from '../api/sessions';
 
 const EmojiPicker = lazy(() => import('emoji-picker-react'));
+const emojiCategories = [
+  'suggested',
+  'smileys_people',
+  'animals_nature',
+  'food_drink',
+  'travel_places',
+  'activities',
+  'objects',
+  'symbols',
+  'flags',
+] as const;
 
 /** Enter sends, Shift+Enter breaks the line; emoji, templates, reply-to, and the channel's length limit. */
 export function Composer({
@@ -169,7 +181,22 @@ export function Composer({
               lazyLoadEmojis
               width="100%"
               height={320}
-              searchPlaceholder={t('composer.emojiSearch')}
+              emojiStyle="native"
+              previewConfig={{ showPreview: false }}
+              labels={{
+                searchPlaceholder: t('composer.emojiSearch'),
+                searchLabel: t('composer.emojiSearch'),
+                searchClear: t('emoji.clear'),
+                searchResultsNone: t('emoji.none'),
+                searchResultsOne: t('emoji.one'),
+                searchResultsMany: t('emoji.many'),
+                categoryNavigation: t('emoji.categories'),
+                loading: t('common.loading'),
+              }}
+              categories={emojiCategories.map((category) => ({
+                category: category as Categories,
+                name: t(`emoji.category.${category}`),
+              }))}
             />
           </Suspense>
         </div>
