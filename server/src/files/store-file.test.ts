@@ -78,4 +78,34 @@ describe('storeFile', () => {
     });
     expect(listTree(dir)).toEqual([`tenants/${tenant.id}/files/${row.id}`]);
   });
+
+  it('runs the caller’s work in the file’s transaction: if it fails, neither the row nor the content stays', async () => {
+    const seen: string[] = [];
+    const row = await storeFile(
+      { database, fileStore: store, maxUploadBytes: 1000 },
+      {
+        ...input(Readable.from(['attached'])),
+        onBlocked: 'record',
+        inTransaction: async (_tx, file) => {
+          seen.push(file.status);
+        },
+      },
+    );
+    expect(seen).toEqual(['stored']);
+    const before = listTree(dir);
+    await expect(
+      storeFile(
+        { database, fileStore: store, maxUploadBytes: 1000 },
+        {
+          ...input(Readable.from(['never kept'])),
+          inTransaction: async () => {
+            throw new Error('message gone');
+          },
+        },
+      ),
+    ).rejects.toThrow('message gone');
+    expect((await rows()).map((r) => r.id)).toContain(row.id);
+    expect(await rows()).toHaveLength(2);
+    expect(listTree(dir)).toEqual(before);
+  });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Database } from '../db/database.js';
+import type { Database, Tx } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { extensionOf, formatBytes, isBlocked, type BlockedFileTypes } from './check-upload.js';
@@ -34,6 +34,11 @@ export interface StoreFileInput {
   onBlocked: 'refuse' | 'record';
   /** The size the channel announced: a shorter stream is a truncated download. */
   expectedSize?: number;
+  /**
+   * Runs in the transaction that records the file (stored or blocked), so that, for example, attaching it to its
+   * message and announcing that commit together with the file or not at all.
+   */
+  inTransaction?: (tx: Tx, file: FileRow) => Promise<void>;
 }
 
 /** Bytes of a text file kept as its readable excerpt. */
@@ -119,6 +124,7 @@ export async function storeFile(deps: StoreFileDeps, input: StoreFileInput): Pro
       if (deps.jobs && canThumbnail(sniffed.contentType)) {
         await deps.jobs.send(makeFilePreview, { fileId }, { tx });
       }
+      await input.inTransaction?.(tx, row);
       return row;
     });
   } catch (error) {
@@ -230,16 +236,20 @@ async function refuseBlocked(
       type,
     });
   }
-  return insertFile(deps.database.db, {
-    tenantId: input.tenantId,
-    sessionId: input.sessionId,
-    messageId: input.messageId ?? null,
-    name,
-    contentType: sniffed?.contentType ?? null,
-    declaredType,
-    status: 'blocked',
-    error: message,
-    createdBy: input.createdBy,
+  return deps.database.db.transaction(async (tx) => {
+    const row = await insertFile(tx, {
+      tenantId: input.tenantId,
+      sessionId: input.sessionId,
+      messageId: input.messageId ?? null,
+      name,
+      contentType: sniffed?.contentType ?? null,
+      declaredType,
+      status: 'blocked',
+      error: message,
+      createdBy: input.createdBy,
+    });
+    await input.inTransaction?.(tx, row);
+    return row;
   });
 }
 
