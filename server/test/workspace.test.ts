@@ -220,6 +220,23 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     await page.getByTestId('session-row').first().waitFor();
     await timeline().getByText('I want a refund').waitFor();
 
+    // Tags from the dialog.
+    const tag = await call(t.url, 'POST', '/api/v1/tags', {
+      headers: admin(),
+      body: { name: 'Refund', color: '#c62828' },
+    });
+    expect(tag.status).toBe(201);
+    await page.getByRole('button', { name: 'Tags', exact: true }).click();
+    const tagsDialog = page.getByRole('dialog', { name: 'Tags' });
+    await tagsDialog.getByLabel('Refund').check();
+    await tagsDialog.getByRole('button', { name: 'Save' }).click();
+    await tagsDialog.waitFor({ state: 'detached' });
+    const sessionId = (
+      await call(t.url, 'GET', '/api/v1/sessions?mine=true&state=active', { headers: olga() })
+    ).body.items[0].id;
+    const tagged = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/tags`, { headers: olga() });
+    expect(tagged.body.items.map((x: any) => x.name)).toEqual(['Refund']);
+
     // Conference: Petr joins, then the owner ends the conference.
     await f.available('petr');
     await page.getByRole('button', { name: 'Conference', exact: true }).click();
@@ -250,6 +267,7 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     await expect.poll(() => dialog.getByRole('radio').count()).toBe(1);
     await dialog.getByRole('radio', { name: 'Refund sorted' }).check();
     await dialog.getByLabel('Note').fill('Refund sent to the card.');
+    expect(await dialog.getByLabel('Refund', { exact: true }).isChecked()).toBe(true);
     await page.screenshot({ path: path.join(screenshots, 'wrap-up.png') });
     await dialog.getByRole('button', { name: 'End session' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -38,8 +38,11 @@ function Workspace({ me }: { me: Me }) {
       onEphemeral: (signal) => applyEphemeral(client, signal),
       onStatus: (up) => {
         setConnected(up);
-        // After a gap the replay covers events; lists are refetched once to be safe.
-        if (up) void client.invalidateQueries({ queryKey: keys.offers });
+        // Replay covers a gap in the connection; what changed before the first connect is fetched again.
+        if (up) {
+          void client.invalidateQueries({ queryKey: keys.offers });
+          void client.invalidateQueries({ queryKey: keys.mySessions });
+        }
       },
     });
     return () => {
