@@ -336,4 +336,27 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     customer.close();
     karel.close();
   }, 60_000);
+
+  it('shows the RONA banner after a missed offer, and "Set available" clears it', async () => {
+    const customer = await startWebchat(t.url, f.key, { question: 'Je tam někdo?', name: 'Tomáš' });
+    await customer.connect();
+    const offer = page.getByTestId('offer');
+    await offer.waitFor();
+    const pending = await call(t.url, 'GET', '/api/v1/offers', { headers: olga() });
+    const expiresAt = new Date(pending.body.items[0].expiresAt).getTime();
+    await t.advance(expiresAt - t.clock.now().getTime() + 1000);
+
+    const banner = page.locator('.rona-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    await offer.waitFor({ state: 'detached' });
+    await banner.getByRole('button', { name: 'Nastavit dostupný' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => {
+        const operators = await call(t.url, 'GET', '/api/v1/operators', { headers: olga() });
+        return operators.body.items.find((o: any) => o.name === 'Olga').presence;
+      })
+      .toBe('available');
+    customer.close();
+  }, 60_000);
 });
