@@ -147,3 +147,24 @@ describe('signed links', () => {
     expect(expired.body.error.message).toBe('The link has expired');
   });
 });
+
+describe('the API document', () => {
+  it('lists the file routes, binary answers included; HEAD answers with the headers only', async () => {
+    const doc = await call(t.url, 'GET', '/api/v1/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/sessions/{id}/files',
+        '/api/v1/files/{id}/content',
+        '/api/v1/admin/blocked-file-types',
+        '/files/signed/{token}',
+      ]),
+    );
+    const head = await fetch(`${t.url}/api/v1/files/${fileId}/content`, {
+      method: 'HEAD',
+      headers: s.olga!.headers,
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(content)));
+    expect(await head.text()).toBe('');
+  });
+});

@@ -9,7 +9,7 @@ import { AppError } from '../http/app-error.js';
 import { ErrorBody, errorResponses, IdParams, ListOf } from '../http/schemas.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { findVisibleSession } from '../sessions/session-access.js';
-import { CHANNEL_FILE_LIMITS } from './channel-limits.js';
+import { CHANNEL_FILE_LIMITS, type ChannelFileLimits } from './channel-limits.js';
 import { createFileStore, type FileStore } from './file-store.js';
 import { findFileById, listSessionFiles, readBlockedFileTypes, type FileRow } from './files.repo.js';
 import {
@@ -152,7 +152,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<FilesRoutesOptions> = async 
         async (request) => ({
           maxUploadBytes: config.maxUploadBytes,
           blockedFileTypes: await readBlockedFileTypes(database.db, actorOf(request).tenantId),
-          channelLimits: CHANNEL_FILE_LIMITS as unknown as Record<string, { kinds: [] }>,
+          channelLimits: channelLimitsAsData(),
         }),
       );
 
@@ -313,6 +313,16 @@ async function finishReading(raw: IncomingMessage, ms: number): Promise<boolean>
       resolve(raw.complete);
     });
   });
+}
+
+/** CHANNEL_FILE_LIMITS as plain (mutable) JSON for the reply. */
+function channelLimitsAsData() {
+  return Object.fromEntries(
+    Object.entries(CHANNEL_FILE_LIMITS as Record<string, ChannelFileLimits>).map(([channel, limits]) => [
+      channel,
+      { kinds: limits.kinds.map((k) => ({ ...k, types: k.types === '*' ? ('*' as const) : [...k.types] })) },
+    ]),
+  );
 }
 
 function storedOnly(file: FileRow) {
