@@ -433,8 +433,9 @@ describe('inbound messages', () => {
 
   it('records a media download that Meta refuses on the message', async () => {
     const { number, accountId } = await connectedTenant();
-    const sent = await inject(number, { from: SHEENA, type: 'image', image: { caption: 'Receipt' } });
+    // Revoked first: the download job may start as soon as the message is stored.
     sandbox.revokeToken(number.accessToken);
+    const sent = await inject(number, { from: SHEENA, type: 'image', image: { caption: 'Receipt' } });
     const message = await messageByWamid(accountId, sent.id);
     expect(message).toMatchObject({ text: 'Receipt', metadata: { attachments: [{ name: 'image.jpg' }] } });
     await expect
@@ -445,6 +446,42 @@ describe('inbound messages', () => {
         },
       )
       .toMatch(/could not be downloaded/);
+  });
+
+  it('keys a Brazilian customer by the wa_id Meta gives, not the number they wrote from', async () => {
+    const { number, accountId } = await connectedTenant();
+    const sent = await inject(number, { from: JOAO, type: 'text', text: { body: 'Olá' } });
+    const message = await messageByWamid(accountId, sent.id);
+    const [session] = await t.database.db.select().from(sessions).where(eq(sessions.id, message!.sessionId));
+    const [contact] = await t.database.db.select().from(contacts).where(eq(contacts.id, session!.contactId));
+    expect(contact).toMatchObject({ name: 'João Silva', phone: `+${JOAO}` });
+  });
+
+  it('answers 200 to a signed webhook for a number it does not serve, and stores nothing', async () => {
+    const { accountId } = await connectedTenant();
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '1', phone_number_id: '123' },
+                messages: [
+                  { from: SHEENA, id: 'wamid.x', timestamp: '1750000000', type: 'text', text: { body: 'x' } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const [delivery] = await sandbox.sendRawWebhook('whatsapp', payload, 'valid');
+    expect(delivery!.status).toBe(200);
+    expect(await messagesOf(accountId)).toEqual([]);
   });
 
   it('takes a BSUID-only customer', async () => {
