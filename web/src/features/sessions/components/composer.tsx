@@ -50,11 +50,16 @@ export function Composer({
   useEffect(() => {
     setText('');
     setPanel(null);
+    // Leaving the session mid-sentence: the customer should not see "typing" for ever.
+    return () => {
+      clearTimeout(typingStop.current);
+      if (typingSent.current) void sendTyping(sessionId, false);
+      typingSent.current = 0;
+    };
   }, [sessionId]);
   useEffect(() => {
     if (quote) area.current?.focus();
   }, [quote]);
-  useEffect(() => () => clearTimeout(typingStop.current), []);
 
   function typed(value: string) {
     setText(value);
