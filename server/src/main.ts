@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
   const { jobs } = engine;
-  configureWhatsApp({ graph: config.graphApi, secretBox, jobs });
+  configureWhatsApp({ graph: config.graphApi, secretBox, jobs, maxUploadBytes: config.maxUploadBytes });
   if (config.roles.includes('worker')) await jobs.work();
 
   let app: FastifyInstance | undefined;

@@ -1,23 +1,25 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { messages, sessions } from '../../db/schema.js';
-import { storageKeys } from '../../files/file-store.js';
+import { storeFile } from '../../files/store-file.js';
+import { AppError } from '../../http/app-error.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
 import { defineJob } from '../../jobs/job-definition.js';
 import { announceMessage } from '../../sessions/announce.js';
+import type { MessageRow } from '../../sessions/sessions.repo.js';
 import { openCredentials } from '../channel-accounts.repo.js';
 import { callGraph, fetchMediaBytes, GraphError } from './call-graph.js';
 import { mapSendError } from './map-send-error.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
-import { findWhatsAppAccount, insertFile, updateAttachment } from './whatsapp.repo.js';
+import { findWhatsAppAccount, updateAttachment } from './whatsapp.repo.js';
 
 const RETRIES = 6;
 
 /**
  * Downloads a customer's media by id (Meta's two steps: the id gives a 5-minute URL, fetched with the bearer
- * token) and stores it as the message's file. Separate from storing the message, so the message shows at once
+ * token) and stores it through the files module (sniffed type, blocked types, size limit, preview) as the
+ * message's file. Separate from storing the message, so the message shows at once
  * with a pending attachment, and a transient failure is retried without the duplicate check getting in the way.
  */
 export const downloadWhatsAppMedia = defineJob({
@@ -70,31 +72,42 @@ export const downloadWhatsAppMedia = defineJob({
       return;
     }
 
-    const fileId = randomUUID();
-    const key = storageKeys.content(payload.tenantId, fileId);
-    const contentType = media.contentType ?? (attachment.declaredType as string | undefined);
-    await deps.fileStore.put(key, Readable.from(media.bytes), contentType ? { contentType } : {});
-    await db.transaction(async (tx) => {
-      await insertFile(tx, {
-        id: fileId,
-        tenantId: payload.tenantId,
-        sessionId: row.session.id,
-        messageId: row.message.id,
-        name: String(attachment.name ?? 'file'),
-        size: media.bytes.length,
-        sha256: createHash('sha256').update(media.bytes).digest('hex'),
-        contentType: contentType ?? null,
-        declaredType: (attachment.declaredType as string | undefined) ?? null,
-        storageKey: key,
-        status: 'stored',
-        createdBy: 'customer',
+    let updated: MessageRow | undefined;
+    try {
+      await storeFile(
+        {
+          database: deps.database,
+          fileStore: deps.fileStore,
+          maxUploadBytes: runtime.maxUploadBytes,
+          jobs: deps.jobs,
+        },
+        {
+          tenantId: payload.tenantId,
+          sessionId: row.session.id,
+          messageId: row.message.id,
+          name: String(attachment.name ?? 'file'),
+          declaredType: media.contentType ?? (attachment.declaredType as string | undefined) ?? null,
+          content: Readable.from(media.bytes),
+          createdBy: 'customer',
+          // A blocked type sent by a customer is recorded, not stored: the operator sees what was refused.
+          onBlocked: 'record',
+          inTransaction: async (tx, file) => {
+            updated = await updateAttachment(tx, row.message.id, payload.index, {
+              fileId: file.id,
+              status: file.status,
+              size: file.size,
+              ...(file.contentType ? { contentType: file.contentType } : {}),
+            });
+            if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
+          },
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await db.transaction(async (tx) => {
+        const failed = await updateAttachment(tx, row.message.id, payload.index, { error: error.message });
+        if (failed) await announceMessage(tx, row.session, failed, 'message.updated');
       });
-      const updated = await updateAttachment(tx, row.message.id, payload.index, {
-        fileId,
-        size: media.bytes.length,
-        ...(contentType ? { contentType } : {}),
-      });
-      if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
-    });
+    }
   },
 });

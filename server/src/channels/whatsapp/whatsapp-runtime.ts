@@ -7,6 +7,8 @@ export interface WhatsAppRuntime {
   graph: Config['graphApi'];
   secretBox: SecretBox;
   jobs: JobQueue;
+  /** Largest media file kept from a customer. */
+  maxUploadBytes: number;
 }
 
 let runtime: WhatsAppRuntime | undefined;

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/database.js';
-import { channelAccounts, contactIdentities, files, messages, sessions } from '../../db/schema.js';
+import { channelAccounts, contactIdentities, messages, sessions } from '../../db/schema.js';
 
 export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
 
@@ -109,11 +109,6 @@ export async function updateAttachment(
     .where(eq(messages.id, messageId))
     .returning();
   return row;
-}
-
-export async function insertFile(tx: Executor, row: typeof files.$inferInsert) {
-  const [inserted] = await tx.insert(files).values(row).returning();
-  return inserted!;
 }
 
 /** The WhatsApp template an outbound message carries (see send-whatsapp-template.ts), if any. */

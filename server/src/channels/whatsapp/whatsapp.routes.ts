@@ -39,6 +39,7 @@ export const whatsappRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
     graph: options.config.graphApi,
     secretBox: options.secretBox,
     jobs: options.engine.jobs,
+    maxUploadBytes: options.config.maxUploadBytes,
   });
   const deps = { database: options.engine.database, secretBox: options.secretBox };
 
