@@ -101,6 +101,21 @@ describe('a web chat from first message to end', () => {
       .poll(() => customer.ephemeral.some((s) => s.payload.who === 'operator' && s.payload.name === 'Olga'))
       .toBe(true);
 
+    // Over the socket too, as the workspace sends; a payload with an unknown field is refused.
+    const viaSocket = await f.sockets.olga!.socket.emitWithAck('message.send', {
+      sessionId,
+      text: 'From the socket',
+      clientMessageId: 'sock-1',
+    });
+    expect(viaSocket).toMatchObject({ ok: true, data: { status: 'sent' } });
+    await customer.waitFor((e) => e.name === 'visitor.message' && payload(e).text === 'From the socket');
+    const extra = await f.sockets.olga!.socket.emitWithAck('message.send', {
+      sessionId,
+      text: 'x',
+      colour: 'red',
+    } as never);
+    expect(extra).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+
     const reply = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: {
@@ -158,6 +173,7 @@ describe('a web chat from first message to end', () => {
       'Hello',
       'Olga joined the conversation.',
       'Second question',
+      'From the socket',
       'Hi! 😊 How can I help?',
     ]);
     customer.close();

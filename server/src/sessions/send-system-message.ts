@@ -43,7 +43,8 @@ export async function sendSystemMessage(
     authorKind: 'system',
     text,
     status: 'sending',
-    metadata: { systemText: key },
+    // The key and its values, so a workspace in another language can show its own text.
+    metadata: { systemText: key, systemVars: vars },
     createdAt: deps.now(),
   });
   const delivered = await deliverMessage(tx, deps, session, message);

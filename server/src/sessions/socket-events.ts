@@ -41,7 +41,8 @@ export function registerSocketEvents(realtime: Realtime, engine: EngineDeps): vo
 
   realtime.handle(
     'message.send',
-    Type.Intersect([Type.Object({ sessionId: Uuid }), SendMessageBody]),
+    // One object with every field: an intersection with a closed body schema would refuse `sessionId` itself.
+    Type.Object({ sessionId: Uuid, ...SendMessageBody.properties }, { additionalProperties: false }),
     async (actor, input) => {
       const { sessionId, ...message } = input;
       const sent = await sendMessage(engine, actor, sessionId, message);
