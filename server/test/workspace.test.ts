@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,7 +190,7 @@ describe.runIf(runnable)('operator workspace in Chromium', () => {
     await dialog.getByRole('cell', { name: 'Petr', exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await open.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await open.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     await open.click();
     await dialog.getByRole('button', { name: 'Transfer to Group B' }).click();
