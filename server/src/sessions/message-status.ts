@@ -5,12 +5,13 @@ import type { MessageRow } from './sessions.repo.js';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'error';
 
-const RANK: Record<string, number> = { sending: 0, error: 0, sent: 1, delivered: 2, read: 3 };
+const RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, read: 3, error: 0 };
 
 /**
  * Moves a message's delivery status forward only: sending < sent < delivered < read, whatever order updates
- * arrive in. An error ends `sending`; a later success (a retry) overrides an error.
- * Returns the message when it changed, undefined when the update was stale.
+ * arrive in. A failure may follow `sending` or `sent` (Meta reports `failed` after `sent`), and is final: a later
+ * `sent` (the outbox's answer arriving after the failure webhook) does not undo it; only an operator's retry, which
+ * puts the message back to `sending`, does. Returns the message when it changed, undefined when the update was stale.
  */
 export async function advanceMessageStatus(
   tx: Executor,
@@ -26,8 +27,9 @@ export async function advanceMessageStatus(
   const rank = RANK[update.status]!;
   const allowed =
     update.status === 'error'
-      ? sql`${messages.status} = 'sending'`
-      : sql`(CASE ${messages.status} WHEN 'sending' THEN 0 WHEN 'error' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 99 END) < ${rank}`;
+      ? sql`${messages.status} IN ('sending', 'sent')`
+      : sql`(CASE ${messages.status} WHEN 'sending' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 99 END) < ${rank}`;
+
   const [row] = await tx
     .update(messages)
     .set({

@@ -378,6 +378,28 @@ describe('delivery status', () => {
           headers: f.sessions.olga!.headers,
         })
       ).body.items.find((m: { id: string }) => m.id === reply.body.id).status;
+    // A failure after `sent` counts (Meta's order); nothing but a retry undoes it.
+    const failing = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.olga!.headers,
+      body: { text: 'Will fail' },
+    });
+    const failReport = (status: 'sent' | 'delivered' | 'failed') =>
+      receiveInbound(t.engine, {
+        tenantId: f.tenant.id,
+        channel: 'webchat',
+        channelAccountId: f.channelAccountId,
+        customer: { identities: [{ kind: 'webchat_visitor', value: customer.visitorId }] },
+        event: {
+          kind: 'status',
+          channelMessageId: failing.body.id,
+          status,
+          at: t.clock.now(),
+          error: { code: '131026', reason: 'Undeliverable' } as never,
+        },
+      });
+    expect(await failReport('failed')).toEqual({ outcome: 'updated' });
+    expect(await failReport('sent')).toEqual({ outcome: 'ignored' });
+    expect(await failReport('delivered')).toEqual({ outcome: 'ignored' });
     expect(await report('read')).toEqual({ outcome: 'updated' });
     expect(await statusNow()).toBe('read');
     for (const late of ['delivered', 'sent', 'read', 'failed'] as const)
