@@ -92,6 +92,9 @@ function printBanner(
       `  OpenAPI document     ${config.publicUrl}/api/v1/openapi.json`,
     );
   }
+  if (config.demo && api) {
+    lines.push(`  Web chat demo page   ${config.publicUrl}/demo`);
+  }
   if (config.demo) {
     lines.push(
       '',
