@@ -77,6 +77,8 @@ export interface SessionSummary {
 export interface MessageSummary {
   id: string;
   sessionId: string;
+  /** The sender's own id (the workspace's composer, the widget): lets a client replace its optimistic copy. */
+  clientMessageId: string | null;
   direction: 'in' | 'out' | 'internal';
   authorKind: 'customer' | 'operator' | 'system' | 'page_inbox';
   author: { userId: string; name: string } | null;

@@ -99,6 +99,7 @@ export async function messageSummary(tx: Executor, message: MessageRow): Promise
   return {
     id: message.id,
     sessionId: message.sessionId,
+    clientMessageId: message.clientMessageId,
     direction: message.direction,
     authorKind: message.authorKind,
     author,

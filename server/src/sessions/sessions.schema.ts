@@ -77,6 +77,7 @@ export const SessionDetail = Type.Object({
 export const Message = Type.Object({
   id: Uuid,
   sessionId: Uuid,
+  clientMessageId: Nullable(Type.String()),
   direction: Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('internal')]),
   authorKind: Type.String(),
   author: Nullable(Type.Object({ userId: Uuid, name: Type.String() })),

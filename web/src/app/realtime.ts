@@ -60,8 +60,12 @@ export function applyEvent(
   );
 
   const upsertMessage = (message: Message) => {
-    client.setQueryData<Message[]>(keys.messages(message.sessionId), (list) => {
-      if (!list) return list;
+    client.setQueryData<Message[]>(keys.messages(message.sessionId), (current) => {
+      if (!current) return current;
+      // The stored message replaces the composer's optimistic copy, whichever of event and reply comes first.
+      const list = message.clientMessageId
+        ? current.filter((m) => m.id !== `local-${message.clientMessageId}`)
+        : current;
       const index = list.findIndex((m) => m.id === message.id);
       if (index === -1) return [...list, message];
       const copy = [...list];

@@ -151,6 +151,7 @@ export function useSendMessage(sessionId: string, author: { userId: string; name
     const local: Message = {
       id: localId,
       sessionId,
+      clientMessageId,
       direction: 'out',
       authorKind: 'operator',
       author,
