@@ -111,7 +111,13 @@ export async function createJobQueue<D>(options: {
                     { err: error, job: job.id, name: definition.name, retry: job.retryCount },
                     'job failed',
                   );
-                  await boss.fail(definition.name, job.id, { message: (error as Error).message });
+                  // If this fails too (the database is going away at shutdown), the job stays active, expires and is
+                  // retried: nothing is lost, and nothing may escape as an unhandled rejection.
+                  await boss
+                    .fail(definition.name, job.id, { message: (error as Error).message })
+                    .catch((failError: unknown) =>
+                      logger.warn({ err: failError, job: job.id }, 'could not record the job failure'),
+                    );
                 }
               }),
             );
