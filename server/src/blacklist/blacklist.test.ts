@@ -1,31 +1,21 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { createTestTenant, logIn, type TestTenant } from '../../test/factories.js';
+import type { TestApp } from '../../test/harness.js';
+import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { createTestContact } from '../../test/session-factory.js';
 import { auditLog, contactIdentities } from '../db/schema.js';
 import { isBlacklisted } from './is-blacklisted.js';
 
 let t: TestApp;
 let a: TestTenant;
-let b: TestTenant;
-const s: Record<string, Session> = {};
+let s: TwoTenants['s'];
+let api: TwoTenants['api'];
 
 beforeAll(async () => {
-  t = await startTestApp();
-  a = await createTestTenant(t.database);
-  b = await createTestTenant(t.database);
-  s.adminA = await logIn(t.url, a.admin);
-  s.supervisorA = await logIn(t.url, a.supervisor);
-  s.adminB = await logIn(t.url, b.admin);
+  ({ t, a, s, api } = await startTwoTenants());
 });
 afterAll(() => t.close());
-
-const api = (session: Session, method: string, path: string, body?: unknown) =>
-  call(t.url, method, `/api/v1${path}`, {
-    headers: session.headers,
-    ...(body !== undefined ? { body } : {}),
-  });
 
 describe('blacklist administration', () => {
   it('adds a contact or a raw identity with a reason, refuses doubles, edits and removes entries', async () => {

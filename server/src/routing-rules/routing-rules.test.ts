@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { createTestTenant, logIn, type TestTenant } from '../../test/factories.js';
+import type { TestApp } from '../../test/harness.js';
+import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { createTestChannelAccount } from '../../test/session-factory.js';
 import { groups } from '../db/schema.js';
 import { chooseGroup } from './choose-group.js';
@@ -9,23 +10,13 @@ import { ruleMatches } from './rule-matches.js';
 let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
-const s: Record<string, Session> = {};
+let s: TwoTenants['s'];
+let api: TwoTenants['api'];
 
 beforeAll(async () => {
-  t = await startTestApp();
-  a = await createTestTenant(t.database);
-  b = await createTestTenant(t.database);
-  s.adminA = await logIn(t.url, a.admin);
-  s.supervisorA = await logIn(t.url, a.supervisor);
-  s.adminB = await logIn(t.url, b.admin);
+  ({ t, a, b, s, api } = await startTwoTenants());
 });
 afterAll(() => t.close());
-
-const api = (session: Session, method: string, path: string, body?: unknown) =>
-  call(t.url, method, `/api/v1${path}`, {
-    headers: session.headers,
-    ...(body !== undefined ? { body } : {}),
-  });
 
 // Monday 2026-11-23 09:30 in Prague is 08:30 UTC.
 const mondayMorning = new Date('2026-11-23T08:30:00Z');

@@ -1,30 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { type Session, type TestTenant } from '../../test/factories.js';
+import type { TestApp } from '../../test/harness.js';
+import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { createTestSession } from '../../test/session-factory.js';
 import { connectSocket, sleep } from '../../test/socket-client.js';
 
 let t: TestApp;
 let a: TestTenant;
-let b: TestTenant;
-const s: Record<string, Session> = {};
+let s: TwoTenants['s'];
+let api: TwoTenants['api'];
 
 beforeAll(async () => {
-  t = await startTestApp();
-  a = await createTestTenant(t.database);
-  b = await createTestTenant(t.database);
-  s.adminA = await logIn(t.url, a.admin);
-  s.olga = await logIn(t.url, a.operators[0]!);
-  s.petr = await logIn(t.url, a.operators[1]!);
-  s.adminB = await logIn(t.url, b.admin);
+  ({ t, a, s, api } = await startTwoTenants());
 });
 afterAll(() => t.close());
-
-const api = (session: Session, method: string, path: string, body?: unknown) =>
-  call(t.url, method, `/api/v1${path}`, {
-    headers: session.headers,
-    ...(body !== undefined ? { body } : {}),
-  });
 
 describe('tags', () => {
   it('are managed by administrators with names unique in the tenant, whatever the case', async () => {

@@ -1,23 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestTenant, logIn, type Session, type TestTenant } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { call, type Session, type TestTenant } from '../../test/factories.js';
+import type { TestApp } from '../../test/harness.js';
+import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { connectSocket } from '../../test/socket-client.js';
 import { auditLog, tenants } from '../db/schema.js';
 
 let t: TestApp;
 let a: TestTenant;
-let b: TestTenant;
-const s: Record<string, Session> = {};
+let s: TwoTenants['s'];
 
 beforeAll(async () => {
-  t = await startTestApp();
-  a = await createTestTenant(t.database);
-  b = await createTestTenant(t.database);
-  s.adminA = await logIn(t.url, a.admin);
-  s.operatorA = await logIn(t.url, a.operators[0]!);
-  s.supervisorA = await logIn(t.url, a.supervisor);
-  s.adminB = await logIn(t.url, b.admin);
+  ({ t, a, s } = await startTwoTenants());
 });
 afterAll(() => t.close());
 
