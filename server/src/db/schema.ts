@@ -227,6 +227,12 @@ export const sessions = pgTable(
     /** The customer's star rating at the end (web chat), 1–5. */
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
+    /** Who opened it: the customer writing in, or an operator with an outbound WhatsApp template. */
+    origin: text('origin').$type<'customer' | 'operator'>().notNull().default('customer'),
+    /** The channel refused free text before the window's end (WhatsApp 131047); a customer message clears it. */
+    windowClosedAt: at('window_closed_at'),
+    /** After an outbound template the composer is locked until the customer answers. */
+    lockedUntilReply: boolean('locked_until_reply').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -372,6 +378,24 @@ export const messages = pgTable(
     uniqueIndex('messages_channel_message_key').on(t.channelAccountId, t.channelMessageId),
     uniqueIndex('messages_client_message_key').on(t.sessionId, t.clientMessageId),
   ],
+);
+
+/**
+ * A channel's rate-limit backoff shared by every app process: a whole sending account (`recipient` = '') or one
+ * account–recipient pair (WhatsApp 131056) may not send before `holdUntil`.
+ */
+export const channelSendHolds = pgTable(
+  'channel_send_holds',
+  {
+    tenantId: tenantId(),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id, { onDelete: 'cascade' }),
+    recipient: text('recipient').notNull().default(''),
+    holdUntil: at('hold_until').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [primaryKey({ columns: [t.channelAccountId, t.recipient] })],
 );
 
 export const files = pgTable(
