@@ -102,7 +102,15 @@ export interface WindowInput {
   lastCustomerMessageAt: Date | null;
   queuedAt: Date;
   now: Date;
+  /** The channel refused free text before the window's computed end (WhatsApp 131047). */
+  windowClosedAt: Date | null;
+  /** An outbound template was sent and the customer has not answered yet. */
+  lockedUntilReply: boolean;
 }
+
+/** Whether an ended session may be resumed now, and what it must open with. */
+export type ResumePolicy =
+  { allowed: true; opensWith: 'free_text' | 'template' } | { allowed: false; reason: string };
 
 export interface ChannelLimits {
   maxTextLength: number;
@@ -120,6 +128,8 @@ export interface ChannelAdapter {
   channel: Channel;
   limits: ChannelLimits;
   composerState(input: WindowInput): ComposerState;
+  /** Resuming an ended session (SPEC §3); when absent, a resumed session opens with free text. */
+  resumePolicy?(input: WindowInput): ResumePolicy;
   /** An automatic end the channel imposes (Messenger's 7-day window), if any. */
   autoEnd?: AutoEndPolicy;
   /**
@@ -139,6 +149,8 @@ export interface ChannelAdapter {
     state: 'waiting' | 'offered' | 'active' | 'ended',
     operators: string[],
   ): Promise<void>;
+  /** Sends (or, with `emoji` null, removes) the operator's reaction to a customer's message, where the channel can. */
+  react?(context: SendContext, target: { channelMessageId: string }, emoji: string | null): Promise<void>;
   /** Shows the customer that an operator is typing, where the channel can. */
   typing?(context: SendContext, typing: boolean, operatorName: string): Promise<void>;
 }
@@ -150,4 +162,18 @@ export interface SendContext {
   channelAccountId: string;
   sessionId: string;
   contactId: string;
+}
+
+/** The window inputs of a session at `now`. */
+export function windowInputOf(
+  session: Pick<WindowInput, 'lastCustomerMessageAt' | 'queuedAt' | 'windowClosedAt' | 'lockedUntilReply'>,
+  now: Date,
+): WindowInput {
+  return {
+    lastCustomerMessageAt: session.lastCustomerMessageAt,
+    queuedAt: session.queuedAt,
+    windowClosedAt: session.windowClosedAt,
+    lockedUntilReply: session.lockedUntilReply,
+    now,
+  };
 }

@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import { AppError } from '../http/app-error.js';
 import { announceMessage, announceSession } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
+import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
 import { lockVisibleSession, requireParticipant, requireState } from './session-guards.js';
 import { findMessage, insertMessageOnce, updateSession } from './sessions.repo.js';
@@ -44,11 +45,7 @@ export async function sendMessage(
       );
     }
     const now = deps.now();
-    const composer = adapter.composerState({
-      lastCustomerMessageAt: session.lastCustomerMessageAt,
-      queuedAt: session.queuedAt,
-      now,
-    });
+    const composer = adapter.composerState(windowInputOf(session, now));
     if (!composer.freeText)
       throw new AppError('window_closed', composer.reason ?? 'Free text cannot be sent now', {
         otherwise: composer.otherwise,

@@ -7,6 +7,7 @@ import { acceptOffer } from './accept-offer.js';
 import { messageSummary } from './announce.js';
 import { inviteToConference, leaveConference } from './conference.js';
 import { endSession } from './end-session.js';
+import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
 import { listSessions } from './list-sessions.js';
 import { markRead } from './mark-read.js';
@@ -43,11 +44,7 @@ export function composerOf(engine: EngineDeps, session: SessionRow) {
           otherwise: 'nothing' as const,
           reason: 'The session has ended',
         }
-      : adapter.composerState({
-          lastCustomerMessageAt: session.lastCustomerMessageAt,
-          queuedAt: session.queuedAt,
-          now: engine.now(),
-        });
+      : adapter.composerState(windowInputOf(session, engine.now()));
   return { ...state, maxTextLength: adapter.limits.maxTextLength };
 }
 
