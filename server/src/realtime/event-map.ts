@@ -72,6 +72,8 @@ export interface SessionSummary {
   lastMessage: { text: string | null; authorKind: string; at: string } | null;
   firstMessage: string | null;
   tagIds: string[];
+  /** The customer's messages no operator has read yet (still `received`). */
+  unreadCount: number;
 }
 
 export interface MessageSummary {

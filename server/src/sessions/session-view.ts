@@ -24,7 +24,8 @@ export async function sessionViews(
           (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at)
              FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.position DESC LIMIT 1) AS last_message,
           (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
-          coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids
+          coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids,
+          (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.direction = 'in' AND m.status = 'received') AS unread_count
         FROM sessions s
         JOIN channel_accounts ca ON ca.id = s.channel_account_id
         JOIN contacts c ON c.id = s.contact_id
@@ -62,6 +63,7 @@ export async function sessionViews(
         lastMessage: r.last_message ? { ...r.last_message, at: iso(r.last_message.at) } : null,
         firstMessage: r.first_message,
         tagIds: r.tag_ids,
+        unreadCount: Number(r.unread_count),
       } satisfies SessionView,
     ]),
   );

@@ -48,6 +48,7 @@ export const Session = Type.Object({
   ),
   firstMessage: Nullable(Type.String()),
   tagIds: Type.Array(Uuid),
+  unreadCount: Type.Integer({ minimum: 0 }),
 });
 
 export const Composer = Type.Object({
