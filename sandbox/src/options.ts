@@ -123,8 +123,19 @@ export interface SandboxOptions {
   /** Turns on the `/_sandbox/` control API and the customer phone page (test and demo mode only). */
   control?: boolean;
   switches?: Partial<DeliverySwitches>;
-  /** Delays (ms) between webhook delivery attempts after a non-200; its length bounds the retries. */
+  /**
+   * Real-time delays (ms) between webhook delivery attempts after a non-200; its length bounds the retries. Set it
+   * for short schedules in tests; when omitted, retries follow `retrySchedule` on the sandbox clock.
+   */
   retryDelaysMs?: number[];
+  /**
+   * Meta's retry schedule, on the sandbox clock (used unless `retryDelaysMs` is set): the first retry
+   * `firstDelayMs` after a failure, each next delay doubled up to `maxDelayMs`, none later than `giveUpAfterMs`
+   * after the first attempt (Meta: "with decreasing frequency … for up to 7 days").
+   */
+  retrySchedule?: Partial<ClockRetrySchedule>;
+  /** Largest webhook POST body; a batch above it is split (Meta: payloads up to 3 MB). */
+  webhookPayloadLimitBytes?: number;
   /** How long a webhook POST may take before it counts as failed (Meta: undocumented for WhatsApp, 20 s Messenger). */
   webhookTimeoutMs?: { whatsapp: number; messenger: number };
   /** Pair rate (131056): burst allowance and refill interval per (number, recipient). */
@@ -135,13 +146,29 @@ export interface SandboxOptions {
   logger?: boolean;
 }
 
+export interface ClockRetrySchedule {
+  firstDelayMs: number;
+  maxDelayMs: number;
+  giveUpAfterMs: number;
+}
+
+/** How failed webhook deliveries are retried: real-time delays, or Meta's schedule on the sandbox clock. */
+export type RetryPolicy = { clock: 'real'; delaysMs: number[] } | ({ clock: 'sandbox' } & ClockRetrySchedule);
+
+export const defaultRetrySchedule: ClockRetrySchedule = {
+  firstDelayMs: 60_000,
+  maxDelayMs: 24 * 3600_000,
+  giveUpAfterMs: 7 * 24 * 3600_000,
+};
+
 export interface ResolvedOptions {
   publicUrl: string | undefined;
   app: AppOptions;
   numbers: Required<WhatsAppNumberOptions>[];
   pages: Required<MessengerPageOptions>[];
   control: boolean;
-  retryDelaysMs: number[];
+  retries: RetryPolicy;
+  webhookPayloadLimitBytes: number;
   webhookTimeoutMs: { whatsapp: number; messenger: number };
   pairRate: { burst: number; intervalMs: number };
   rateLimitHttpStatus: number;
@@ -175,6 +202,13 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
       problems.push(`display phone number ${n.displayPhoneNumber} must be digits`);
   }
   for (const p of pages) if (!/^\d+$/.test(p.pageId)) problems.push(`page id ${p.pageId} must be digits`);
+  if (options.retryDelaysMs && options.retrySchedule) {
+    problems.push('retryDelaysMs (real time) and retrySchedule (sandbox clock) exclude each other');
+  }
+  for (const [key, value] of Object.entries(options.retrySchedule ?? {})) {
+    if (!(Number.isFinite(value) && value > 0))
+      problems.push(`retrySchedule.${key} must be a positive number`);
+  }
   if (problems.length > 0) throw new Error(`invalid sandbox options:\n- ${problems.join('\n- ')}`);
   return {
     publicUrl: options.publicUrl,
@@ -188,7 +222,10 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     numbers,
     pages,
     control: options.control ?? false,
-    retryDelaysMs: options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000],
+    retries: options.retryDelaysMs
+      ? { clock: 'real', delaysMs: options.retryDelaysMs }
+      : { clock: 'sandbox', ...defaultRetrySchedule, ...options.retrySchedule },
+    webhookPayloadLimitBytes: options.webhookPayloadLimitBytes ?? 3 * 1024 * 1024,
     webhookTimeoutMs: options.webhookTimeoutMs ?? { whatsapp: 10_000, messenger: 20_000 },
     pairRate: options.pairRate ?? { burst: 45, intervalMs: 6_000 },
     rateLimitHttpStatus: options.rateLimitHttpStatus ?? 400,

@@ -43,7 +43,10 @@ export interface SandboxControl {
   injectMessenger(input: MessengerInboundInput): Promise<{ mid: string; event: Record<string, unknown> }>;
   /** The customer reads the business's messages (read statuses / read watermark). */
   customerRead(input: { product: Product; account?: string; customer: string }): Promise<{ events: number }>;
+  /** Moves the sandbox clock; webhook retries it reaches are attempted at once (`idle()` waits for them). */
   advanceClock(ms: number): number;
+  /** Webhook retries waiting for the sandbox clock, soonest first. */
+  pendingRetries(): { product: string; url: string; attempt: number; due: number }[];
   now(): number;
   failNext(input: FailNextInput): void;
   setSwitches(patch: Partial<DeliverySwitches>): DeliverySwitches;
@@ -81,7 +84,7 @@ export interface SandboxControl {
   }): CustomerView;
   /** The WhatsApp customer called the business: the customer-service window opens as with a message. */
   customerCalled(input: { customer: string; phone_number_id?: string }): CustomerView;
-  /** Resolves when every webhook is delivered or given up (retries included). */
+  /** Resolves when every webhook is delivered, given up, or waiting for the sandbox clock to reach a retry. */
   idle(): Promise<void>;
 }
 
@@ -143,8 +146,10 @@ export function createControl(ctx: SandboxContext): SandboxControl {
     },
     advanceClock: (ms) => {
       ctx.clock.advance(ms);
+      void ctx.emitter.releaseDueRetries();
       return ctx.clock.now();
     },
+    pendingRetries: () => ctx.emitter.pendingRetries(),
     now: () => ctx.clock.now(),
     failNext: (input) => ctx.failures.push(input),
     setSwitches: (patch) => Object.assign(ctx.switches, patch),

@@ -175,6 +175,7 @@ export function registerControlRoutes(app: FastifyInstance, control: SandboxCont
     return { success: true };
   });
   app.get(`${p}/deliveries`, async () => ({ data: control.deliveries() }));
+  app.get(`${p}/retries`, async () => ({ data: control.pendingRetries() }));
   app.post<{ Body: Static<typeof ProductBody> }>(
     `${p}/subscribe`,
     { schema: { body: ProductBody } },

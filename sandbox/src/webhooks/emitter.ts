@@ -18,14 +18,27 @@ export interface DeliveryAttempt {
   status?: number;
   error?: string;
   gaveUp?: boolean;
+  /** Sandbox-clock time of the next attempt, when retries follow the sandbox clock. */
+  nextAttemptAt?: number;
   at: number;
+}
+
+/** A retry waiting for the sandbox clock to reach its time. */
+interface ParkedRetry {
+  due: number;
+  product: 'whatsapp' | 'messenger';
+  url: string;
+  body: string;
+  attempt: number;
+  firstAt: number;
 }
 
 export type SignatureMode = 'valid' | 'invalid' | 'missing';
 
 /**
  * Delivers webhooks like Meta: signed POSTs to every callback URL, retried with backoff on non-200, with
- * switches to duplicate, reorder, batch and delay. Events emitted in the same tick form one burst.
+ * switches to duplicate, reorder, batch and delay. Events emitted in the same tick form one burst. Retries run
+ * on real-time delays (short test schedules) or on the sandbox clock (Meta's 7 days, which a test advances).
  */
 export class WebhookEmitter {
   readonly attempts: DeliveryAttempt[] = [];
@@ -37,6 +50,8 @@ export class WebhookEmitter {
   private chain = { whatsapp: Promise.resolve(), messenger: Promise.resolve() };
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly parked: ParkedRetry[] = [];
+  private poller: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -44,6 +59,28 @@ export class WebhookEmitter {
     private readonly switches: DeliverySwitches,
     private readonly clock: SandboxClock,
   ) {}
+
+  /** Retries waiting for the sandbox clock, soonest first. */
+  pendingRetries(): { product: string; url: string; attempt: number; due: number }[] {
+    return this.parked.map(({ product, url, attempt, due }) => ({ product, url, attempt, due }));
+  }
+
+  /**
+   * Makes the retries whose time the sandbox clock has reached; called when the clock is advanced, and every
+   * second while retries wait (a clock that follows real time reaches them on its own).
+   */
+  releaseDueRetries(): Promise<void> {
+    const now = this.clock.now();
+    const due = this.parked.filter((r) => r.due <= now);
+    if (due.length === 0) return Promise.resolve();
+    this.parked.splice(0, this.parked.length, ...this.parked.filter((r) => r.due > now));
+    if (this.parked.length === 0) this.stopPoller();
+    const run = (async () => {
+      for (const r of due) await this.deliver(r.product, r.url, r.body, r.attempt, r.firstAt);
+    })();
+    this.track(run);
+    return run;
+  }
 
   /** Queues events; resolves once the first delivery attempt of the POSTs carrying them has finished. */
   emit(events: WebhookEvent[]): Promise<void> {
@@ -59,7 +96,10 @@ export class WebhookEmitter {
     return Promise.all(waits).then(() => undefined);
   }
 
-  /** Resolves when nothing is queued, in flight or waiting for a retry. */
+  /**
+   * Resolves when nothing is queued, in flight or waiting for a real-time retry. Retries on the sandbox clock
+   * wait for the clock, not for this.
+   */
   async idle(): Promise<void> {
     // Let work that a just-finished response schedules (statuses, echoes) get queued first.
     await new Promise((r) => setTimeout(r, 5));
@@ -98,6 +138,8 @@ export class WebhookEmitter {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.parked.length = 0;
+    this.stopPoller();
     for (const product of ['whatsapp', 'messenger'] as const) {
       this.scheduled[product] = false;
       this.buffers[product].length = 0;
@@ -138,38 +180,91 @@ export class WebhookEmitter {
     if (this.switches.reorder) events.reverse();
     const size = Math.max(1, Math.floor(this.switches.batchSize));
     for (let i = 0; i < events.length; i += size) {
-      const group = events.slice(i, i + size);
-      const payload =
-        product === 'whatsapp'
-          ? buildWhatsAppPayload(this.options, group as WhatsAppEvent[])
-          : buildMessengerPayload(group as MessengerEvent[], this.clock.now());
-      const body = toMetaJson(payload);
-      const copies = this.switches.duplicate ? 2 : 1;
-      for (let copy = 0; copy < copies; copy++) {
-        await Promise.all(this.urls(product).map((url) => this.deliver(product, url, body, 1)));
+      for (const body of this.bodies(product, events.slice(i, i + size))) {
+        const copies = this.switches.duplicate ? 2 : 1;
+        for (let copy = 0; copy < copies; copy++) {
+          await Promise.all(this.urls(product).map((url) => this.deliver(product, url, body, 1)));
+        }
       }
     }
   }
 
-  private async deliver(product: 'whatsapp' | 'messenger', url: string, body: string, attempt: number) {
+  /** The POST bodies for a batch: split in halves until each fits Meta's 3 MB (one event never is split). */
+  private bodies(product: 'whatsapp' | 'messenger', group: WebhookEvent[]): string[] {
+    const payload =
+      product === 'whatsapp'
+        ? buildWhatsAppPayload(this.options, group as WhatsAppEvent[])
+        : buildMessengerPayload(group as MessengerEvent[], this.clock.now());
+    const body = toMetaJson(payload);
+    if (Buffer.byteLength(body, 'utf8') <= this.options.webhookPayloadLimitBytes) return [body];
+    if (group.length === 1) {
+      this.record({
+        product,
+        url: '',
+        attempt: 0,
+        body: body.slice(0, 1000),
+        error: `payload of ${Buffer.byteLength(body, 'utf8')} bytes exceeds Meta's ${this.options.webhookPayloadLimitBytes}`,
+        gaveUp: true,
+        at: this.clock.now(),
+      });
+      return [];
+    }
+    const half = Math.ceil(group.length / 2);
+    return [...this.bodies(product, group.slice(0, half)), ...this.bodies(product, group.slice(half))];
+  }
+
+  private record(attempt: DeliveryAttempt): void {
+    this.attempts.push(attempt);
+    if (this.attempts.length > 10_000) this.attempts.splice(0, this.attempts.length - 10_000);
+  }
+
+  private async deliver(
+    product: 'whatsapp' | 'messenger',
+    url: string,
+    body: string,
+    attempt: number,
+    firstAt = this.clock.now(),
+  ) {
     if (this.closed) return;
     const result = await this.post(product, url, body, signatureHeaders(body, this.options.app.appSecret));
     const record: DeliveryAttempt = { product, url, attempt, body, ...result, at: this.clock.now() };
-    this.attempts.push(record);
-    if (this.attempts.length > 10_000) this.attempts.splice(0, this.attempts.length - 10_000);
+    this.record(record);
     if (result.status === 200) return;
-    const delay = this.options.retryDelaysMs[attempt - 1];
-    if (delay === undefined) {
-      record.gaveUp = true;
-      // Meta unsubscribes a Messenger app whose webhook keeps failing; it must subscribe again.
-      if (product === 'messenger' && this.switches.unsubscribeOnFailure) this.unsubscribed.add(url);
+    const policy = this.options.retries;
+    if (policy.clock === 'sandbox') {
+      const delay = Math.min(policy.firstDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+      const due = record.at + delay;
+      if (due - firstAt > policy.giveUpAfterMs) return this.giveUp(record, product, url);
+      record.nextAttemptAt = due;
+      this.parked.push({ due, product, url, body, attempt: attempt + 1, firstAt });
+      this.parked.sort((a, b) => a.due - b.due);
+      this.startPoller();
       return;
     }
+    const delay = policy.delaysMs[attempt - 1];
+    if (delay === undefined) return this.giveUp(record, product, url);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.track(this.deliver(product, url, body, attempt + 1));
+      this.track(this.deliver(product, url, body, attempt + 1, firstAt));
     }, delay);
     this.timers.add(timer);
+  }
+
+  private giveUp(record: DeliveryAttempt, product: 'whatsapp' | 'messenger', url: string): void {
+    record.gaveUp = true;
+    // Meta unsubscribes a Messenger app whose webhook keeps failing; it must subscribe again.
+    if (product === 'messenger' && this.switches.unsubscribeOnFailure) this.unsubscribed.add(url);
+  }
+
+  private startPoller(): void {
+    if (this.poller || this.closed) return;
+    this.poller = setInterval(() => void this.releaseDueRetries(), 1_000);
+    this.poller.unref();
+  }
+
+  private stopPoller(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
   }
 
   private async post(
