@@ -74,6 +74,18 @@ export interface SessionSummary {
   tagIds: string[];
   /** The customer's messages no operator has read yet (still `received`). */
   unreadCount: number;
+  /** What the composer may send now; pushed when it changes (a customer message, the window's end, a lock). */
+  composer?: ComposerSummary;
+}
+
+/** What may be sent in a session now (see ComposerState in channels/channel-adapter.ts). */
+export interface ComposerSummary {
+  freeText: boolean;
+  freeTextUntil: string | null;
+  otherwise: 'templates' | 'nothing';
+  reason?: string;
+  lockedUntilReply?: boolean;
+  maxTextLength: number;
 }
 
 export interface MessageSummary {
@@ -122,6 +134,20 @@ export interface VisitorMessage {
   text: string | null;
   status: 'received' | 'sending' | 'sent' | 'delivered' | 'read' | 'error';
   createdAt: string;
+  /** The message's files; the widget asks for short-lived links to show or download them. */
+  files: VisitorFile[];
+}
+
+export interface VisitorFile {
+  id: string;
+  name: string;
+  size: number | null;
+  contentType: string | null;
+  /** `blocked`: a type the company does not accept; only its name and type were kept. */
+  status: 'pending' | 'stored' | 'blocked' | 'error';
+  error: string | null;
+  /** Set once the thumbnail exists (announced with `visitor.message.updated`). */
+  thumbnail: { width: number; height: number } | null;
 }
 
 export interface EventEnvelope<N extends ServerEventName = ServerEventName> {

@@ -17,6 +17,7 @@ import type {
 import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type NotifiedEvent } from './record-event.js';
 import { currentSeq, eventAt, eventsAfter } from './realtime-events.repo.js';
+import { startEventRelay, type EventRelay } from './event-relay.js';
 
 type AckData<F> = F extends (input: never, ack: Ack<infer D>) => void ? D : never;
 
@@ -59,6 +60,8 @@ export interface Realtime {
       socket: AppSocket,
     ) => Promise<AckData<ClientToServerEvents[E]>>,
   ): void;
+  /** Numbers recorded events and announces them (see event-relay.ts). */
+  relay: EventRelay;
   close(): Promise<void>;
 }
 
@@ -207,13 +210,20 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     await socket.join(actor.groupIds.map(rooms.group));
   }
 
-  // Notifications arrive in commit order; a serial chain keeps them in that order even when one must be read back.
+  // Notifications arrive in commit order (the relay's batches, or one ephemeral signal); a serial chain keeps
+  // them in that order even when an event must be read back.
   let chain = Promise.resolve();
   const unlisten = await deps.database.listen(EVENTS_CHANNEL, (payload) => {
     chain = chain
-      .then(() => deliver(JSON.parse(payload) as NotifiedEvent))
+      .then(async () => {
+        const parsed = JSON.parse(payload) as NotifiedEvent | NotifiedEvent[];
+        for (const event of Array.isArray(parsed) ? parsed : [parsed]) await deliver(event);
+      })
       .catch((error) => app.log.error({ err: error }, 'realtime delivery failed'));
   });
+  const relay = await startEventRelay(deps.database, (error) =>
+    app.log.error({ err: error }, 'realtime event relay failed'),
+  );
 
   return {
     io,
@@ -234,7 +244,9 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
         }) as never);
       });
     },
+    relay,
     async close() {
+      await relay.close();
       await unlisten();
       await chain;
       for (const namespace of namespaces) namespace.disconnectSockets(true);
