@@ -70,6 +70,8 @@ export interface MessengerCustomerOptions {
   profileAvailable?: boolean;
   /** `unavailable` answers 551/1545041 (blocked the page, deactivated). */
   state?: 'reachable' | 'unavailable';
+  /** An admin, developer or tester of the app: reachable while the app is in development mode. */
+  tester?: boolean;
 }
 
 export interface AppOptions {
@@ -78,6 +80,11 @@ export interface AppOptions {
   verifyToken: string;
   whatsappCallbackUrls: string[];
   messengerCallbackUrls: string[];
+  /**
+   * An app in development mode may message only its admins, developers and testers: other Messenger recipients
+   * answer 10/2018108.
+   */
+  developmentMode: boolean;
 }
 
 export type WindowMode = 'async' | 'sync';
@@ -218,6 +225,7 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
       verifyToken: options.app.verifyToken,
       whatsappCallbackUrls: options.app.whatsappCallbackUrls ?? [],
       messengerCallbackUrls: options.app.messengerCallbackUrls ?? [],
+      developmentMode: options.app.developmentMode ?? false,
     },
     numbers,
     pages,

@@ -35,6 +35,7 @@ const MessengerCustomerSchema = Type.Object({
   lastName: Type.String(),
   profileAvailable: Type.Optional(Type.Boolean()),
   state: Type.Optional(Type.Union([Type.Literal('reachable'), Type.Literal('unavailable')])),
+  tester: Type.Optional(Type.Boolean()),
 });
 
 const CustomerStateSchema = Type.Object({

@@ -241,6 +241,13 @@ const catalogue: Record<number, CatalogueEntry> = {
     details: 'The phone number is not registered.',
   },
   2018001: { status: 400, title: 'No matching user found', details: '' },
+  // Wording and code/subcode pairing from OSS mappings (meta-protocols.md §3.5, secondary).
+  2018108: {
+    status: 400,
+    title:
+      'Cannot message users who are not admins, developers or testers of the app until pages_messaging permission is reviewed and the app is live.',
+    details: '',
+  },
 };
 
 /** fail-next codes that mean "answer with this HTTP 5xx". */
@@ -250,7 +257,8 @@ export const httpFailures = [500, 502, 503, 504];
 export const knownCodes = Object.keys(catalogue).map(Number);
 
 /**
- * Builds the error for a code, Meta's wording by default; Messenger subcodes (2018278, 1545041, 2018001, 2018218)
+ * Builds the error for a code, Meta's wording by default; Messenger subcodes (2018278, 1545041, 2018001, 2018218,
+ * 2018108)
  * ride on their parent codes as Meta sends them.
  */
 export function graphError(
@@ -272,6 +280,9 @@ export function graphError(
   }
   if (code === 1545041) return graphError(product, 551, overrides);
   if (code === 2018278) return graphError(product, 10, overrides);
+  if (code === 2018108) {
+    return new GraphError(400, 10, catalogue[2018108]!.title, overrides.details, 2018108, product);
+  }
   if (code === 2018218) {
     return new GraphError(400, 100, catalogue[2018218]!.title, overrides.details, 2018218, product);
   }

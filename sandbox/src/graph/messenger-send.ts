@@ -25,6 +25,7 @@ function findCustomer(ctx: SandboxContext, page: Page, psid: string): MessengerC
   const customer = ctx.customers.findMessenger(psid);
   if (!customer || customer.pageId !== page.pageId) throw graphError('messenger', 2018001);
   if (customer.state === 'unavailable') throw graphError('messenger', 551);
+  if (ctx.options.app.developmentMode && !customer.tester) throw graphError('messenger', 2018108);
   return customer;
 }
 

@@ -26,6 +26,7 @@ export interface MessengerCustomer {
   lastName: string;
   profileAvailable: boolean;
   state: 'reachable' | 'unavailable';
+  tester: boolean;
   lastMessageAt: number | undefined;
 }
 
@@ -68,6 +69,7 @@ export class CustomerRegistry {
       lastName: input.lastName,
       profileAvailable: input.profileAvailable ?? true,
       state: input.state ?? 'reachable',
+      tester: input.tester ?? false,
       lastMessageAt: undefined,
     };
     this.messenger.set(psid, customer);
