@@ -1,0 +1,57 @@
+import { Latencies, Outcomes, closedLoop, openPool, postWebhook } from './load.js';
+import { startFloor } from './processes.js';
+import { META_APP } from './seed-bench.js';
+import { inboundWebhook, type CustomerPool } from './webhook.js';
+
+export interface FloorResult {
+  outcomes: Outcomes;
+  elapsedMs: number;
+  reqPerS: number;
+  latency: Latencies;
+}
+
+/**
+ * The floor, loaded like the app: the same signed webhooks from the same mix of customers, the same number of
+ * requests outstanding, for `durationMs`.
+ */
+export async function runFloor(options: {
+  databaseUrl: string;
+  runId: string;
+  customers: CustomerPool;
+  concurrency: number;
+  durationMs: number;
+}): Promise<FloorResult> {
+  const floor = await startFloor({ databaseUrl: options.databaseUrl, appSecret: META_APP.appSecret });
+  const pool = openPool(floor.url, options.concurrency);
+  const result: FloorResult = {
+    outcomes: new Outcomes(),
+    elapsedMs: 0,
+    reqPerS: 0,
+    latency: new Latencies(),
+  };
+  let n = 0;
+  try {
+    result.elapsedMs = await closedLoop({
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      send: async () => {
+        const customer = options.customers.take();
+        const { body, signature } = inboundWebhook({
+          runId: `${options.runId}-floor`,
+          n: n++,
+          waId: customer.waId,
+        });
+        const start = performance.now();
+        const status = await postWebhook(pool, '/webhooks/whatsapp', body, signature);
+        options.customers.release(customer.waId);
+        result.outcomes.add(status);
+        if (status === 200) result.latency.record(performance.now() - start);
+      },
+    });
+  } finally {
+    await pool.close();
+    await floor.stop();
+  }
+  result.reqPerS = (result.outcomes.ok * 1000) / result.elapsedMs;
+  return result;
+}

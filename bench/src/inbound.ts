@@ -1,0 +1,175 @@
+import { performance } from 'node:perf_hooks';
+import type { Pool } from 'undici';
+import type { EventEnvelope } from '../../server/src/realtime/event-map.js';
+import { Latencies, Outcomes, closedLoop, openLoop, postWebhook } from './load.js';
+import { inboundWebhook, messageNumberOf, type CustomerPool } from './webhook.js';
+
+/** What one inbound phase measured. Only messages answered 200 AND seen on an operator's socket count. */
+export interface InboundPhase {
+  label: string;
+  /** Requests offered (open loop: scheduled and sent). */
+  sent: number;
+  outcomes: Outcomes;
+  /** Answered 200 and pushed to at least one operator socket. */
+  delivered: number;
+  /** Answered 200 but never seen by an operator within the grace period. */
+  unseen: number;
+  /** Open loop only: scheduled requests not sent because too many were outstanding. */
+  skipped: number;
+  elapsedMs: number;
+  msgsPerS: number;
+  webhook: Latencies;
+  toOperator: Latencies;
+  /** Open loop only: the rate asked for. */
+  targetRate?: number;
+}
+
+interface Tracked {
+  start: number;
+  answeredAt?: number;
+  seenAt?: number;
+}
+
+/** The text of the newest message an operator event shows: the session's last message, or the message itself. */
+function textOf(event: EventEnvelope): string | null | undefined {
+  const payload = event.payload as Record<string, unknown>;
+  if (event.name === 'message.created') return payload.text as string | null;
+  if (event.name === 'session.changed' || event.name === 'offer.created') {
+    const session = payload.session as { lastMessage: { text: string | null } | null } | undefined;
+    return session?.lastMessage?.text;
+  }
+  return undefined;
+}
+
+/**
+ * Sends signed WhatsApp webhooks and matches them to what operators' sockets receive. Which event carries an
+ * inbound message depends on the session: a waiting or offered session reaches its group's operators as
+ * `session.changed` (and the offered operator as `offer.created`), with the message as `lastMessage`; an active
+ * one also as `message.created` to its participants. Each is matched back by the message's text.
+ */
+export class InboundDriver {
+  private next = 0;
+  private tracked = new Map<number, Tracked>();
+  private waiting: { remaining: number; resolve: () => void } | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly customers: CustomerPool,
+    private readonly runId: string,
+  ) {}
+
+  /** Give this to every operator socket. */
+  readonly onOperatorEvent = (event: EventEnvelope): void => {
+    const n = messageNumberOf(textOf(event));
+    if (n === undefined) return;
+    const entry = this.tracked.get(n);
+    if (!entry || entry.seenAt !== undefined) return;
+    entry.seenAt = performance.now();
+    if (entry.answeredAt !== undefined && this.waiting && --this.waiting.remaining === 0)
+      this.waiting.resolve();
+  };
+
+  /** Sends one message from a new or returning customer; resolves when answered. */
+  private async sendOne(phase: InboundPhase, forceNew = false): Promise<void> {
+    const n = this.next++;
+    const customer = this.customers.take(forceNew);
+    const { body, signature } = inboundWebhook({ runId: this.runId, n, waId: customer.waId });
+    const entry: Tracked = { start: performance.now() };
+    this.tracked.set(n, entry);
+    phase.sent++;
+    const status = await postWebhook(this.pool, '/webhooks/whatsapp', body, signature);
+    const now = performance.now();
+    this.customers.release(customer.waId);
+    phase.outcomes.add(status);
+    if (status === 200) {
+      entry.answeredAt = now;
+      phase.webhook.record(now - entry.start);
+    } else {
+      this.tracked.delete(n);
+    }
+  }
+
+  /** As fast as the app answers, with `concurrency` requests outstanding, for `durationMs`. */
+  async saturate(
+    label: string,
+    concurrency: number,
+    durationMs: number,
+    graceMs: number,
+    options: { newCustomersOnly?: boolean; stopAfterOk?: number } = {},
+  ) {
+    const phase = emptyPhase(label);
+    const start = performance.now();
+    await closedLoop({
+      concurrency,
+      durationMs,
+      send: () => this.sendOne(phase, options.newCustomersOnly),
+      done: () => options.stopAfterOk !== undefined && phase.outcomes.ok >= options.stopAfterOk,
+    });
+    return this.finish(phase, start, graceMs);
+  }
+
+  /** At a fixed rate for `durationMs`: the latencies a steady load of `rate` messages/s sees. */
+  async steady(label: string, rate: number, durationMs: number, graceMs: number) {
+    const phase = emptyPhase(label);
+    phase.targetRate = rate;
+    const start = performance.now();
+    const result = await openLoop({
+      rate,
+      durationMs,
+      maxInFlight: Math.max(64, rate),
+      send: () => this.sendOne(phase),
+    });
+    phase.skipped = result.skipped;
+    return this.finish(phase, start, graceMs);
+  }
+
+  /** Waits (up to `graceMs`) for operators to see every answered message, then tallies and forgets them. */
+  private async finish(phase: InboundPhase, start: number, graceMs: number): Promise<InboundPhase> {
+    const unseen = () =>
+      [...this.tracked.values()].filter((t) => t.answeredAt !== undefined && t.seenAt === undefined).length;
+    const remaining = unseen();
+    if (remaining > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.waiting = {
+          remaining,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+      });
+      this.waiting = undefined;
+    }
+    let last = start;
+    for (const entry of this.tracked.values()) {
+      if (entry.answeredAt === undefined) continue;
+      if (entry.seenAt === undefined) {
+        phase.unseen++;
+        continue;
+      }
+      phase.delivered++;
+      phase.toOperator.record(entry.seenAt - entry.start);
+      last = Math.max(last, entry.seenAt, entry.answeredAt);
+    }
+    this.tracked.clear();
+    phase.elapsedMs = last - start;
+    phase.msgsPerS = phase.elapsedMs > 0 ? (phase.delivered * 1000) / phase.elapsedMs : 0;
+    return phase;
+  }
+}
+
+function emptyPhase(label: string): InboundPhase {
+  return {
+    label,
+    sent: 0,
+    outcomes: new Outcomes(),
+    delivered: 0,
+    unseen: 0,
+    skipped: 0,
+    elapsedMs: 0,
+    msgsPerS: 0,
+    webhook: new Latencies(),
+    toOperator: new Latencies(),
+  };
+}

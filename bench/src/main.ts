@@ -1,0 +1,51 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+import { modeFromArgs } from './modes.js';
+import { summarize, table } from './report.js';
+import { disposePglite, measurePglite, preparePglite, type PreparedPglite } from './run-pglite.js';
+import { runPostgres } from './run-postgres.js';
+
+/**
+ * `npm run bench [-- --quick | --smoke]`: the app against its floor on the local PostgreSQL, then on embedded
+ * PGlite, all on loopback. Progress goes to stderr; the table and, as the very last line, one JSON object go to
+ * stdout.
+ */
+async function main(): Promise<void> {
+  const mode = modeFromArgs(process.argv.slice(2));
+  const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
+  const started = Date.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  log(
+    `mode ${mode.name}; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
+  );
+
+  const loadBefore = loadavg()[0]!;
+
+  // The full run prepares PGlite after PostgreSQL, so nothing else runs beside any phase. The shorter modes
+  // prepare both at once to fit their time; PGlite's app then idles while PostgreSQL is measured.
+  const early = mode.name === 'full' ? undefined : preparePglite(mode, log);
+  let prepared: PreparedPglite | undefined;
+  try {
+    const pg = await runPostgres(databaseUrl, mode, log, early ?? Promise.resolve());
+    prepared = await (early ?? preparePglite(mode, log));
+    const pglite = await measurePglite(prepared, mode, log);
+    prepared = undefined;
+    const summary = summarize(pg, pglite);
+    const elapsedS = (Date.now() - started) / 1000;
+    log(`done in ${elapsedS.toFixed(1)} s`);
+    const machine = { cores: cpus().length, loadBefore, loadAfter: loadavg()[0]!, elapsedS };
+    process.stdout.write(`${table(mode, machine, pg, pglite, summary)}\n${JSON.stringify(summary)}\n`);
+  } finally {
+    if (!prepared && early) prepared = await early.catch(() => undefined);
+    if (prepared && prepared.app.child.exitCode === null) await disposePglite(prepared);
+  }
+}
+
+main().then(
+  // Sockets and pools of the phases are closed, but a stray timer must not keep a finished run alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

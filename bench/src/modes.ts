@@ -1,0 +1,102 @@
+/** How big and how long each phase is. `full` is the measurement; `quick` and `smoke` are scaled down. */
+export interface Mode {
+  name: 'full' | 'quick' | 'smoke';
+  /** Requests outstanding against the app and the floor in the saturating phases. */
+  concurrency: number;
+  warmupMs: number;
+  inboundMs: number;
+  floorMs: number;
+  /** The fixed rate of the latency phase, lowered to 80 % of the saturated rate when the app cannot take it. */
+  steadyRate: number;
+  steadyMs: number;
+  /** How long to wait for operators to see answered messages (and the sandbox to get sent ones). */
+  graceMs: number;
+  inboundOperators: number;
+  outboundOperators: number;
+  outboundSessions: number;
+  outboundPerOperator: number;
+  outboundMs: number;
+  scaleSessions: number;
+  scaleOperators: number;
+  scaleTopUpLimitMs: number;
+  scaleBurstRate: number;
+  scaleBurstMs: number;
+  pgliteOperators: number;
+  pgliteMs: number;
+}
+
+export const modes: Record<Mode['name'], Mode> = {
+  full: {
+    name: 'full',
+    concurrency: 64,
+    warmupMs: 3_000,
+    inboundMs: 20_000,
+    floorMs: 10_000,
+    steadyRate: 1_000,
+    steadyMs: 15_000,
+    graceMs: 10_000,
+    inboundOperators: 20,
+    outboundOperators: 20,
+    outboundSessions: 200,
+    outboundPerOperator: 4,
+    outboundMs: 15_000,
+    scaleSessions: 10_000,
+    scaleOperators: 1_000,
+    scaleTopUpLimitMs: 300_000,
+    scaleBurstRate: 50,
+    scaleBurstMs: 10_000,
+    pgliteOperators: 5,
+    pgliteMs: 15_000,
+  },
+  quick: {
+    name: 'quick',
+    concurrency: 32,
+    warmupMs: 1_000,
+    inboundMs: 5_000,
+    floorMs: 3_000,
+    steadyRate: 1_000,
+    steadyMs: 4_000,
+    graceMs: 4_000,
+    inboundOperators: 10,
+    outboundOperators: 8,
+    outboundSessions: 40,
+    outboundPerOperator: 4,
+    outboundMs: 4_000,
+    scaleSessions: 600,
+    scaleOperators: 100,
+    scaleTopUpLimitMs: 8_000,
+    scaleBurstRate: 20,
+    scaleBurstMs: 2_000,
+    pgliteOperators: 3,
+    pgliteMs: 4_000,
+  },
+  smoke: {
+    name: 'smoke',
+    concurrency: 16,
+    warmupMs: 300,
+    inboundMs: 1_500,
+    floorMs: 1_000,
+    steadyRate: 1_000,
+    steadyMs: 1_500,
+    graceMs: 2_000,
+    inboundOperators: 3,
+    outboundOperators: 2,
+    outboundSessions: 4,
+    outboundPerOperator: 2,
+    outboundMs: 1_500,
+    scaleSessions: 150,
+    scaleOperators: 20,
+    scaleTopUpLimitMs: 3_000,
+    scaleBurstRate: 10,
+    scaleBurstMs: 1_000,
+    pgliteOperators: 2,
+    pgliteMs: 1_500,
+  },
+};
+
+/** `--quick`, `--smoke`, or the full run. */
+export function modeFromArgs(args: string[]): Mode {
+  if (args.includes('--smoke')) return modes.smoke;
+  if (args.includes('--quick')) return modes.quick;
+  return modes.full;
+}

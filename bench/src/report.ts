@@ -1,0 +1,144 @@
+import type { InboundPhase } from './inbound.js';
+import type { Mode } from './modes.js';
+import type { PostgresResults } from './run-postgres.js';
+
+/** The last line of every run: one JSON object with exactly these keys. */
+export interface Summary {
+  inbound_msgs_per_s: number;
+  floor_req_per_s: number;
+  inbound_ratio: number;
+  webhook_p50_ms: number;
+  webhook_p99_ms: number;
+  webhook_to_operator_p99_ms: number;
+  outbound_msgs_per_s: number;
+  outbound_p99_ms: number;
+  rss_mib_10k_sessions_1k_operators: number;
+  pglite_inbound_msgs_per_s: number;
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const num = (value: number, digits = 1) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
+
+export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
+  return {
+    inbound_msgs_per_s: round(pg.inbound.msgsPerS),
+    floor_req_per_s: round(pg.floor.reqPerS),
+    inbound_ratio: round(pg.inbound.msgsPerS / pg.floor.reqPerS, 4),
+    webhook_p50_ms: round(pg.steady.webhook.percentile(50), 2),
+    webhook_p99_ms: round(pg.steady.webhook.percentile(99), 2),
+    webhook_to_operator_p99_ms: round(pg.steady.toOperator.percentile(99), 2),
+    outbound_msgs_per_s: round(pg.outbound.msgsPerS),
+    outbound_p99_ms: round(pg.outbound.toGraph.percentile(99), 2),
+    rss_mib_10k_sessions_1k_operators: round(pg.scale.rssPeakMiB),
+    pglite_inbound_msgs_per_s: round(pglite.msgsPerS),
+  };
+}
+
+function inboundRows(db: string, phase: InboundPhase): string[][] {
+  return [
+    [
+      `${db} inbound, ${phase.label}`,
+      `${num(phase.msgsPerS)} msg/s`,
+      `${phase.delivered} of ${phase.sent} sent were answered 200 and seen by an operator in ${num(phase.elapsedMs / 1000, 2)} s` +
+        `; not seen ${phase.unseen}; non-200 ${phase.outcomes.describeFailures()}` +
+        (phase.skipped ? `; ${phase.skipped} not sent (too many outstanding)` : ''),
+    ],
+    [
+      `  webhook latency`,
+      `p50 ${num(phase.webhook.percentile(50), 2)} / p99 ${num(phase.webhook.percentile(99), 2)} ms`,
+      `max-rate closed loop` + (phase.targetRate ? `; offered ${phase.targetRate}/s open loop` : ''),
+    ],
+    [
+      `  webhook → operator socket`,
+      `p50 ${num(phase.toOperator.percentile(50), 2)} / p99 ${num(phase.toOperator.percentile(99), 2)} ms`,
+      'from the send to the first operator socket that shows the message',
+    ],
+  ];
+}
+
+/** The readable table printed before the JSON line. */
+export interface Machine {
+  cores: number;
+  /** One-minute load average when the run started and ended. */
+  loadBefore: number;
+  loadAfter: number;
+  elapsedS: number;
+}
+
+export function table(
+  mode: Mode,
+  machine: Machine,
+  pg: PostgresResults,
+  pglite: InboundPhase,
+  summary: Summary,
+): string {
+  const { floor, outbound, scale } = pg;
+  const scaled = mode.name !== 'full';
+  const rows: string[][] = [
+    [
+      'PostgreSQL floor',
+      `${num(floor.reqPerS)} req/s`,
+      `p50 ${num(floor.latency.percentile(50), 2)} / p99 ${num(floor.latency.percentile(99), 2)} ms; non-200 ${floor.outcomes.describeFailures()}; ${mode.concurrency} outstanding`,
+    ],
+    ...inboundRows('PostgreSQL', pg.inbound),
+    ['  inbound / floor', num(summary.inbound_ratio, 4), 'target ≥ 0.25; inbound target ≥ 3,000 msg/s'],
+    ...inboundRows('PostgreSQL', pg.steady).map((row, i) =>
+      i === 0
+        ? row
+        : [
+            row[0]!,
+            row[1]!,
+            i === 1 ? 'target p99 < 50 ms at 1,000 msg/s' : 'target p99 < 100 ms at 1,000 msg/s',
+          ],
+    ),
+    [
+      'PostgreSQL outbound',
+      `${num(outbound.msgsPerS)} msg/s`,
+      `${outbound.received} Graph API calls received of ${outbound.acked} sends acknowledged` +
+        `; ${outbound.operators} operators, ${outbound.sessions} sessions; send errors ${describe(outbound.sendErrors)}` +
+        `; Graph errors ${outbound.graphErrors}; not delivered ${outbound.undelivered}; target ≥ 3,000 msg/s`,
+    ],
+    [
+      '  operator send → Graph API call',
+      `p50 ${num(outbound.toGraph.percentile(50), 2)} / p99 ${num(outbound.toGraph.percentile(99), 2)} ms`,
+      `send acknowledged p99 ${num(outbound.ack.percentile(99), 2)} ms`,
+    ],
+    [
+      `Scale${scaled ? ' (scaled down)' : ''}: RSS`,
+      `${num(scale.rssPeakMiB)} MiB`,
+      `${scale.openSessions} open sessions (target ${scale.targetSessions}), ${scale.operators} operator sockets` +
+        `; RSS before the sockets ${num(scale.rssBeforeMiB)} MiB, after saturated inbound ${num(pg.rssAfterInboundMiB)} MiB` +
+        `; ${scale.operators} sockets connected in ${num(scale.connectMs / 1000, 2)} s; ${scale.fanOutEvents} events fanned out` +
+        (scaled
+          ? '; scaled down: the full run measures 10,000 sessions and 1,000 operators'
+          : '; target < 1,024 MiB'),
+    ],
+    ...(scale.topUp
+      ? [
+          [
+            `  opening sessions (new customers)`,
+            `${num(scale.topUp.msgsPerS)} msg/s`,
+            `${scale.topUp.delivered} first messages seen by operators; non-200 ${scale.topUp.outcomes.describeFailures()}`,
+          ],
+        ]
+      : []),
+    ...inboundRows('PGlite', pglite),
+    ['  PGlite target', '≥ 1,000 msg/s', ''],
+  ];
+  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) =>
+    `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padStart(widths[1]!)}  ${r[2]}`.trimEnd(),
+  );
+  const busy = Math.max(machine.loadBefore, machine.loadAfter) > machine.cores;
+  return [
+    `Switchboard benchmark (${mode.name}${scaled ? ', scaled down' : ''}) in ${num(machine.elapsedS)} s on ${machine.cores} cores; ` +
+      `load average ${num(machine.loadBefore, 2)} before, ${num(machine.loadAfter, 2)} after` +
+      (busy ? ' (the machine was busy: figures are low and noisy)' : ''),
+    ...lines,
+  ].join('\n');
+}
+
+function describe(counts: Map<string, number>): string {
+  return counts.size ? [...counts].map(([k, v]) => `${k}×${v}`).join(', ') : 'none';
+}

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
+import { openDatabase } from '../../server/src/db/database.js';
+import { runFloor, type FloorResult } from './floor.js';
+import { InboundDriver, type InboundPhase } from './inbound.js';
+import { openPool } from './load.js';
+import type { Mode } from './modes.js';
+import { closeAll, connectOperators, makeAvailable } from './operator-sockets.js';
+import { runOutbound, type OutboundResult } from './outbound.js';
+import { freePort, resetPostgres, rssMiB, startApp, type AppProcess } from './processes.js';
+import { runScale, type ScaleResult } from './scale.js';
+import { INBOUND_NUMBER, META_APP, OUTBOUND_NUMBER, seedBench } from './seed-bench.js';
+import { CustomerPool } from './webhook.js';
+
+export interface PostgresResults {
+  floor: FloorResult;
+  warmup: InboundPhase;
+  inbound: InboundPhase;
+  steady: InboundPhase;
+  outbound: OutboundResult;
+  scale: ScaleResult;
+  rssAfterInboundMiB: number;
+}
+
+/** The sandbox standing in for Meta: no rate limits of its own, no status webhooks (they would load the app). */
+async function startBenchSandbox(appPort: number): Promise<RunningSandbox> {
+  const unlimited = 1_000_000;
+  return startSandbox({
+    app: {
+      appId: '1500000000000001',
+      appSecret: META_APP.appSecret,
+      verifyToken: META_APP.verifyToken,
+      whatsappCallbackUrls: [`http://127.0.0.1:${appPort}/webhooks/whatsapp`],
+      messengerCallbackUrls: [],
+    },
+    whatsapp: {
+      numbers: [
+        { ...OUTBOUND_NUMBER, throughputMps: unlimited },
+        { ...INBOUND_NUMBER, throughputMps: unlimited },
+      ],
+    },
+    switches: { statusProgression: 'none' },
+    pairRate: { burst: unlimited, intervalMs: 1 },
+    port: 0,
+    host: '127.0.0.1',
+  });
+}
+
+/**
+ * Every PostgreSQL phase on one fresh schema: the floor first (the app started but idle), then the app with its
+ * operators connected: warm-up, saturated inbound, inbound at a fixed rate, outbound, scale.
+ */
+export async function runPostgres(
+  databaseUrl: string,
+  mode: Mode,
+  log: (line: string) => void,
+  /** Set-up running beside this one (quick modes), awaited before anything is measured. */
+  otherSetup: Promise<unknown> = Promise.resolve(),
+): Promise<PostgresResults> {
+  const runId = `pg-${Date.now().toString(36)}`;
+  log(`PostgreSQL: resetting ${new URL(databaseUrl).pathname.slice(1)} and seeding`);
+  await resetPostgres(databaseUrl);
+  const database = await openDatabase({ databaseUrl, dataDir: 'memory://', poolSize: 4 });
+  await database.migrate();
+  const seed = await seedBench(database, {
+    inboundOperators: mode.inboundOperators,
+    scaleOperators: mode.scaleOperators,
+    outboundOperators: mode.outboundOperators,
+    outboundCapacity: Math.ceil(mode.outboundSessions / mode.outboundOperators) + 2,
+  });
+  await database.close();
+
+  const port = await freePort();
+  const sandbox = await startBenchSandbox(port);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
+  let app: AppProcess | undefined;
+  const counter = new pg.Client({ connectionString: databaseUrl });
+  await counter.connect();
+  try {
+    log('starting the app');
+    app = await startApp({ port, databaseUrl, dataDir, graphApiBaseUrl: sandbox.url });
+    await otherSetup;
+
+    // The floor runs while the app is started but idle (no sessions, no timers yet).
+    log('floor: bare Fastify, signature check and one INSERT per request');
+    const floor = await runFloor({
+      databaseUrl,
+      runId,
+      customers: new CustomerPool('3160', 0.3),
+      concurrency: mode.concurrency,
+      durationMs: mode.floorMs,
+    });
+
+    const pool = openPool(app.url, mode.concurrency);
+    const driver = new InboundDriver(pool, new CustomerPool('1555', 0.3), runId);
+    const sockets = await connectOperators(app.url, seed.inbound.operators, driver.onOperatorEvent);
+    await makeAvailable(sockets);
+
+    log('inbound: warm-up, then as fast as the app answers');
+    const warmup = await driver.saturate('warm-up', mode.concurrency, mode.warmupMs, mode.graceMs);
+    const inbound = await driver.saturate('saturated', mode.concurrency, mode.inboundMs, mode.graceMs);
+    const rssAfterInboundMiB = rssMiB(app.child.pid!);
+    const rate = Math.max(5, Math.min(mode.steadyRate, Math.floor(inbound.msgsPerS * 0.8)));
+    log(`inbound at a fixed ${rate} msg/s`);
+    const steady = await driver.steady(`fixed ${rate}/s`, rate, mode.steadyMs, mode.graceMs);
+
+    log('outbound: operators reply, the outbox calls the sandbox');
+    const outbound = await runOutbound({
+      url: app.url,
+      sandbox,
+      tenant: seed.outbound,
+      sessions: mode.outboundSessions,
+      perOperator: mode.outboundPerOperator,
+      durationMs: mode.outboundMs,
+      graceMs: mode.graceMs,
+    });
+
+    log(`scale: ${mode.scaleSessions} open sessions, ${mode.scaleOperators} operators connected`);
+    const scale = await runScale({
+      url: app.url,
+      pid: app.child.pid!,
+      driver,
+      countOpenSessions: async () => {
+        const { rows } = await counter.query<{ open: string }>(
+          `SELECT count(*) AS open FROM sessions WHERE tenant_id = $1 AND state <> 'ended'`,
+          [seed.inbound.id],
+        );
+        return Number(rows[0]!.open);
+      },
+      sessions: mode.scaleSessions,
+      operators: seed.inbound.scaleOperators,
+      topUpLimitMs: mode.scaleTopUpLimitMs,
+      concurrency: mode.concurrency,
+      burstRate: mode.scaleBurstRate,
+      burstMs: mode.scaleBurstMs,
+    });
+    closeAll(sockets);
+    await pool.close();
+    return { floor, warmup, inbound, steady, outbound, scale, rssAfterInboundMiB };
+  } finally {
+    await counter.end();
+    await app?.stop();
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
