@@ -1,27 +1,14 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../testing/chromium.js';
 import { bearer, ids, startRig, type Json, type TestRig } from '../testing/test-sandbox.js';
-
-const executablePath = '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
 
 describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
   let browser: Browser;
   let rig: TestRig;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     rig = await startRig({ switches: { statusProgression: 'delivered' } });
   });
   afterAll(async () => {
@@ -29,7 +16,7 @@ describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
     await rig?.close();
   });
 
-  it('chats as a WhatsApp customer: sends text as text, sees the reply and its ticks, reacts', async () => {
+  it('chats as a WhatsApp customer: sends text as text, sees the reply and its ticks, reacts, quotes it', async () => {
     const page = await browser.newPage();
     await page.goto(`${rig.sandbox.url}/_sandbox/phone/#whatsapp:${ids.customer}`);
     await page.getByTestId('text').fill('<b>Olá</b> 👋');
@@ -71,6 +58,18 @@ describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
         { timeout: 5_000 },
       )
       .toEqual({ message_id: wamid, emoji: '👍' });
+    await reply.locator('button[title=Reply]').click();
+    await page.getByTestId('text').fill('Yes, that order');
+    await page.getByTestId('send').click();
+    await expect
+      .poll(
+        () =>
+          rig.receiver.received
+            .map((r) => (r.body as Json).entry[0].changes[0].value.messages?.[0])
+            .find((m: Json) => m?.text?.body === 'Yes, that order')?.context,
+        { timeout: 5_000 },
+      )
+      .toEqual({ from: ids.displayPhoneNumber, id: wamid });
     const statuses = rig.receiver.received.flatMap(
       (r) => (r.body as Json).entry[0].changes[0].value.statuses ?? [],
     );

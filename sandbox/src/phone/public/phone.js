@@ -183,12 +183,23 @@ async function sendText(text) {
   });
 }
 
+// Messenger names the reactions it knows (smile, angry, sad, wow, love, like, dislike); the rest are "other".
+const messengerReactions = {
+  '👍': 'like',
+  '👎': 'dislike',
+  '❤️': 'love',
+  '😆': 'smile',
+  '😮': 'wow',
+  '😢': 'sad',
+  '😠': 'angry',
+};
+
 async function sendReaction(message, emoji) {
   await inbound({
     whatsapp: { type: 'reaction', reaction: { message_id: message.id, emoji } },
     messenger: {
       kind: 'reaction',
-      reaction: { reaction: emoji === '❤️' ? 'love' : 'other', emoji, action: 'react', mid: message.id },
+      reaction: { reaction: messengerReactions[emoji] || 'other', emoji, action: 'react', mid: message.id },
     },
   });
 }
