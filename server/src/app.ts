@@ -28,6 +28,7 @@ import { webchatRoutes } from './channels/webchat/webchat.routes.js';
 import { widgetAssetsRoutes } from './channels/webchat/widget-assets.routes.js';
 import { authenticateVisitor } from './channels/webchat/webchat-socket-auth.js';
 import { whatsappRoutes } from './channels/whatsapp/whatsapp.routes.js';
+import { messengerRoutes } from './channels/messenger/messenger.routes.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
 import { blacklistRoutes } from './blacklist/blacklist.routes.js';
 import { contactsRoutes } from './contacts/contacts.routes.js';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Files register at the root: their API under /api/v1, signed links at /files/signed/:token.
   await app.register(filesRoutes, { config, database, now, jobs: engine.jobs, fileStore: engine.fileStore });
   await app.register(whatsappRoutes, { config, secretBox: deps.secretBox, engine });
+  await app.register(messengerRoutes, { config, secretBox: deps.secretBox, engine });
   await app.register(widgetAssetsRoutes);
 
   if (existsSync(webDist)) {

@@ -8,6 +8,7 @@ import { createFileStore } from './files/file-store.js';
 import { createEngine } from './sessions/create-engine.js';
 import { createSecretBox } from './lib/secret-box.js';
 import { DEMO_PASSWORD, DEMO_USERS, DEMO_WHATSAPP, seedDemo } from './tenants/seed-demo.js';
+import { configureMessenger } from './channels/messenger/messenger-runtime.js';
 import { configureWhatsApp } from './channels/whatsapp/whatsapp-runtime.js';
 import { demoOptions } from '@switchboard/sandbox/demo-config';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
@@ -40,6 +41,14 @@ async function main(): Promise<void> {
   const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
   const { jobs } = engine;
   configureWhatsApp({ graph: config.graphApi, secretBox, jobs, maxUploadBytes: config.maxUploadBytes });
+  configureMessenger({
+    graph: config.graphApi,
+    secretBox,
+    jobs,
+    fileStore: engine.fileStore,
+    maxUploadBytes: config.maxUploadBytes,
+    now: engine.now,
+  });
   if (config.roles.includes('worker')) await jobs.work();
 
   let app: FastifyInstance | undefined;
@@ -60,13 +69,14 @@ async function main(): Promise<void> {
   printBanner(config, database.driver, seeded, Boolean(app), sandbox);
 }
 
-/** The Meta sandbox with the demo number, calling this app's WhatsApp webhook. */
+/** The Meta sandbox with the demo number and page, calling this app's WhatsApp and Messenger webhooks. */
 async function startDemoSandbox(config: Config): Promise<RunningSandbox> {
   return startSandbox({
     ...demoOptions({
       appSecret: DEMO_WHATSAPP.appSecret,
       verifyToken: DEMO_WHATSAPP.verifyToken,
       whatsappCallbackUrls: [`${config.publicUrl}/webhooks/whatsapp`],
+      messengerCallbackUrls: [`${config.publicUrl}/webhooks/messenger`],
     }),
     port: 0,
     host: '127.0.0.1',

@@ -1,4 +1,7 @@
 import type { TSchema } from 'typebox';
+import { downloadMessengerAttachment } from '../channels/messenger/download-attachment.job.js';
+import { fetchMessengerProfile } from '../channels/messenger/fetch-profile.job.js';
+import { messengerSenderAction } from '../channels/messenger/sender-action.job.js';
 import { applyParkedStatus } from '../channels/whatsapp/apply-status.js';
 import { downloadWhatsAppMedia } from '../channels/whatsapp/download-media.job.js';
 import { markReadAtMeta } from '../channels/whatsapp/mark-read.job.js';
@@ -27,4 +30,7 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   applyParkedStatus,
   markReadAtMeta,
   syncTemplatesJob,
+  downloadMessengerAttachment,
+  fetchMessengerProfile,
+  messengerSenderAction,
 ] as unknown as JobDefinition<TSchema, JobDeps>[];

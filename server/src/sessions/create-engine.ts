@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { webchatAdapter } from '../channels/webchat/webchat-adapter.js';
+import { messengerAdapter } from '../channels/messenger/messenger-adapter.js';
 import { whatsappAdapter } from '../channels/whatsapp/whatsapp-adapter.js';
 import type { Database } from '../db/database.js';
 import type { FileStore } from '../files/file-store.js';
@@ -22,7 +23,7 @@ export async function createEngine(options: {
     database: options.database,
     now: options.now ?? (() => new Date()),
     fileStore: options.fileStore,
-    channels: createChannelRegistry([webchatAdapter, whatsappAdapter]),
+    channels: createChannelRegistry([webchatAdapter, whatsappAdapter, messengerAdapter]),
     jobs: undefined as unknown as JobQueue,
   };
   engine.jobs = await createJobQueue({

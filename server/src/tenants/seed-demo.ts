@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
 import { groupMembers, groups, tenants, wrapupReasons } from '../db/schema.js';
 import { hashPassword } from '../auth/passwords.js';
-import { insertChannelAccount } from '../channels/channel-accounts.repo.js';
+import { findChannelAccountByExternalId, insertChannelAccount } from '../channels/channel-accounts.repo.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { insertOperator } from '../operators/operators.repo.js';
 import { createTenant } from './create-tenant.js';
@@ -16,6 +16,15 @@ export const DEMO_WHATSAPP = {
   displayPhoneNumber: '15550783881',
   wabaId: '102290129340398',
   accessToken: 'sandbox-whatsapp-token',
+  appSecret: 'sandbox-app-secret',
+  verifyToken: 'sandbox-verify-token',
+} as const;
+
+/** The demo tenant's Facebook Page, as the in-process sandbox's demo configuration has it. */
+export const DEMO_MESSENGER = {
+  pageId: '117172741761305',
+  pageName: 'Switchboard Demo',
+  pageAccessToken: 'sandbox-page-token',
   appSecret: 'sandbox-app-secret',
   verifyToken: 'sandbox-verify-token',
 } as const;
@@ -40,14 +49,19 @@ export const DEMO_USERS = [
 
 /**
  * Creates the demo tenant once: an admin, a supervisor, three operators in two groups, wrap-up reasons, a web
- * chat widget and a WhatsApp number served by the sandbox. Returns false when it already exists, so restarts keep what the user changed.
+ * chat widget, a WhatsApp number and a Facebook Page served by the sandbox. Returns false when it already exists, so restarts keep what the user changed.
  */
 export async function seedDemo(database: Database, box: SecretBox): Promise<boolean> {
   const [existing] = await database.db
     .select({ id: tenants.id })
     .from(tenants)
     .where(eq(tenants.slug, 'demo'));
-  if (existing) return false;
+  if (existing) {
+    // A demo made before the Messenger channel existed gets the sandbox's page too.
+    if (!(await findChannelAccountByExternalId(database.db, 'messenger', DEMO_MESSENGER.pageId)))
+      await connectDemoPage(database.db, box, existing.id);
+    return false;
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await database.db.transaction(async (tx) => {
     const tenant = await createTenant(tx, {
@@ -106,6 +120,22 @@ export async function seedDemo(database: Database, box: SecretBox): Promise<bool
         verifyToken: DEMO_WHATSAPP.verifyToken,
       },
     });
+    await connectDemoPage(tx, box, tenant.id);
   });
   return true;
+}
+
+async function connectDemoPage(db: Executor, box: SecretBox, tenantId: string) {
+  await insertChannelAccount(db, box, {
+    tenantId,
+    channel: 'messenger',
+    name: DEMO_MESSENGER.pageName,
+    externalId: DEMO_MESSENGER.pageId,
+    settings: { warnBeforeMinutes: 10 },
+    credentials: {
+      pageAccessToken: DEMO_MESSENGER.pageAccessToken,
+      appSecret: DEMO_MESSENGER.appSecret,
+      verifyToken: DEMO_MESSENGER.verifyToken,
+    },
+  });
 }

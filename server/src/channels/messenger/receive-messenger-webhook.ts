@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import { contacts } from '../../db/schema.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import type { JobDeps } from '../../jobs/all-jobs.js';
+import { receiveInbound } from '../../sessions/receive-inbound.js';
+import type { MessageRow } from '../../sessions/sessions.repo.js';
+import { verifySignature } from '../whatsapp/verify-signature.js';
+import { credentialsOf } from '../whatsapp/credentials-of.js';
+import { applyEcho } from './apply-echo.js';
+import { downloadMessengerAttachment } from './download-attachment.job.js';
+import { fetchMessengerProfile } from './fetch-profile.job.js';
+import { accountsByPageIds, allPageAccounts, type PageAccountRow } from './messenger.repo.js';
+import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
+
+export interface MessengerWebhookDeps {
+  engine: JobDeps;
+  secretBox: SecretBox;
+  logger: FastifyBaseLogger;
+}
+
+export type MessengerWebhookOutcome =
+  | { status: 401 | 400 }
+  /** 500: something failed to store; Meta delivers the whole batch again, and what was stored is a duplicate. */
+  | { status: 200 | 500; stored: number; ignored: number; failed: number };
+
+/**
+ * A Messenger webhook POST: the signature is checked on the raw bytes against the app secret of every Page the
+ * body names (or of every Page, when it names none we know); then every entry and every event is processed on
+ * its own, so one bad event never costs the rest. Events for Pages whose secret did not sign the body are ignored.
+ */
+export async function receiveMessengerWebhook(
+  deps: MessengerWebhookDeps,
+  input: { rawBody: Buffer; signature: string | undefined },
+): Promise<MessengerWebhookOutcome> {
+  let body: unknown;
+  try {
+    body = JSON.parse(input.rawBody.toString('utf8'));
+  } catch {
+    body = undefined;
+  }
+  const db = deps.engine.database.db;
+  let candidates = await accountsByPageIds(db, pageIdsOf(body));
+  if (candidates.length === 0) candidates = await allPageAccounts(db);
+  const signedBy = candidates.filter((account) =>
+    verifySignature(input.rawBody, input.signature, credentialsOf(deps.secretBox, account).appSecret ?? ''),
+  );
+  if (signedBy.length === 0) return { status: 401 };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400 };
+
+  const { items, problems, ignored: skipped } = readMessengerWebhook(body as Record<string, unknown>);
+  for (const problem of problems) deps.logger.warn({ problem }, 'Messenger webhook event skipped');
+  const byPage = new Map(signedBy.map((a) => [a.externalId, a]));
+  let stored = 0;
+  let ignored = skipped;
+  let failed = 0;
+  for (const item of items) {
+    const account = byPage.get(item.pageId);
+    if (!account) {
+      ignored++;
+      deps.logger.info({ pageId: item.pageId }, 'Messenger webhook for a Page we do not serve');
+      continue;
+    }
+    try {
+      if (await processItem(deps, account, item)) stored++;
+      else ignored++;
+    } catch (error) {
+      failed++;
+      deps.logger.error({ err: error, pageId: item.pageId }, 'Messenger webhook event failed');
+    }
+  }
+  return { status: failed ? 500 : 200, stored, ignored, failed };
+}
+
+async function processItem(deps: MessengerWebhookDeps, account: PageAccountRow, item: MessengerItem) {
+  const { engine } = deps;
+  if (item.kind === 'echo') {
+    const result = await applyEcho(engine, account, item);
+    if (result.outcome === 'stored') await queueDownloads(engine, account, result.message);
+    return result.outcome === 'stored';
+  }
+  const result = await receiveInbound(engine, {
+    tenantId: account.tenantId,
+    channel: 'messenger',
+    channelAccountId: account.id,
+    customer: { identities: [{ kind: 'psid', value: item.psid }] },
+    event: item.event,
+  });
+  if (result.outcome !== 'stored' && result.outcome !== 'duplicate') return result.outcome === 'updated';
+  // Also on a duplicate: a delivery that died before its downloads were queued gets them now.
+  await queueDownloads(engine, account, result.message);
+  if (result.outcome === 'stored' && result.newSession) {
+    const [contact] = await engine.database.db
+      .select({ name: contacts.name, avatarUrl: contacts.avatarUrl })
+      .from(contacts)
+      .where(eq(contacts.id, result.session.contactId));
+    if (!contact || contact.name === null || contact.avatarUrl === null) {
+      await engine.jobs.send(
+        fetchMessengerProfile,
+        {
+          tenantId: account.tenantId,
+          channelAccountId: account.id,
+          contactId: result.session.contactId,
+          sessionId: result.session.id,
+          psid: item.psid,
+        },
+        { singletonKey: `messenger-profile:${result.session.contactId}` },
+      );
+    }
+  }
+  return result.outcome === 'stored';
+}
+
+/** One download job per attachment not yet stored: Meta's CDN URLs expire, so they are fetched at once. */
+async function queueDownloads(engine: JobDeps, account: PageAccountRow, message: MessageRow) {
+  const attachments = (message.metadata.attachments as Record<string, unknown>[] | undefined) ?? [];
+  for (const [index, attachment] of attachments.entries()) {
+    if (attachment.fileId || attachment.error || typeof attachment.remoteRef !== 'string') continue;
+    await engine.jobs.send(
+      downloadMessengerAttachment,
+      { tenantId: account.tenantId, messageId: message.id, index, url: attachment.remoteRef },
+      { singletonKey: `${message.id}:${index}` },
+    );
+  }
+}
