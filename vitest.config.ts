@@ -26,6 +26,10 @@ export default defineConfig({
         extends: true,
         test: { name: 'sandbox', root: 'sandbox', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
+      // The benchmark's smoke run needs PostgreSQL; it uses a database of its own on the same server.
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ extends: true as const, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } }]
+        : []),
     ],
   },
 });

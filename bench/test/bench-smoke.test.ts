@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const KEYS = [
+  'inbound_msgs_per_s',
+  'floor_req_per_s',
+  'inbound_ratio',
+  'webhook_p50_ms',
+  'webhook_p99_ms',
+  'webhook_to_operator_p99_ms',
+  'outbound_msgs_per_s',
+  'outbound_p99_ms',
+  'rss_mib_10k_sessions_1k_operators',
+  'pglite_inbound_msgs_per_s',
+];
+
+/**
+ * The bench resets its database's schema, so it gets a database of its own beside the test database (dropping
+ * the server suite's tables under it would fail that suite).
+ */
+function benchDatabaseUrl(): string {
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${url.pathname.slice(1)}_bench`;
+  return url.toString();
+}
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: benchDir,
+      env: { PATH: process.env.PATH ?? '', BENCH_DATABASE_URL: benchDatabaseUrl() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench -- --smoke', () => {
+  it('runs every phase on PostgreSQL and PGlite and ends with the JSON summary line', async () => {
+    const { code, stdout, stderr } = await runBench(['--smoke']);
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    const summary = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(Object.keys(summary).sort()).toEqual([...KEYS].sort());
+    for (const key of KEYS) expect(Number.isFinite(summary[key]), `${key} = ${summary[key]}`).toBe(true);
+    expect(summary.inbound_msgs_per_s).toBeGreaterThan(0);
+    expect(summary.pglite_inbound_msgs_per_s).toBeGreaterThan(0);
+    expect(summary.outbound_msgs_per_s).toBeGreaterThan(0);
+    // The readable table comes first, and says the scale phase was scaled down.
+    expect(stdout).toContain('Scale (scaled down)');
+    expect(stdout).toContain('PostgreSQL floor');
+  }, 180_000);
+});
