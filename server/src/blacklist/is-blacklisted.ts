@@ -10,11 +10,18 @@ import { equivalentKinds, normalizeIdentity } from './normalize-identity.js';
 export async function isBlacklisted(
   db: Executor,
   tenantId: string,
-  who: { contactId?: string; identities?: Array<{ kind: string; value: string }> },
+  who: {
+    contactId?: string;
+    identities?: Array<{ kind: string; value: string }>;
+    /** The contact id is already the current one (resolved through merges by the caller). */
+    contactIsCurrent?: boolean;
+  },
 ): Promise<boolean> {
   const identities = [...(who.identities ?? [])];
   // A contact merged into another is that other contact now: its entries and identities moved there.
-  const contactId = who.contactId && (await currentContactId(db, tenantId, who.contactId));
+  const contactId =
+    who.contactId &&
+    (who.contactIsCurrent ? who.contactId : await currentContactId(db, tenantId, who.contactId));
   if (contactId) identities.push(...(await identitiesOfContact(db, tenantId, contactId)));
   const keys = new Map<string, { kinds: string[]; value: string }>();
   for (const identity of identities) {

@@ -27,12 +27,15 @@ export async function resolveContact(
     ),
   );
   const found = await tx
-    .select({ contact: contacts })
+    .select({ contact: contacts, kind: contactIdentities.kind, value: contactIdentities.value })
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)))
-    .limit(1);
+    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)));
   let contact = found[0]?.contact;
+  // The usual returning customer: every identity already belongs to this (unmerged) contact.
+  const known = (i: { kind: string; value: string }) =>
+    found.some((f) => f.contact.id === contact?.id && f.kind === i.kind && f.value === i.value);
+  if (contact && !contact.mergedIntoId && customer.identities.every(known)) return contact;
   while (contact?.mergedIntoId) {
     [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   }
