@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       await api.register(operatorsRoutes, { engine });
       await api.register(sessionsRoutes, { engine });
-      await api.register(webchatRoutes, { engine });
+      await api.register(webchatRoutes, { engine, config });
       await api.register(groupsRoutes, { engine });
       await api.register(apiKeysRoutes, { database, now });
       await api.register(tenantsRoutes, { database });

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { files, sessions, tenants } from '../db/schema.js';
+import { files, messages, sessions, tenants } from '../db/schema.js';
 import { DEFAULT_BLOCKED_FILE_TYPES, type BlockedFileTypes } from './check-upload.js';
 
 export type FileRow = typeof files.$inferSelect;
 export type NewFileRow = typeof files.$inferInsert;
+type MessageRow = typeof messages.$inferSelect;
 
 export async function insertFile(db: Executor, values: NewFileRow): Promise<FileRow> {
   const [row] = await db.insert(files).values(values).returning();
@@ -39,12 +40,18 @@ export async function listSessionFiles(
     .orderBy(asc(files.createdAt), asc(files.id));
 }
 
-/** Merges keys into a file's preview, keeping the others. */
-export async function mergeFilePreview(db: Executor, fileId: string, patch: Record<string, unknown>) {
-  await db
+/** Merges keys into a file's preview, keeping the others; returns the row as it now is. */
+export async function mergeFilePreview(
+  db: Executor,
+  fileId: string,
+  patch: Record<string, unknown>,
+): Promise<FileRow | undefined> {
+  const [row] = await db
     .update(files)
     .set({ preview: sql`coalesce(${files.preview}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb` })
-    .where(eq(files.id, fileId));
+    .where(eq(files.id, fileId))
+    .returning();
+  return row;
 }
 
 export async function sessionsOfContact(db: Executor, tenantId: string, contactId: string) {
@@ -80,4 +87,73 @@ export async function writeBlockedFileTypes(db: Executor, tenantId: string, valu
 export async function deleteFileRows(db: Executor, tenantId: string, fileIds: string[]) {
   if (fileIds.length === 0) return;
   await db.delete(files).where(and(eq(files.tenantId, tenantId), inArray(files.id, fileIds)));
+}
+
+/** The files of these messages, oldest first. */
+export async function listMessageFiles(db: Executor, messageIds: string[]): Promise<FileRow[]> {
+  if (messageIds.length === 0) return [];
+  return db
+    .select()
+    .from(files)
+    .where(inArray(files.messageId, messageIds))
+    .orderBy(asc(files.createdAt), asc(files.id));
+}
+
+/** Gives files that belong to no message yet their session and message; returns those that were free. */
+export async function attachFiles(
+  db: Executor,
+  tenantId: string,
+  target: { sessionId: string; messageId: string },
+  fileIds: string[],
+): Promise<FileRow[]> {
+  if (fileIds.length === 0) return [];
+  return db
+    .update(files)
+    .set(target)
+    .where(and(eq(files.tenantId, tenantId), inArray(files.id, fileIds), isNull(files.messageId)))
+    .returning();
+}
+
+/**
+ * Merges `patch` into the entry of `metadata.attachments` that carries this file id. One statement, so two
+ * previews of the same message finishing at once both land (the row lock orders them).
+ */
+export async function patchMessageAttachment(
+  db: Executor,
+  messageId: string,
+  fileId: string,
+  patch: Record<string, unknown>,
+): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .update(messages)
+    .set({
+      metadata: sql`jsonb_set(${messages.metadata}, '{attachments}', (
+        SELECT coalesce(jsonb_agg(CASE WHEN a->>'fileId' = ${fileId} THEN a || ${JSON.stringify(patch)}::jsonb ELSE a END
+          ORDER BY n), '[]'::jsonb)
+        FROM jsonb_array_elements(${messages.metadata} -> 'attachments') WITH ORDINALITY AS t(a, n)))`,
+    })
+    .where(
+      and(eq(messages.id, messageId), sql`jsonb_typeof(${messages.metadata} -> 'attachments') = 'array'`),
+    )
+    .returning();
+  return row;
+}
+
+/** Files that no message took up and that are older than `before`: uploads never sent, refused requests. */
+export async function listOrphanFiles(db: Executor, before: Date, limit: number): Promise<FileRow[]> {
+  return db
+    .select()
+    .from(files)
+    .where(and(isNull(files.messageId), lt(files.createdAt, before)))
+    .orderBy(asc(files.createdAt))
+    .limit(limit);
+}
+
+/** Deletes these rows if they still belong to no message; returns those deleted. */
+export async function deleteOrphanRows(db: Executor, fileIds: string[]): Promise<FileRow[]> {
+  if (fileIds.length === 0) return [];
+  return db
+    .delete(files)
+    .where(and(inArray(files.id, fileIds), isNull(files.messageId)))
+    .returning();
 }

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import fastifyMultipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import type { Config } from '../config.js';
@@ -24,6 +24,7 @@ import {
   UploadPolicy,
 } from './files.schema.js';
 import { findVisibleFile } from './find-visible-file.js';
+import { finishReading } from './finish-reading.js';
 import { listContactFiles } from './list-contact-files.js';
 import { sendFileContent } from './send-file-content.js';
 import { setBlockedFileTypes } from './set-blocked-file-types.js';
@@ -59,6 +60,19 @@ export const filesRoutes: FastifyPluginAsyncTypebox<FilesRoutesOptions> = async 
   const fileStore = options.fileStore ?? createFileStore(config.fileStore);
   const storeDeps = { database, fileStore, maxUploadBytes: config.maxUploadBytes, jobs: options.jobs };
   const linkDeps = { config, now };
+  const sendThumbnail = async (request: FastifyRequest, reply: FastifyReply, file: FileRow) => {
+    const thumbnail = thumbnailOf(file);
+    if (!thumbnail) throw AppError.notFound('Thumbnail');
+    const info = await fileStore.stat(thumbnail.key);
+    if (!info) throw AppError.notFound('Thumbnail');
+    return sendFileContent(request, reply, fileStore, {
+      name: `${file.name}.webp`,
+      size: info.size,
+      contentType: 'image/webp',
+      storageKey: thumbnail.key,
+      sha256: null,
+    });
+  };
   const tags = ['files'];
 
   await app.register(
@@ -200,17 +214,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<FilesRoutesOptions> = async 
         },
         async (request, reply) => {
           const file = await findVisibleFile(database.db, actorOf(request), request.params.id);
-          const thumbnail = thumbnailOf(file);
-          if (!thumbnail) throw AppError.notFound('Thumbnail');
-          const info = await fileStore.stat(thumbnail.key);
-          if (!info) throw AppError.notFound('Thumbnail');
-          return sendFileContent(request, reply, fileStore, {
-            name: `${file.name}.webp`,
-            size: info.size,
-            contentType: 'image/webp',
-            storageKey: thumbnail.key,
-            sha256: null,
-          });
+          return sendThumbnail(request, reply, file);
         },
       );
 
@@ -285,34 +289,35 @@ export const filesRoutes: FastifyPluginAsyncTypebox<FilesRoutesOptions> = async 
       });
     },
   );
+
+  // The same link's thumbnail: whoever may have the file may have its preview (the widget shows it inline).
+  app.get(
+    '/files/signed/:token/thumbnail',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'A thumbnail by a signed link',
+        params: TokenParams,
+        produces: ['image/webp'],
+        response: { 200: FileBytes, 304: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const check = verifySignedFileToken(linkDeps, request.params.token);
+      if (!check.ok && check.reason === 'expired') throw AppError.forbidden('The link has expired');
+      if (!check.ok) throw AppError.notFound('File');
+      const file = await findFileById(database.db, check.fileId);
+      if (!file) throw AppError.notFound('File');
+      return sendThumbnail(request, reply, file);
+    },
+  );
 };
 
 async function* fileParts(parts: AsyncIterableIterator<Multipart>) {
   for await (const part of parts) {
     if (part.type === 'file') yield { filename: part.filename, mimetype: part.mimetype, file: part.file };
   }
-}
-
-/**
- * A refused upload is answered before its body has all arrived. The rest is read and dropped first, so the
- * connection stays usable for the next request; a sender that goes on for longer than `ms` is disconnected
- * after the answer. Resolves whether the request was read to its end.
- */
-async function finishReading(raw: IncomingMessage, ms: number): Promise<boolean> {
-  if (raw.complete) return true;
-  raw.unpipe();
-  raw.resume();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    raw.once('end', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-    raw.once('close', () => {
-      clearTimeout(timer);
-      resolve(raw.complete);
-    });
-  });
 }
 
 /** CHANNEL_FILE_LIMITS as plain (mutable) JSON for the reply. */

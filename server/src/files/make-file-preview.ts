@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { defineJob } from '../jobs/job-definition.js';
 import { storageKeys, type FileStore } from './file-store.js';
 import { findFileById, mergeFilePreview } from './files.repo.js';
+import { announceFileChange } from './message-attachments.js';
 
 /** Images a thumbnail is made of (what sharp reads safely). */
 const THUMBNAIL_TYPES = new Set([
@@ -32,6 +33,7 @@ export function canThumbnail(contentType: string | null): boolean {
  * Makes an image's thumbnail once and stores it beside the file. A job rather than part of the upload: decoding
  * an image is CPU work that belongs on the worker, it must not slow the operator's upload, and a failed store
  * write is retried. An image that cannot be decoded (or is a bomb) gets a reason instead, and is not retried.
+ * Either way the file's message is announced again (operators and the web chat widget).
  */
 export const makeFilePreview = defineJob({
   name: 'make-file-preview',
@@ -42,10 +44,17 @@ export const makeFilePreview = defineJob({
     const file = await findFileById(deps.database.db, payload.fileId);
     if (!file || file.status !== 'stored' || !file.storageKey || !canThumbnail(file.contentType)) return;
     if (file.preview?.thumbnail) return;
-    if ((file.size ?? 0) > MAX_THUMBNAIL_SOURCE_BYTES) {
-      await mergeFilePreview(deps.database.db, file.id, {
-        thumbnailError: 'The image is too large to preview',
+    // The preview lands with an announcement of its message, so clients show it without reloading.
+    const finish = (patch: Record<string, unknown>, attachmentPatch: Record<string, unknown>) =>
+      deps.database.db.transaction(async (tx) => {
+        // The updated row, not the one read at the start: the file may have joined its message meanwhile (the
+        // row lock orders this against that; whichever commits second announces the preview).
+        const current = await mergeFilePreview(tx, file.id, patch);
+        if (current) await announceFileChange(tx, current, attachmentPatch);
       });
+    if ((file.size ?? 0) > MAX_THUMBNAIL_SOURCE_BYTES) {
+      const thumbnailError = 'The image is too large to preview';
+      await finish({ thumbnailError }, { thumbnailError });
       return;
     }
     const content = await deps.fileStore.get(file.storageKey);
@@ -54,16 +63,16 @@ export const makeFilePreview = defineJob({
       thumbnail = await makeThumbnail(content);
     } catch (error) {
       content.destroy();
-      await mergeFilePreview(deps.database.db, file.id, {
-        thumbnailError: `No preview: ${(error as Error).message}`,
-      });
+      const thumbnailError = `No preview: ${(error as Error).message}`;
+      await finish({ thumbnailError }, { thumbnailError });
       return;
     }
     const key = storageKeys.thumbnail(file.tenantId, file.id);
     await deps.fileStore.put(key, Readable.from([thumbnail.data]), { contentType: 'image/webp' });
-    await mergeFilePreview(deps.database.db, file.id, {
-      thumbnail: { key, width: thumbnail.width, height: thumbnail.height, contentType: 'image/webp' },
-    });
+    await finish(
+      { thumbnail: { key, width: thumbnail.width, height: thumbnail.height, contentType: 'image/webp' } },
+      { thumbnail: { width: thumbnail.width, height: thumbnail.height } },
+    );
   },
 });
 

@@ -39,7 +39,7 @@ export async function uploadSessionFiles(
       );
     }
   } catch (error) {
-    await discard(deps, actor.tenantId, stored);
+    await discardFiles(deps, actor.tenantId, stored);
     throw asUploadError(error);
   }
   if (stored.length === 0)
@@ -47,7 +47,8 @@ export async function uploadSessionFiles(
   return stored;
 }
 
-async function discard(deps: StoreFileDeps, tenantId: string, rows: FileRow[]) {
+/** Removes files stored by a request that is then refused: their rows and their contents. */
+export async function discardFiles(deps: StoreFileDeps, tenantId: string, rows: FileRow[]) {
   await deleteFileRows(
     deps.database.db,
     tenantId,
@@ -57,7 +58,7 @@ async function discard(deps: StoreFileDeps, tenantId: string, rows: FileRow[]) {
 }
 
 /** Multipart failures come from the parser with their own codes; the client gets ours. */
-function asUploadError(error: unknown): unknown {
+export function asUploadError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
   if (e.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {

@@ -1,6 +1,8 @@
 import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { messages, sessions, type webchatVisitors } from '../../db/schema.js';
+import { attachFiles, type FileRow } from '../../files/files.repo.js';
+import { announceFileChange, attachmentOf } from '../../files/message-attachments.js';
 import { AppError } from '../../http/app-error.js';
 import { rooms } from '../../realtime/event-map.js';
 import { recordEvent } from '../../realtime/record-event.js';
@@ -13,7 +15,7 @@ import { advanceMessageStatus } from '../../sessions/message-status.js';
 import { receiveInbound } from '../../sessions/receive-inbound.js';
 import { findOpenSession, lockSession } from '../../sessions/sessions.repo.js';
 import { WEBCHAT_MAX_TEXT } from './webchat-adapter.js';
-import { toVisitorMessage, visitorsOfContact } from './webchat.repo.js';
+import { toVisitorMessage, visitorFileOf, visitorMessage, visitorsOfContact } from './webchat.repo.js';
 
 type Visitor = typeof webchatVisitors.$inferSelect;
 
@@ -24,9 +26,17 @@ type Visitor = typeof webchatVisitors.$inferSelect;
 export async function sendCustomerMessage(
   deps: EngineDeps,
   visitor: Visitor,
-  input: { clientMessageId: string; text: string; pageUrl?: string | undefined },
+  input: {
+    clientMessageId: string;
+    text?: string | undefined;
+    pageUrl?: string | undefined;
+    /** Files stored for this message (see send-customer-files.ts); they join it when it is stored. */
+    files?: FileRow[];
+  },
 ) {
-  const length = [...input.text].length;
+  const text = input.text ?? '';
+  const files = input.files ?? [];
+  const length = [...text].length;
   if (length > WEBCHAT_MAX_TEXT) {
     throw new AppError(
       'text_too_long',
@@ -34,7 +44,7 @@ export async function sendCustomerMessage(
       { limit: WEBCHAT_MAX_TEXT, length },
     );
   }
-  if (!input.text.trim()) throw new AppError('validation_failed', 'The message is empty');
+  if (!text.trim() && files.length === 0) throw new AppError('validation_failed', 'The message is empty');
   const result = await receiveInbound(deps, {
     tenantId: visitor.tenantId,
     channel: 'webchat',
@@ -44,7 +54,8 @@ export async function sendCustomerMessage(
       kind: 'message',
       clientMessageId: input.clientMessageId,
       channelMessageId: `${visitor.id}:${input.clientMessageId}`,
-      text: input.text,
+      ...(text.trim() ? { text } : {}),
+      ...(files.length ? { attachments: files.map(attachmentOf) } : {}),
       sentAt: deps.now(),
       metadata: { clientMessageId: input.clientMessageId },
     },
@@ -53,16 +64,41 @@ export async function sendCustomerMessage(
   if (result.outcome === 'blacklisted') throw new AppError('forbidden', 'This chat is not available');
   if (result.outcome !== 'stored' && result.outcome !== 'duplicate')
     throw new Error('unexpected inbound outcome');
-  const view = { ...toVisitorMessage(result.message, null), clientMessageId: input.clientMessageId };
-  if (result.outcome === 'stored') {
-    await deps.database.db.transaction(async (tx) => {
-      const targets = (await visitorsOfContact(tx, visitor.channelAccountId, visitor.contactId)).map((v) =>
-        rooms.visitor(v.id),
-      );
-      await recordEvent(tx, visitor.tenantId, 'visitor.message', targets, view);
-    });
+  if (result.outcome === 'duplicate') {
+    const existing = await visitorMessage(deps.database.db, result.message.id);
+    return {
+      message: {
+        ...(existing ?? toVisitorMessage(result.message, null)),
+        clientMessageId: input.clientMessageId,
+      },
+      sessionId: result.session.id,
+      duplicate: true,
+    };
   }
-  return { message: view, sessionId: result.session.id, duplicate: result.outcome === 'duplicate' };
+  const view = await deps.database.db.transaction(async (tx) => {
+    const session = result.session;
+    const attached = await attachFiles(
+      tx,
+      visitor.tenantId,
+      { sessionId: session.id, messageId: result.message.id },
+      files.map((f) => f.id),
+    );
+    const stored = {
+      ...toVisitorMessage(result.message, null, attached.map(visitorFileOf)),
+      clientMessageId: input.clientMessageId,
+    };
+    const targets = (await visitorsOfContact(tx, visitor.channelAccountId, visitor.contactId)).map((v) =>
+      rooms.visitor(v.id),
+    );
+    await recordEvent(tx, visitor.tenantId, 'visitor.message', targets, stored);
+    // A preview made before its file joined the message was announced to no one: announce it now.
+    for (const file of attached) {
+      const thumbnail = visitorFileOf(file).thumbnail;
+      if (thumbnail) await announceFileChange(tx, file, { thumbnail });
+    }
+    return stored;
+  });
+  return { message: view, sessionId: result.session.id, duplicate: false };
 }
 
 async function openSessionOf(tx: Executor, visitor: Visitor) {

@@ -5,6 +5,8 @@ import { publishEphemeral } from '../../realtime/publish-ephemeral.js';
 import { visitorMessage, visitorsOfContact } from './webchat.repo.js';
 
 export const WEBCHAT_MAX_TEXT = 4000;
+/** Files in one message, from the customer or the operator. */
+export const WEBCHAT_MAX_FILES = 10;
 
 async function visitorRooms(context: SendContext): Promise<string[]> {
   return (await visitorsOfContact(context.tx, context.channelAccountId, context.contactId)).map((v) =>
@@ -19,7 +21,7 @@ async function visitorRooms(context: SendContext): Promise<string[]> {
 export const webchatAdapter: ChannelAdapter = {
   channel: 'webchat',
   inline: true,
-  limits: { maxTextLength: WEBCHAT_MAX_TEXT, maxAttachmentsPerMessage: 10 },
+  limits: { maxTextLength: WEBCHAT_MAX_TEXT, maxAttachmentsPerMessage: WEBCHAT_MAX_FILES },
   composerState: () => ({ freeText: true, freeTextUntil: null, otherwise: 'nothing' }),
   async send(context, message) {
     const view = await visitorMessage(context.tx, message.messageId);

@@ -11,7 +11,13 @@ import {
 import { AppError } from '../../http/app-error.js';
 import { randomToken, sha256Hex } from '../../lib/tokens.js';
 import { currentSeq } from '../../realtime/realtime-events.repo.js';
-import { findVisitorByToken, findWidget, insertVisitor, toVisitorMessage } from './webchat.repo.js';
+import {
+  findVisitorByToken,
+  findWidget,
+  insertVisitor,
+  toVisitorMessage,
+  visitorFilesOf,
+} from './webchat.repo.js';
 
 /** The widget of a public key: unknown or disabled keys are refused with 401. */
 export async function requireWidget(db: Executor, publicKey: string) {
@@ -94,6 +100,10 @@ export async function visitorConversation(db: Executor, visitor: typeof webchatV
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(and(eq(messages.sessionId, session.id), ne(messages.direction, 'internal')))
     .orderBy(messages.position);
+  const files = await visitorFilesOf(
+    db,
+    rows.map((r) => r.message.id),
+  );
   return {
     seq,
     session: {
@@ -102,6 +112,6 @@ export async function visitorConversation(db: Executor, visitor: typeof webchatV
       endedAt: session.endedAt?.toISOString() ?? null,
       rating: session.rating,
     },
-    messages: rows.map((r) => toVisitorMessage(r.message, r.authorName)),
+    messages: rows.map((r) => toVisitorMessage(r.message, r.authorName, files.get(r.message.id))),
   };
 }

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { channelAccounts, messages, users, webchatVisitors } from '../../db/schema.js';
-import type { VisitorMessage } from '../../realtime/event-map.js';
+import { listMessageFiles, type FileRow } from '../../files/files.repo.js';
+import type { VisitorFile, VisitorMessage } from '../../realtime/event-map.js';
 
 export async function findWidget(db: Executor, publicKey: string) {
   const [account] = await db
@@ -39,12 +40,31 @@ export async function visitorMessage(db: Executor, messageId: string): Promise<V
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .where(eq(messages.id, messageId));
   if (!row || row.message.direction === 'internal') return undefined;
-  return toVisitorMessage(row.message, row.authorName);
+  return toVisitorMessage(
+    row.message,
+    row.authorName,
+    (await visitorFilesOf(db, [messageId])).get(messageId),
+  );
+}
+
+/** The files of these messages as the customer sees them, by message id. */
+export async function visitorFilesOf(
+  db: Executor,
+  messageIds: string[],
+): Promise<Map<string, VisitorFile[]>> {
+  const byMessage = new Map<string, VisitorFile[]>();
+  for (const file of await listMessageFiles(db, messageIds)) {
+    const list = byMessage.get(file.messageId!) ?? [];
+    list.push(visitorFileOf(file));
+    byMessage.set(file.messageId!, list);
+  }
+  return byMessage;
 }
 
 export function toVisitorMessage(
   message: typeof messages.$inferSelect,
   authorName: string | null,
+  files: VisitorFile[] = [],
 ): VisitorMessage {
   return {
     id: message.id,
@@ -60,5 +80,23 @@ export function toVisitorMessage(
     text: message.text,
     status: message.status,
     createdAt: message.createdAt.toISOString(),
+    files,
+  };
+}
+
+/** A file as the web chat customer sees it: no storage key, no hash. */
+export function visitorFileOf(file: FileRow): VisitorFile {
+  const thumbnail = file.preview?.thumbnail as { width?: unknown; height?: unknown } | undefined;
+  return {
+    id: file.id,
+    name: file.name,
+    size: file.size,
+    contentType: file.contentType,
+    status: file.status,
+    error: file.error,
+    thumbnail:
+      thumbnail && typeof thumbnail.width === 'number' && typeof thumbnail.height === 'number'
+        ? { width: thumbnail.width, height: thumbnail.height }
+        : null,
   };
 }

@@ -32,6 +32,11 @@ import {
 } from './webchat-visitor.js';
 import { findVisitorByToken } from './webchat.repo.js';
 import { sha256Hex } from '../../lib/tokens.js';
+import type { Config } from '../../config.js';
+import type { FileStore } from '../../files/file-store.js';
+import { readBlockedFileTypes } from '../../files/files.repo.js';
+import { WEBCHAT_MAX_FILES } from './webchat-adapter.js';
+import { webchatFilesRoutes } from './webchat-files.routes.js';
 
 export const VISITOR_HEADER = 'x-visitor-token';
 
@@ -44,7 +49,10 @@ const tokenOf = (request: FastifyRequest) => {
  * The public API the web chat widget calls from customers' pages, keyed by the widget's public key. No cookies:
  * the visitor proves who they are with the token the widget received when the chat started.
  */
-export const webchatRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = async (app, { engine }) => {
+export const webchatRoutes: FastifyPluginAsyncTypebox<{
+  engine: EngineDeps & { fileStore: FileStore };
+  config: Config;
+}> = async (app, { engine, config }) => {
   const db = engine.database.db;
   await app.register(fastifyCors, {
     origin: true,
@@ -70,9 +78,16 @@ export const webchatRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = 
         name: account.name,
         entryForm: { name: form.name ?? true, email: form.email ?? false, question: form.question ?? true },
         greeting: typeof account.settings.greeting === 'string' ? account.settings.greeting : null,
+        files: {
+          maxUploadBytes: config.maxUploadBytes,
+          maxFilesPerMessage: WEBCHAT_MAX_FILES,
+          blockedFileTypes: await readBlockedFileTypes(db, account.tenantId),
+        },
       };
     },
   );
+
+  await app.register(webchatFilesRoutes, { engine, config, tokenOf });
 
   app.post(
     '/webchat/:key/chat',

@@ -3,6 +3,24 @@ import { Uuid } from '../../http/schemas.js';
 
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 200 }) });
 
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const VisitorFile = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  size: Nullable(Type.Integer()),
+  contentType: Nullable(Type.String()),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('stored'),
+    Type.Literal('blocked'),
+    Type.Literal('error'),
+  ]),
+  error: Nullable(Type.String()),
+  thumbnail: Nullable(Type.Object({ width: Type.Integer(), height: Type.Integer() })),
+});
+
 export const VisitorMessage = Type.Object({
   id: Uuid,
   clientMessageId: Type.Union([Type.String(), Type.Null()]),
@@ -12,6 +30,7 @@ export const VisitorMessage = Type.Object({
   text: Type.Union([Type.String(), Type.Null()]),
   status: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
+  files: Type.Array(VisitorFile),
 });
 
 export const Conversation = Type.Object({
@@ -80,4 +99,30 @@ export const WidgetConfig = Type.Object({
   name: Type.String(),
   entryForm: Type.Object({ name: Type.Boolean(), email: Type.Boolean(), question: Type.Boolean() }),
   greeting: Type.Union([Type.String(), Type.Null()]),
+  /** What the widget checks before uploading (the server checks again on the bytes). */
+  files: Type.Object({
+    maxUploadBytes: Type.Integer(),
+    maxFilesPerMessage: Type.Integer(),
+    blockedFileTypes: Type.Object({
+      mimeTypes: Type.Array(Type.String()),
+      extensions: Type.Array(Type.String()),
+    }),
+  }),
+});
+
+export const FileLinksBody = Type.Object(
+  { fileIds: Type.Array(Uuid, { minItems: 1, maxItems: 50 }) },
+  { additionalProperties: false },
+);
+
+/** Short-lived links to the files the visitor may see; ids they may not see are left out. */
+export const FileLinks = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      fileId: Uuid,
+      url: Type.String(),
+      thumbnailUrl: Nullable(Type.String()),
+      expiresAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
 });
