@@ -1,5 +1,7 @@
 import { Latencies, Outcomes, closedLoop, openPool, postWebhook } from './load.js';
 import { startFloor } from './processes.js';
+import { startProfile, type PhaseProfile } from './profile.js';
+import type pg from 'pg';
 import { META_APP } from './seed-bench.js';
 import { inboundWebhook, type CustomerPool } from './webhook.js';
 
@@ -8,6 +10,7 @@ export interface FloorResult {
   elapsedMs: number;
   reqPerS: number;
   latency: Latencies;
+  profile?: PhaseProfile;
 }
 
 /**
@@ -20,6 +23,8 @@ export async function runFloor(options: {
   customers: CustomerPool;
   concurrency: number;
   durationMs: number;
+  /** A connection to the same database, to sample its backends. */
+  client: pg.Client;
 }): Promise<FloorResult> {
   const floor = await startFloor({ databaseUrl: options.databaseUrl, appSecret: META_APP.appSecret });
   const pool = openPool(floor.url, options.concurrency);
@@ -31,6 +36,7 @@ export async function runFloor(options: {
   };
   let n = 0;
   try {
+    const stopProfile = await startProfile(floor.child.pid!, options.client);
     result.elapsedMs = await closedLoop({
       concurrency: options.concurrency,
       durationMs: options.durationMs,
@@ -48,6 +54,7 @@ export async function runFloor(options: {
         if (status === 200) result.latency.record(performance.now() - start);
       },
     });
+    result.profile = await stopProfile();
   } finally {
     await pool.close();
     await floor.stop();

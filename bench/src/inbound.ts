@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import type { EventEnvelope } from '../../server/src/realtime/event-map.js';
 import { Latencies, Outcomes, closedLoop, openLoop, postWebhook } from './load.js';
+import type { PhaseProfile } from './profile.js';
 import { inboundWebhook, messageNumberOf, type CustomerPool } from './webhook.js';
 
 /** What one inbound phase measured. Only messages answered 200 AND seen on an operator's socket count. */
@@ -22,6 +23,8 @@ export interface InboundPhase {
   toOperator: Latencies;
   /** Open loop only: the rate asked for. */
   targetRate?: number;
+  /** Where the time went, when the phase was profiled. */
+  profile?: PhaseProfile;
 }
 
 interface Tracked {

@@ -1,4 +1,5 @@
 import type { InboundPhase } from './inbound.js';
+import type { PhaseProfile } from './profile.js';
 import type { Mode } from './modes.js';
 import type { PostgresResults } from './run-postgres.js';
 
@@ -35,6 +36,23 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
   };
 }
 
+/** "app 0.95 cores, database 0.60 cores" and what the backends waited on. */
+function profileRow(profile: PhaseProfile | undefined, database: boolean): string[][] {
+  if (!profile) return [];
+  const cores =
+    `app ${num(profile.appCores, 2)}` + (database ? ` + db ${num(profile.databaseCores, 2)}` : '') + ' cores';
+  const waits = profile.waits.map(([name, n]) => `${name} ${num(n, 1)}`).join(', ');
+  return [
+    [
+      '  CPU used',
+      cores,
+      database
+        ? `backends running a statement: ${num(profile.activeBackends, 1)} on average; waiting on: ${waits || 'nothing'}`
+        : 'PGlite runs inside the app process',
+    ],
+  ];
+}
+
 function inboundRows(db: string, phase: InboundPhase): string[][] {
   return [
     [
@@ -54,6 +72,7 @@ function inboundRows(db: string, phase: InboundPhase): string[][] {
       `p50 ${num(phase.toOperator.percentile(50), 2)} / p99 ${num(phase.toOperator.percentile(99), 2)} ms`,
       'from the send to the first operator socket that shows the message',
     ],
+    ...profileRow(phase.profile, db === 'PostgreSQL'),
   ];
 }
 
@@ -81,16 +100,11 @@ export function table(
       `${num(floor.reqPerS)} req/s`,
       `p50 ${num(floor.latency.percentile(50), 2)} / p99 ${num(floor.latency.percentile(99), 2)} ms; non-200 ${floor.outcomes.describeFailures()}; ${mode.concurrency} outstanding`,
     ],
+    ...profileRow(floor.profile, true).map((row) => [row[0]!, row[1]!.replace('app', 'floor'), row[2]!]),
     ...inboundRows('PostgreSQL', pg.inbound),
     ['  inbound / floor', num(summary.inbound_ratio, 4), 'target ≥ 0.25; inbound target ≥ 3,000 msg/s'],
     ...inboundRows('PostgreSQL', pg.steady).map((row, i) =>
-      i === 0
-        ? row
-        : [
-            row[0]!,
-            row[1]!,
-            i === 1 ? 'target p99 < 50 ms at 1,000 msg/s' : 'target p99 < 100 ms at 1,000 msg/s',
-          ],
+      i === 1 || i === 2 ? [row[0]!, row[1]!, `target p99 < ${i === 1 ? 50 : 100} ms at 1,000 msg/s`] : row,
     ),
     [
       'PostgreSQL outbound',

@@ -7,6 +7,7 @@ import { openPool } from './load.js';
 import type { Mode } from './modes.js';
 import { closeAll, connectOperators, makeAvailable } from './operator-sockets.js';
 import { freePort, startApp, type AppProcess } from './processes.js';
+import { startProfile } from './profile.js';
 import { seedBench, type BenchOperator } from './seed-bench.js';
 import { CustomerPool } from './webhook.js';
 
@@ -61,7 +62,9 @@ export async function measurePglite(
     await makeAvailable(sockets);
     log('PGlite: inbound as fast as the app answers');
     await driver.saturate('warm-up', mode.concurrency, mode.warmupMs, mode.graceMs);
+    const stopProfile = await startProfile(app.child.pid!);
     const inbound = await driver.saturate('saturated', mode.concurrency, mode.pgliteMs, mode.graceMs);
+    inbound.profile = await stopProfile();
     closeAll(sockets);
     await pool.close();
     return inbound;

@@ -11,6 +11,7 @@ import type { Mode } from './modes.js';
 import { closeAll, connectOperators, makeAvailable } from './operator-sockets.js';
 import { runOutbound, type OutboundResult } from './outbound.js';
 import { freePort, resetPostgres, rssMiB, startApp, type AppProcess } from './processes.js';
+import { startProfile } from './profile.js';
 import { runScale, type ScaleResult } from './scale.js';
 import { INBOUND_NUMBER, META_APP, OUTBOUND_NUMBER, seedBench } from './seed-bench.js';
 import { CustomerPool } from './webhook.js';
@@ -92,6 +93,7 @@ export async function runPostgres(
       customers: new CustomerPool('3160', 0.3),
       concurrency: mode.concurrency,
       durationMs: mode.floorMs,
+      client: counter,
     });
 
     const pool = openPool(app.url, mode.concurrency);
@@ -101,11 +103,15 @@ export async function runPostgres(
 
     log('inbound: warm-up, then as fast as the app answers');
     const warmup = await driver.saturate('warm-up', mode.concurrency, mode.warmupMs, mode.graceMs);
+    const stopProfile = await startProfile(app.child.pid!, counter);
     const inbound = await driver.saturate('saturated', mode.concurrency, mode.inboundMs, mode.graceMs);
+    inbound.profile = await stopProfile();
     const rssAfterInboundMiB = rssMiB(app.child.pid!);
     const rate = Math.max(5, Math.min(mode.steadyRate, Math.floor(inbound.msgsPerS * 0.8)));
     log(`inbound at a fixed ${rate} msg/s`);
+    const stopSteadyProfile = await startProfile(app.child.pid!, counter);
     const steady = await driver.steady(`fixed ${rate}/s`, rate, mode.steadyMs, mode.graceMs);
+    steady.profile = await stopSteadyProfile();
 
     log('outbound: operators reply, the outbox calls the sandbox');
     const outbound = await runOutbound({

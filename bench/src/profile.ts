@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+
+/** What held the app back during a phase: CPU of the app and of its database backends, and what backends waited on. */
+export interface PhaseProfile {
+  /** Cores the app process used on average (1.0 = one core busy all the time). */
+  appCores: number;
+  /** Cores the database's backends used on average (PostgreSQL only). */
+  databaseCores: number;
+  /** Backends running a statement, on average over the samples. */
+  activeBackends: number;
+  /** Average number of backends waiting, by wait event ("Lock:transactionid", "IO:WalSync"…), most first. */
+  waits: Array<[string, number]>;
+  samples: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far (0 when it has gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces; fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Samples a phase: the app's CPU from /proc, and — on PostgreSQL — the backends of the bench database from
+ * pg_stat_activity every 100 ms (their CPU, whether they run, what they wait for). Call the returned function at
+ * the end of the phase.
+ */
+export async function startProfile(appPid: number, client?: pg.Client): Promise<() => Promise<PhaseProfile>> {
+  const started = performance.now();
+  const appStart = cpuSeconds(appPid);
+  const backendStart = new Map<number, number>();
+  const waits = new Map<string, number>();
+  let active = 0;
+  let samples = 0;
+  let running = true;
+
+  const sample = async () => {
+    if (!client) return;
+    const { rows } = await client.query<{ pid: number; state: string | null; wait: string | null }>(
+      `SELECT pid, state, CASE WHEN wait_event IS NULL THEN NULL ELSE wait_event_type || ':' || wait_event END AS wait
+       FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+         AND backend_type = 'client backend'`,
+    );
+    samples++;
+    for (const row of rows) {
+      if (!backendStart.has(row.pid)) backendStart.set(row.pid, cpuSeconds(row.pid));
+      if (row.state !== 'active') continue;
+      active++;
+      if (row.wait && !row.wait.startsWith('Client:')) waits.set(row.wait, (waits.get(row.wait) ?? 0) + 1);
+    }
+  };
+  await sample();
+  const loop = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (running) await sample().catch(() => {});
+    }
+  })();
+
+  return async () => {
+    running = false;
+    await loop;
+    const seconds = (performance.now() - started) / 1000;
+    let databaseSeconds = 0;
+    for (const [pid, start] of backendStart) databaseSeconds += Math.max(0, cpuSeconds(pid) - start);
+    return {
+      appCores: (cpuSeconds(appPid) - appStart) / seconds,
+      databaseCores: databaseSeconds / seconds,
+      activeBackends: samples ? active / samples : 0,
+      waits: [...waits]
+        .map(([name, count]): [string, number] => [name, count / Math.max(1, samples)])
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4),
+      samples,
+    };
+  };
+}
