@@ -1,36 +1,50 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AppLink } from '../components/ui/app-link';
 import { languages } from '../i18n';
 import { keys } from '../lib/query-keys';
+import { navigate, useLocation } from '../lib/router';
 import { connectRealtime } from '../lib/socket';
 import type { Me } from '../lib/types';
 import { signOut, useMe } from '../features/auth/api/auth';
 import { SignInForm } from '../features/auth/components/sign-in-form';
-import { ContactPanel } from '../features/contacts/components/contact-panel';
+import { ContactDirectoryPage } from '../features/contacts/components/contact-directory-page';
 import { OfferPopovers } from '../features/offers/components/offer-popovers';
 import { PresenceSwitch } from '../features/presence/components/presence-switch';
-import { useMySessions } from '../features/sessions/api/sessions';
-import { SessionList } from '../features/sessions/components/session-list';
-import { SessionView } from '../features/sessions/components/session-view';
+import { SessionTablePage } from '../features/sessions/components/session-table-page';
+import { NewWhatsAppSession } from '../features/whatsapp/components/new-whatsapp-session';
 import { applyEphemeral, applyEvent } from './realtime';
+import { AppSlots } from './slots';
+import { Workspace } from './workspace';
 
 export function App() {
   const me = useMe();
   if (me.isLoading) return null;
   if (!me.data) return <SignInForm />;
-  return <Workspace me={me.data} />;
+  return (
+    <AppSlots>
+      <Shell me={me.data} />
+    </AppSlots>
+  );
 }
 
-function Workspace({ me }: { me: Me }) {
+const pages = [
+  { path: '/', label: 'nav.workspace' },
+  { path: '/sessions', label: 'nav.sessions' },
+  { path: '/contacts', label: 'nav.contacts' },
+] as const;
+
+/** The header (presence, pages, language), the realtime connection and the offers, on every page. */
+function Shell({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
+  const { path } = useLocation();
   const [connected, setConnected] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [newWhatsApp, setNewWhatsApp] = useState(false);
   const openRef = useRef(openId);
-  openRef.current = openId;
-  const sessions = useMySessions();
-  const open = sessions.data?.find((s) => s.id === openId) ?? null;
+  openRef.current = path === '/' ? openId : null;
 
   useEffect(() => {
     const socket = connectRealtime({
@@ -50,23 +64,9 @@ function Workspace({ me }: { me: Me }) {
     };
   }, [client, me.id]);
 
-  // Alt+N: the next session in the list.
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (!event.altKey || event.code !== 'KeyN') return;
-      const list = sessions.data ?? [];
-      if (list.length === 0) return;
-      event.preventDefault();
-      const index = list.findIndex((s) => s.id === openRef.current);
-      select(list[(index + 1) % list.length]!.id);
-    }
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
-  function select(id: string) {
+  function openSession(id: string) {
     setOpenId(id);
-    client.setQueryData<Record<string, number>>(keys.unread, (counts = {}) => ({ ...counts, [id]: 0 }));
+    if (path !== '/') navigate('/');
   }
 
   async function leave() {
@@ -79,6 +79,16 @@ function Workspace({ me }: { me: Me }) {
     <div className="workspace">
       <header className="top">
         <strong className="brand">Switchboard</strong>
+        <nav className="pages" aria-label={t('nav.label')}>
+          {pages.map((p) => (
+            <AppLink key={p.path} to={p.path} current={path === p.path}>
+              {t(p.label)}
+            </AppLink>
+          ))}
+        </nav>
+        <button type="button" onClick={() => setNewWhatsApp(true)}>
+          {t('whatsapp.newSession')}
+        </button>
         <PresenceSwitch userId={me.id} />
         <span className="spacer" />
         <span className={`connection ${connected ? 'live' : 'down'}`} data-testid="connection" role="status">
@@ -99,22 +109,23 @@ function Workspace({ me }: { me: Me }) {
           {t('auth.signOut')}
         </button>
       </header>
-      <div className="columns">
-        <SessionList selectedId={openId} onSelect={select} />
-        <main className="center">
-          {open ? (
-            <SessionView sessionId={open.id} me={me} onClosed={() => setOpenId(null)} />
-          ) : (
-            <p className="muted center-note">{t('sessions.pick')}</p>
-          )}
-        </main>
-        {open ? (
-          <ContactPanel contactId={open.contact.id} sessionId={open.id} />
-        ) : (
-          <aside className="contact-panel" />
-        )}
-      </div>
-      <OfferPopovers onAccepted={select} />
+      {path === '/sessions' ? (
+        <SessionTablePage onOpen={openSession} />
+      ) : path === '/contacts' ? (
+        <ContactDirectoryPage canMerge={me.role === 'admin'} />
+      ) : (
+        <Workspace me={me} openId={openId} onOpen={setOpenId} />
+      )}
+      <OfferPopovers onAccepted={openSession} />
+      {newWhatsApp && (
+        <NewWhatsAppSession
+          onClose={() => setNewWhatsApp(false)}
+          onOpened={(id) => {
+            setNewWhatsApp(false);
+            openSession(id);
+          }}
+        />
+      )}
     </div>
   );
 }

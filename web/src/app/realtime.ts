@@ -28,7 +28,12 @@ export function applyEvent(
     client.setQueryData<Offer[]>(keys.offers, (list) => list?.filter((o) => o.id !== offerId)),
   );
 
-  on('session.changed', ({ session }) => {
+  on('session.changed', ({ session: changed }) => {
+    // The open, visible session is being read: its count stays at 0 (the read receipt follows).
+    const session =
+      changed.id === context.openSessionId && document.visibilityState === 'visible'
+        ? { ...changed, unreadCount: 0 }
+        : changed;
     const mine = session.state === 'active' && session.participants.some((p) => p.userId === context.meId);
     client.setQueryData<Session[]>(keys.mySessions, (list) => {
       if (!list) return list;
@@ -88,11 +93,13 @@ export function applyEvent(
       );
     if (message.direction === 'in') {
       client.setQueryData<boolean>(keys.typing(message.sessionId), false);
+      // The server counts it too (the next `session.changed` carries its count); this shows it at once.
       if (message.sessionId !== context.openSessionId || document.visibilityState !== 'visible')
-        client.setQueryData<Record<string, number>>(keys.unread, (counts = {}) => ({
-          ...counts,
-          [message.sessionId]: (counts[message.sessionId] ?? 0) + 1,
-        }));
+        client.setQueryData<Session[]>(keys.mySessions, (list) =>
+          list?.map((s) =>
+            s.id === message.sessionId ? { ...s, unreadCount: Math.max(s.unreadCount, 0) + 1 } : s,
+          ),
+        );
     }
   });
   on('message.updated', upsertMessage);

@@ -6,7 +6,6 @@ export const keys = {
   mySessions: ['sessions', 'mine'] as const,
   session: (id: string) => ['session', id] as const,
   messages: (id: string) => ['messages', id] as const,
-  unread: ['unread'] as const,
   typing: (id: string) => ['typing', id] as const,
   connection: ['connection'] as const,
   contact: (id: string) => ['contact', id] as const,

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { ErrorText } from '../../../components/ui/error-text';
 import { LinkedText } from '../../../components/ui/linked-text';
+import { useSlots } from '../../../lib/slots';
 import { useContact, useContactSessions, useUpdateContact, type Contact } from '../api/contacts';
 
 /** The contact card (editable), identities, and previous sessions readable in place. */
@@ -10,6 +11,7 @@ export function ContactPanel({ contactId, sessionId }: { contactId: string; sess
   const { t } = useTranslation();
   const contact = useContact(contactId);
   const [editing, setEditing] = useState(false);
+  const slots = useSlots();
   return (
     <aside className="contact-panel" aria-label={t('contact.title')}>
       <h2>{t('contact.title')}</h2>
@@ -46,12 +48,14 @@ export function ContactPanel({ contactId, sessionId }: { contactId: string; sess
           </ul>
         </section>
       )}
+      {slots.sessionFiles(sessionId)}
       <History contactId={contactId} currentSessionId={sessionId} />
     </aside>
   );
 }
 
-function ContactForm({ contact, onDone }: { contact: Contact; onDone: () => void }) {
+/** The contact card's fields, edited in place. */
+export function ContactForm({ contact, onDone }: { contact: Contact; onDone: () => void }) {
   const { t } = useTranslation();
   const update = useUpdateContact(contact.id);
   const [form, setForm] = useState({

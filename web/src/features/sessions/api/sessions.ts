@@ -50,12 +50,13 @@ export function useMessages(id: string) {
   });
 }
 
-export function useUnread() {
-  return useQuery<Record<string, number>>({
-    queryKey: keys.unread,
-    queryFn: () => ({}),
-    staleTime: Infinity,
-  }).data;
+/** Opening a session reads it: its unread count drops to 0 at once (the read receipt tells the server). */
+export function useClearUnread() {
+  const client = useQueryClient();
+  return (id: string) =>
+    client.setQueryData<Session[]>(keys.mySessions, (list) =>
+      list?.map((s) => (s.id === id ? { ...s, unreadCount: 0 } : s)),
+    );
 }
 
 export function useTyping(id: string) {
@@ -188,6 +189,34 @@ export function useSendMessage(sessionId: string, author: { userId: string; name
       );
     }
   };
+}
+
+/** Puts a message the server returned (retry, reaction) in the timeline at once; the event does the same. */
+function useUpsertMessage(sessionId: string) {
+  const client = useQueryClient();
+  return (message: Message | null) => {
+    // The reply may be the message or only an acknowledgement; the `message.updated` event follows either way.
+    if (!message || typeof message !== 'object' || message.sessionId !== sessionId) return;
+    client.setQueryData<Message[]>(keys.messages(sessionId), (list) =>
+      list?.map((m) => (m.id === message.id ? message : m)),
+    );
+  };
+}
+
+/** Sends a failed operator message again (the server keeps it, with its place in the timeline). */
+export function useRetryMessage(sessionId: string) {
+  const upsert = useUpsertMessage(sessionId);
+  return async (messageId: string) =>
+    upsert(await api<Message | null>('POST', `/sessions/${sessionId}/messages/${messageId}/retry`));
+}
+
+/** The operator's reaction to a customer's message; `null` takes it back. */
+export function useReactToMessage(sessionId: string) {
+  const upsert = useUpsertMessage(sessionId);
+  return async (messageId: string, emoji: string | null) =>
+    upsert(
+      await api<Message | null>('POST', `/sessions/${sessionId}/messages/${messageId}/reaction`, { emoji }),
+    );
 }
 
 /** Tells the server the operator has seen the customer's messages up to this one. */

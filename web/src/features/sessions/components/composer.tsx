@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useId, useRef, useState, type KeyboardEvent 
 import { useTranslation } from 'react-i18next';
 import type { Categories } from 'emoji-picker-react';
 import { ErrorText } from '../../../components/ui/error-text';
+import { useSlots } from '../../../lib/slots';
 import { formatElapsed, useNow } from '../../../lib/use-now';
 import type { Composer as ComposerState, Message } from '../../../lib/types';
 import { renderTemplate, sendTyping, useTemplates } from '../api/sessions';
@@ -22,12 +23,14 @@ const emojiCategories = [
 /** Enter sends, Shift+Enter breaks the line; emoji, templates, reply-to, and the channel's length limit. */
 export function Composer({
   sessionId,
+  channel,
   composer,
   quote,
   onClearQuote,
   onSend,
 }: {
   sessionId: string;
+  channel: string;
   composer: ComposerState;
   quote: Message | null;
   onClearQuote: () => void;
@@ -43,6 +46,7 @@ export function Composer({
   const counterId = useId();
   const reasonId = useId();
   const templates = useTemplates();
+  const slots = useSlots();
 
   const tooLong = text.length > composer.maxTextLength;
   const canSend = composer.freeText && text.trim().length > 0 && !tooLong;
@@ -164,6 +168,7 @@ export function Composer({
         >
           {t('composer.templates')}
         </button>
+        {slots.filePicker({ sessionId, channel, disabled: !composer.freeText })}
         <span id={counterId} className={`counter ${tooLong ? 'over' : ''}`} aria-live="polite">
           {t('composer.counter', { count: text.length, max: composer.maxTextLength })}
         </span>

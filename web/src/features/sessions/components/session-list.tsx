@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { Elapsed } from '../../../components/ui/elapsed';
-import { useMySessions, useUnread } from '../api/sessions';
+import { useMySessions } from '../api/sessions';
 
 /** The operator's open sessions; the selected one is shown in the middle. */
 export function SessionList({
@@ -13,14 +13,13 @@ export function SessionList({
 }) {
   const { t } = useTranslation();
   const { data: sessions = [], isLoading } = useMySessions();
-  const unread = useUnread() ?? {};
   return (
     <nav className="session-list" aria-label={t('sessions.title')}>
       <h2>{t('sessions.title')}</h2>
       {!isLoading && sessions.length === 0 && <p className="muted empty">{t('sessions.empty')}</p>}
       <ul>
         {sessions.map((s) => {
-          const count = s.id === selectedId ? 0 : (unread[s.id] ?? 0);
+          const count = s.id === selectedId ? 0 : s.unreadCount;
           const contact = s.contact.name ?? t('common.unknownContact');
           return (
             <li key={s.id}>

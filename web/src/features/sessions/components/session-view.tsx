@@ -9,6 +9,8 @@ import {
   useDropMessage,
   useLeaveSession,
   useMessages,
+  useReactToMessage,
+  useRetryMessage,
   useSendMessage,
   useSessionDetail,
   useTyping,
@@ -38,6 +40,8 @@ export function SessionView({
   const send = useSendMessage(sessionId, { userId: me.id, name: me.name });
   const leave = useLeaveSession();
   const drop = useDropMessage(sessionId);
+  const retry = useRetryMessage(sessionId);
+  const react = useReactToMessage(sessionId);
   const [quote, setQuote] = useState<Message | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
   const [error, setError] = useState<unknown>(null);
@@ -158,12 +162,17 @@ export function SessionView({
         typing={typing}
         onQuote={setQuote}
         onRetry={(m) => {
-          drop(m.id);
-          void send(m.text!, m.quotedMessageId ?? undefined);
+          // Never reached the server: send it anew. Stored but refused by the channel: the server sends it again.
+          if (m.id.startsWith('local-')) {
+            drop(m.id);
+            void send(m.text ?? '', m.quotedMessageId ?? undefined);
+          } else void run(() => retry(m.id));
         }}
+        onReact={(m, emoji) => void run(() => react(m.id, emoji))}
       />
       <Composer
         sessionId={sessionId}
+        channel={session.channel}
         composer={composer}
         quote={quote}
         onClearQuote={() => setQuote(null)}

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { engineFixture, type EngineFixture } from './engine-setup.js';
+import { call, PASSWORD } from './factories.js';
+import { driver, startTestApp, type TestApp } from './harness.js';
+
+const executablePath = '/usr/bin/chromium';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '../../web');
+export const screenshots = path.resolve(here, '../../docs/screenshots');
+
+/** On a developer machine without Chromium the browser tests are skipped; CI installs it, so there they run. */
+export const browserRunnable =
+  driver === 'pglite' && (existsSync(executablePath) || process.env.CI === 'true');
+
+/**
+ * Builds the workspace once per test run: the browser test files run side by side and share `web/dist`, so the
+ * first one builds and the others wait for it (the run is the parent process of every test worker).
+ */
+async function buildWebOnce(): Promise<void> {
+  const marker = path.join(tmpdir(), `switchboard-web-build-${process.ppid}`);
+  try {
+    mkdirSync(marker);
+  } catch {
+    const start = Date.now();
+    while (!existsSync(`${marker}/done`)) {
+      if (Date.now() - start > 120_000) throw new Error('the workspace build did not finish');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return;
+  }
+  await build({ root: webDir, logLevel: 'silent' });
+  writeFileSync(`${marker}/done`, '');
+}
+
+export interface WorkspaceBrowser {
+  t: TestApp;
+  f: EngineFixture;
+  browser: Browser;
+  page: Page;
+  /** Texts of `alert()`s the page raised (customer text must never run as script). */
+  alerts: string[];
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** The app, a tenant with a web chat, and Chromium with one page open on the app (not signed in yet). */
+export async function openWorkspaceBrowser(
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<WorkspaceBrowser> {
+  await buildWebOnce();
+  const t = await startTestApp();
+  const f = await engineFixture(t);
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1400, height: 860 },
+    locale: options.locale ?? 'en-GB',
+  });
+  const alerts: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('dialog', (dialog) => {
+    alerts.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return {
+    t,
+    f,
+    browser,
+    page,
+    alerts,
+    pageErrors,
+    async close() {
+      await browser.close();
+      f.close();
+      t.app.server.closeAllConnections();
+      await t.close();
+    },
+  };
+}
+
+/** Signs Olga in through the form on the page at `at` and sets her available. */
+export async function signInOlga(w: WorkspaceBrowser, at = '/'): Promise<void> {
+  const { page, t, f } = w;
+  // Opened as localhost: the socket accepts the loopback spellings of the public URL.
+  await page.goto(t.url.replace('127.0.0.1', 'localhost') + at);
+  await page.locator('input[type="email"]').fill(f.tenant.operators[0]!.email);
+  await page.locator('input[type="password"]').fill(PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await page
+    .getByTestId('connection')
+    .getByText(/Connected|Připojeno/)
+    .waitFor();
+  await page.locator('.presence-switch button').first().click();
+  // A plain wait, not expect.poll: this also runs in beforeAll.
+  for (let i = 0; (await presenceOf(w, 'Olga')) !== 'available'; i++) {
+    if (i > 50) throw new Error('Olga did not become available');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function presenceOf(w: WorkspaceBrowser, name: string): Promise<string> {
+  const operators = await call(w.t.url, 'GET', '/api/v1/operators', { headers: w.f.sessions.olga!.headers });
+  return operators.body.items.find((o: any) => o.name === name).presence;
+}
