@@ -27,6 +27,8 @@ export interface Config {
   fileStore: FileStoreConfig;
   /** Largest file accepted from an operator, a customer or a channel. */
   maxUploadBytes: number;
+  /** Uploads that no message took up are removed after this many minutes. */
+  orphanFileMaxAgeMinutes: number;
   /** Meta's Graph API (WhatsApp Cloud API, Messenger): the sandbox's URL in demo mode and tests. */
   graphApi: { baseUrl: string; version: string };
 }
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     authSessionTtlHours: int('AUTH_SESSION_TTL_HOURS', 12, 1, 24 * 90),
     fileStore,
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
+    orphanFileMaxAgeMinutes: int('ORPHAN_FILE_MAX_AGE_MINUTES', 24 * 60, 5, 30 * 24 * 60),
     graphApi: { baseUrl: graphApiBaseUrl, version: graphApiVersion },
   };
   if (problems.length) throw new ConfigError(problems);

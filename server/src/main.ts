@@ -10,6 +10,7 @@ import { createSecretBox } from './lib/secret-box.js';
 import { DEMO_PASSWORD, DEMO_USERS, DEMO_WHATSAPP, seedDemo } from './tenants/seed-demo.js';
 import { configureMessenger } from './channels/messenger/messenger-runtime.js';
 import { configureWhatsApp } from './channels/whatsapp/whatsapp-runtime.js';
+import { configureFiles } from './files/files-runtime.js';
 import { demoOptions } from '@switchboard/sandbox/demo-config';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
   const { jobs } = engine;
   configureWhatsApp({ graph: config.graphApi, secretBox, jobs, maxUploadBytes: config.maxUploadBytes });
+  configureFiles({ orphanFileMaxAgeMs: config.orphanFileMaxAgeMinutes * 60_000 });
   configureMessenger({
     graph: config.graphApi,
     secretBox,

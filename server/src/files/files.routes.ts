@@ -24,6 +24,7 @@ import {
   UploadPolicy,
 } from './files.schema.js';
 import { findVisibleFile } from './find-visible-file.js';
+import { configureFiles } from './files-runtime.js';
 import { finishReading } from './finish-reading.js';
 import { listContactFiles } from './list-contact-files.js';
 import { sendFileContent } from './send-file-content.js';
@@ -60,6 +61,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<FilesRoutesOptions> = async 
   const fileStore = options.fileStore ?? createFileStore(config.fileStore);
   const storeDeps = { database, fileStore, maxUploadBytes: config.maxUploadBytes, jobs: options.jobs };
   const linkDeps = { config, now };
+  configureFiles({ orphanFileMaxAgeMs: config.orphanFileMaxAgeMinutes * 60_000 });
   const sendThumbnail = async (request: FastifyRequest, reply: FastifyReply, file: FileRow) => {
     const thumbnail = thumbnailOf(file);
     if (!thumbnail) throw AppError.notFound('Thumbnail');

@@ -8,6 +8,7 @@ import { markReadAtMeta } from '../channels/whatsapp/mark-read.job.js';
 import { syncTemplatesJob } from '../channels/whatsapp/sync-whatsapp-templates.js';
 import type { FileStore } from '../files/file-store.js';
 import { makeFilePreview } from '../files/make-file-preview.js';
+import { sweepOrphanFiles } from '../files/sweep-orphan-files.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { sendOutbound } from '../sessions/send-outbound.job.js';
@@ -22,6 +23,7 @@ export type JobDeps = EngineDeps & { fileStore: FileStore };
 export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   pruneExpired,
   makeFilePreview,
+  sweepOrphanFiles,
   offerTimeout,
   sessionInactivity,
   sessionAutoEnd,
