@@ -42,7 +42,7 @@ export const modes: Record<Mode['name'], Mode> = {
     outboundMs: 15_000,
     scaleSessions: 10_000,
     scaleOperators: 1_000,
-    scaleTopUpLimitMs: 300_000,
+    scaleTopUpLimitMs: 120_000,
     scaleBurstRate: 50,
     scaleBurstMs: 10_000,
     pgliteOperators: 5,

@@ -121,7 +121,9 @@ export function table(
     [
       `Scale${scaled ? ' (scaled down)' : ''}: RSS`,
       `${num(scale.rssPeakMiB)} MiB`,
-      `${scale.openSessions} open sessions (target ${scale.targetSessions}), ${scale.operators} operator sockets` +
+      `${scale.openSessions} open sessions (target ${scale.targetSessions}` +
+        (scale.inserted ? `; ${scale.inserted} of them inserted directly, webhooks were too slow` : '') +
+        `), ${scale.operators} operator sockets` +
         `; RSS before the sockets ${num(scale.rssBeforeMiB)} MiB, after saturated inbound ${num(pg.rssAfterInboundMiB)} MiB` +
         `; ${scale.operators} sockets connected in ${num(scale.connectMs / 1000, 2)} s; ${scale.fanOutEvents} events fanned out` +
         (scaled

@@ -8,6 +8,8 @@ export interface ScaleResult {
   openSessions: number;
   /** The phase that opened the missing sessions with first messages from new customers. */
   topUp: InboundPhase | undefined;
+  /** Sessions still missing after the time allowed for webhooks, inserted through the server's repositories. */
+  inserted: number;
   operators: number;
   /** RSS before the scale operators connected, with the sessions open. */
   rssBeforeMiB: number;
@@ -21,7 +23,8 @@ export interface ScaleResult {
 
 /**
  * One node holding many open sessions and many connected operators. Sessions are opened the way they are in
- * production, by customers' first messages (new customers only), until `sessions` are open; then `operators`
+ * production, by customers' first messages (new customers only), until `sessions` are open or the time allowed
+ * is over (the rest are inserted through the server's repositories, and the table says how many); then `operators`
  * sockets connect (all in the sessions' group), and a short burst of messages fans out to all of them while the
  * app's RSS is sampled.
  */
@@ -30,6 +33,7 @@ export async function runScale(options: {
   pid: number;
   driver: InboundDriver;
   countOpenSessions: () => Promise<number>;
+  insertWaitingSessions: (count: number) => Promise<void>;
   sessions: number;
   operators: BenchOperator[];
   topUpLimitMs: number;
@@ -51,7 +55,12 @@ export async function runScale(options: {
       },
     );
   }
-  const openSessions = await options.countOpenSessions();
+  let openSessions = await options.countOpenSessions();
+  const inserted = Math.max(0, options.sessions - openSessions);
+  if (inserted > 0) {
+    await options.insertWaitingSessions(inserted);
+    openSessions = await options.countOpenSessions();
+  }
   const rssBeforeMiB = rssMiB(options.pid);
 
   let peak = 0;
@@ -78,6 +87,7 @@ export async function runScale(options: {
     targetSessions: options.sessions,
     openSessions,
     topUp,
+    inserted,
     operators: sockets.length,
     rssBeforeMiB,
     rssPeakMiB: peak,
