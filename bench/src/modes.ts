@@ -43,7 +43,8 @@ export const modes: Record<Mode['name'], Mode> = {
     scaleSessions: 10_000,
     scaleOperators: 1_000,
     scaleTopUpLimitMs: 120_000,
-    scaleBurstRate: 50,
+    // Each message reaches every one of the 1,000 sockets, all decoded by this one process: keep it light.
+    scaleBurstRate: 10,
     scaleBurstMs: 10_000,
     pgliteOperators: 5,
     pgliteMs: 15_000,

@@ -5,7 +5,9 @@ import { connectOperators, emitAck, makeAvailable, type OperatorSocket } from '.
 import { OUTBOUND_NUMBER, type BenchTenant } from './seed-bench.js';
 
 export interface OutboundResult {
+  /** Active sessions the operators replied in (accepted within the time allowed) of those asked for. */
   sessions: number;
+  sessionsAsked: number;
   operators: number;
   /** `message.send` calls acknowledged by the app (stored, queued in the outbox). */
   acked: number;
@@ -71,8 +73,8 @@ async function openSessions(
       }),
     );
   }
+  // A slow app gets the time allowed; the phase then runs on the sessions accepted so far, and says so.
   await Promise.race([allAccepted, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-  if (accepted < sessions) throw new Error(`only ${accepted} of ${sessions} sessions were accepted`);
   return { sockets, owned };
 }
 
@@ -99,7 +101,8 @@ export async function runOutbound(options: {
     60_000,
   );
   const result: OutboundResult = {
-    sessions: options.sessions,
+    sessions: owned.reduce((sum, list) => sum + list.length, 0),
+    sessionsAsked: options.sessions,
     operators: sockets.length,
     acked: 0,
     sendErrors: new Map(),

@@ -110,7 +110,7 @@ export function table(
       'PostgreSQL outbound',
       `${num(outbound.msgsPerS)} msg/s`,
       `${outbound.received} Graph API calls received of ${outbound.acked} sends acknowledged` +
-        `; ${outbound.operators} operators, ${outbound.sessions} sessions; send errors ${describe(outbound.sendErrors)}` +
+        `; ${outbound.operators} operators, ${outbound.sessions} of ${outbound.sessionsAsked} sessions active; send errors ${describe(outbound.sendErrors)}` +
         `; Graph errors ${outbound.graphErrors}; not delivered ${outbound.undelivered}; target ≥ 3,000 msg/s`,
     ],
     [
