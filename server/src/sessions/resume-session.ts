@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import { isBlacklisted } from '../blacklist/is-blacklisted.js';
+import { windowInputOf } from '../channels/channel-adapter.js';
 import { AppError } from '../http/app-error.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
 import { announceSession, recordTimeline } from './announce.js';
@@ -30,6 +31,9 @@ export async function resumeSession(deps: EngineDeps, actor: Actor, sessionId: s
         sessionId: open.id,
       });
     const now = deps.now();
+    // The channel may refuse a resume outright (Messenger after 7 days): say why.
+    const policy = deps.channels.get(previous.channel).resumePolicy?.(windowInputOf(previous, now));
+    if (policy && !policy.allowed) throw new AppError('window_closed', policy.reason);
     const session = await insertSession(tx, {
       tenantId: actor.tenantId,
       contactId: previous.contactId,
