@@ -72,7 +72,8 @@ export async function startMessengerWorld(options: { clock?: TestClock } = {}): 
   });
   const t = await startTestApp({
     ...(clock ? { clock } : {}),
-    config: { GRAPH_API_BASE_URL: sandbox.url, GRAPH_API_VERSION: 'v23.0' },
+    // Operators stay signed in while a test walks the clock through days.
+    config: { GRAPH_API_BASE_URL: sandbox.url, GRAPH_API_VERSION: 'v23.0', AUTH_SESSION_TTL_HOURS: '720' },
   });
   // The sandbox reads its callback list at delivery time: the app's URL is known only now.
   callbackUrls.push(`${t.url}/webhooks/messenger`);
