@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import { attachOutboundFiles, checkOutboundFiles } from '../files/outbound-files.js';
 import { AppError } from '../http/app-error.js';
 import { announceMessage, announceSession } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
@@ -13,6 +14,8 @@ export interface SendMessageInput {
   quotedMessageId?: string | undefined;
   /** The composer's id for this message: sending twice (a retry after a network loss) stores it once. */
   clientMessageId?: string | undefined;
+  /** Files uploaded to the session (POST /sessions/:id/files), sent with the text, in this order. */
+  fileIds?: string[] | undefined;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function sendMessage(
 ) {
   if (actor.kind !== 'user') throw new AppError('unprocessable', 'Messages are sent by operators');
   const text = input.text;
-  if (!text.trim()) throw new AppError('validation_failed', 'The message is empty');
+  if (!text.trim() && !input.fileIds?.length) throw new AppError('validation_failed', 'The message is empty');
   return deps.database.db.transaction(async (tx) => {
     const session = await lockVisibleSession(tx, actor, sessionId);
     requireState(session, 'active');
@@ -52,6 +55,12 @@ export async function sendMessage(
       });
     if (input.quotedMessageId && !(await findMessage(tx, session.id, input.quotedMessageId)))
       throw AppError.notFound('Quoted message');
+    const attachments = await checkOutboundFiles(
+      tx,
+      session,
+      input.fileIds ?? [],
+      adapter.limits.maxAttachmentsPerMessage,
+    );
 
     const { message, created } = await insertMessageOnce(tx, {
       tenantId: session.tenantId,
@@ -60,13 +69,15 @@ export async function sendMessage(
       direction: 'out',
       authorKind: 'operator',
       authorUserId: actor.id,
-      text,
+      text: text.trim() ? text : null,
+      ...(attachments.length ? { metadata: { attachments } } : {}),
       quotedMessageId: input.quotedMessageId ?? null,
       clientMessageId: input.clientMessageId ?? null,
       status: 'sending',
       createdAt: now,
     });
     if (!created) return messageSummary(tx, message);
+    await attachOutboundFiles(tx, session, message.id, attachments);
     const delivered = await deliverMessage(tx, deps, session, message);
     const updated = await updateSession(tx, session.id, { lastMessageAt: now });
     await announceMessage(tx, updated, delivered);

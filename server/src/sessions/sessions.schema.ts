@@ -120,7 +120,9 @@ export const ListSessionsQuery = Type.Object(
 
 export const SendMessageBody = Type.Object(
   {
-    text: Type.String({ minLength: 1, maxLength: 100_000 }),
+    /** May be empty when files are sent. */
+    text: Type.String({ maxLength: 100_000 }),
+    fileIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
     quotedMessageId: Type.Optional(Uuid),
     clientMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   },
