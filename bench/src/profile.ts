@@ -12,6 +12,33 @@ export interface PhaseProfile {
   /** Average number of backends waiting, by wait event ("Lock:transactionid", "IO:WalSync"…), most first. */
   waits: Array<[string, number]>;
   samples: number;
+  /** pg_stat_database counters over the phase and the second after it (PostgreSQL only). */
+  counters?: DatabaseCounters;
+}
+
+export interface DatabaseCounters {
+  commits: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** Rows read by sequential and index scans. */
+  returned: number;
+}
+
+async function readCounters(client: pg.Client): Promise<DatabaseCounters> {
+  const { rows } = await client.query<Record<keyof DatabaseCounters, string>>(
+    `SELECT xact_commit AS commits, tup_inserted AS inserted, tup_updated AS updated, tup_deleted AS deleted,
+            tup_returned AS returned
+     FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  const row = rows[0]!;
+  return {
+    commits: Number(row.commits),
+    inserted: Number(row.inserted),
+    updated: Number(row.updated),
+    deleted: Number(row.deleted),
+    returned: Number(row.returned),
+  };
 }
 
 const TICKS_PER_SECOND = 100;
@@ -57,6 +84,7 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
       if (row.wait && !row.wait.startsWith('Client:')) waits.set(row.wait, (waits.get(row.wait) ?? 0) + 1);
     }
   };
+  const countersStart = client ? await readCounters(client) : undefined;
   await sample();
   const loop = (async () => {
     while (running) {
@@ -69,6 +97,19 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
     running = false;
     await loop;
     const seconds = (performance.now() - started) / 1000;
+    let counters: DatabaseCounters | undefined;
+    if (client && countersStart) {
+      // Backends publish their counters at most once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const end = await readCounters(client);
+      counters = {
+        commits: end.commits - countersStart.commits,
+        inserted: end.inserted - countersStart.inserted,
+        updated: end.updated - countersStart.updated,
+        deleted: end.deleted - countersStart.deleted,
+        returned: end.returned - countersStart.returned,
+      };
+    }
     let databaseSeconds = 0;
     for (const [pid, start] of backendStart) databaseSeconds += Math.max(0, cpuSeconds(pid) - start);
     return {
@@ -80,6 +121,7 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
         .sort((a, b) => b[1] - a[1])
         .slice(0, 4),
       samples,
+      counters,
     };
   };
 }

@@ -36,9 +36,21 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
   };
 }
 
-/** "app 0.95 cores, database 0.60 cores" and what the backends waited on. */
-function profileRow(profile: PhaseProfile | undefined, database: boolean): string[][] {
+/** "app 0.95 cores, database 0.60 cores", what the backends waited on, and the database work per message. */
+function profileRow(profile: PhaseProfile | undefined, database: boolean, perItems = 0): string[][] {
   if (!profile) return [];
+  const counters = profile.counters;
+  const work =
+    counters && perItems > 0
+      ? [
+          [
+            '  database work per message',
+            `${num(counters.commits / perItems, 1)} commits, ${num((counters.inserted + counters.updated + counters.deleted) / perItems, 1)} rows written`,
+            `inserted ${num(counters.inserted / perItems, 1)}, updated ${num(counters.updated / perItems, 1)}, deleted ${num(counters.deleted / perItems, 1)}` +
+              `, read ${num(counters.returned / perItems, 0)} (pg_stat_database, approximate: the whole database, timers and jobs included)`,
+          ],
+        ]
+      : [];
   const cores =
     `app ${num(profile.appCores, 2)}` + (database ? ` + db ${num(profile.databaseCores, 2)}` : '') + ' cores';
   const waits = profile.waits.map(([name, n]) => `${name} ${num(n, 1)}`).join(', ');
@@ -50,6 +62,7 @@ function profileRow(profile: PhaseProfile | undefined, database: boolean): strin
         ? `backends running a statement: ${num(profile.activeBackends, 1)} on average; waiting on: ${waits || 'nothing'}`
         : 'PGlite runs inside the app process',
     ],
+    ...work,
   ];
 }
 
@@ -72,7 +85,7 @@ function inboundRows(db: string, phase: InboundPhase): string[][] {
       `p50 ${num(phase.toOperator.percentile(50), 2)} / p99 ${num(phase.toOperator.percentile(99), 2)} ms`,
       'from the send to the first operator socket that shows the message',
     ],
-    ...profileRow(phase.profile, db === 'PostgreSQL'),
+    ...profileRow(phase.profile, db === 'PostgreSQL', phase.outcomes.ok),
   ];
 }
 
@@ -100,7 +113,11 @@ export function table(
       `${num(floor.reqPerS)} req/s`,
       `p50 ${num(floor.latency.percentile(50), 2)} / p99 ${num(floor.latency.percentile(99), 2)} ms; non-200 ${floor.outcomes.describeFailures()}; ${mode.concurrency} outstanding`,
     ],
-    ...profileRow(floor.profile, true).map((row) => [row[0]!, row[1]!.replace('app', 'floor'), row[2]!]),
+    ...profileRow(floor.profile, true, floor.outcomes.ok).map((row) => [
+      row[0]!,
+      row[1]!.replace('app', 'floor'),
+      row[2]!,
+    ]),
     ...inboundRows('PostgreSQL', pg.inbound),
     ['  inbound / floor', num(summary.inbound_ratio, 4), 'target ≥ 0.25; inbound target ≥ 3,000 msg/s'],
     ...inboundRows('PostgreSQL', pg.steady).map((row, i) =>
