@@ -97,6 +97,9 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
     running = false;
     await loop;
     const seconds = (performance.now() - started) / 1000;
+    const appCores = (cpuSeconds(appPid) - appStart) / seconds;
+    let databaseSeconds = 0;
+    for (const [pid, start] of backendStart) databaseSeconds += Math.max(0, cpuSeconds(pid) - start);
     let counters: DatabaseCounters | undefined;
     if (client && countersStart) {
       // Backends publish their counters at most once a second.
@@ -110,10 +113,8 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
         returned: end.returned - countersStart.returned,
       };
     }
-    let databaseSeconds = 0;
-    for (const [pid, start] of backendStart) databaseSeconds += Math.max(0, cpuSeconds(pid) - start);
     return {
-      appCores: (cpuSeconds(appPid) - appStart) / seconds,
+      appCores,
       databaseCores: databaseSeconds / seconds,
       activeBackends: samples ? active / samples : 0,
       waits: [...waits]
