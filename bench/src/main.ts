@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { modeFromArgs } from './modes.js';
 import { summarize, table } from './report.js';
@@ -9,6 +10,19 @@ import { runPostgres } from './run-postgres.js';
  * PGlite, all on loopback. Progress goes to stderr; the table and, as the very last line, one JSON object go to
  * stdout.
  */
+/** The commit measured, and whether the server's files differ from it (figures then describe the working tree). */
+function revision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: 'pipe' }).trim();
+    const changed = git('status', '--porcelain', '--', '../server', '../sandbox')
+      .split('\n')
+      .filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed files in server/ and sandbox/` : ''}`;
+  } catch {
+    return 'unknown revision';
+  }
+}
+
 async function main(): Promise<void> {
   const mode = modeFromArgs(process.argv.slice(2));
   const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
@@ -33,7 +47,13 @@ async function main(): Promise<void> {
     const summary = summarize(pg, pglite);
     const elapsedS = (Date.now() - started) / 1000;
     log(`done in ${elapsedS.toFixed(1)} s`);
-    const machine = { cores: cpus().length, loadBefore, loadAfter: loadavg()[0]!, elapsedS };
+    const machine = {
+      cores: cpus().length,
+      loadBefore,
+      loadAfter: loadavg()[0]!,
+      elapsedS,
+      revision: revision(),
+    };
     process.stdout.write(`${table(mode, machine, pg, pglite, summary)}\n${JSON.stringify(summary)}\n`);
   } finally {
     if (!prepared && early) prepared = await early.catch(() => undefined);

@@ -96,6 +96,7 @@ export interface Machine {
   loadBefore: number;
   loadAfter: number;
   elapsedS: number;
+  revision: string;
 }
 
 export function table(
@@ -165,7 +166,7 @@ export function table(
   );
   const busy = Math.max(machine.loadBefore, machine.loadAfter) > machine.cores;
   return [
-    `Switchboard benchmark (${mode.name}${scaled ? ', scaled down' : ''}) in ${num(machine.elapsedS)} s on ${machine.cores} cores; ` +
+    `Switchboard benchmark (${mode.name}${scaled ? ', scaled down' : ''}) of ${machine.revision}, in ${num(machine.elapsedS)} s on ${machine.cores} cores; ` +
       `load average ${num(machine.loadBefore, 2)} before, ${num(machine.loadAfter, 2)} after` +
       (busy ? ' (the machine was busy: figures are low and noisy)' : ''),
     ...lines,
