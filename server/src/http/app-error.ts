@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   contact_blacklisted: 409,
   /** Another session with the contact is open on that channel account. */
   open_session_exists: 409,
+  /** Only a message that failed to send can be retried. */
+  message_not_failed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
@@ -33,6 +35,8 @@ export const ERROR_STATUS = {
   text_too_long: 422,
   /** The channel's window does not allow free text now; details say what is allowed. */
   window_closed: 422,
+  /** The channel does not allow resuming this session now (Messenger after 7 days); the message says why. */
+  resume_not_allowed: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -11,6 +11,7 @@ import { makeFilePreview } from '../files/make-file-preview.js';
 import { sweepOrphanFiles } from '../files/sweep-orphan-files.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
+import { composerChangeTimer } from '../sessions/composer-of.js';
 import { sendOutbound } from '../sessions/send-outbound.job.js';
 import { sessionAutoEnd, sessionInactivity } from '../sessions/session-timers.js';
 import type { JobDefinition } from './job-definition.js';
@@ -27,6 +28,7 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   offerTimeout,
   sessionInactivity,
   sessionAutoEnd,
+  composerChangeTimer,
   sendOutbound,
   downloadWhatsAppMedia,
   applyParkedStatus,

@@ -191,6 +191,11 @@ export interface ClientToServerEvents {
     input: { sessionId: string; text: string; quotedMessageId?: string; clientMessageId?: string },
     ack: Ack<{ messageId: string; status: string }>,
   ) => void;
+  /** Sends a failed message again (as `POST /sessions/:id/messages/:messageId/retry`). */
+  'message.retry': (
+    input: { sessionId: string; messageId: string },
+    ack: Ack<{ messageId: string; status: string }>,
+  ) => void;
   'session.read': (input: { sessionId: string; upToMessageId: string }, ack: Ack<{ read: number }>) => void;
   'session.typing': (input: { sessionId: string; typing: boolean }, ack: Ack<{ ok: boolean }>) => void;
   /** Live messages of a session the operator does not take part in (a supervisor watching). */

@@ -33,11 +33,11 @@ export async function sessionRooms(
  */
 export async function announceSession(
   tx: Executor,
-  deps: { channels: ChannelRegistry },
+  deps: { channels: ChannelRegistry; now: () => Date },
   session: SessionRow,
   extraUserIds: string[] = [],
 ): Promise<SessionView> {
-  const view = await sessionView(tx, session.tenantId, session.id);
+  const view = await sessionView(tx, session.tenantId, session.id, deps);
   await recordEvent(tx, session.tenantId, 'session.changed', await sessionRooms(tx, session, extraUserIds), {
     session: view,
   });

@@ -1,7 +1,20 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { ChannelError } from '../channels/channel-adapter.js';
 import type { Executor } from '../db/database.js';
 import { messages } from '../db/schema.js';
-import type { MessageRow } from './sessions.repo.js';
+import { announceMessage, announceSession } from './announce.js';
+import type { ChannelRegistry } from './engine-deps.js';
+import { updateSession, type MessageRow, type SessionRow } from './sessions.repo.js';
+
+/**
+ * A final refusal that also says the channel's window closed before its computed end (WhatsApp 131047, sent at
+ * once or as a failed status): the session's composer then offers templates only, until the customer writes.
+ */
+export class WindowClosedError extends ChannelError {
+  constructor(code: string, reason: string) {
+    super(code, reason, false);
+  }
+}
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'error';
 
@@ -40,6 +53,59 @@ export async function advanceMessageStatus(
       errorReason: update.status === 'error' ? (update.errorReason ?? null) : null,
     })
     .where(and(eq(messages.id, messageId), allowed))
+    .returning();
+  return row;
+}
+
+/**
+ * Records a failed send on its message (with the channel's code and what to do) and announces it; a failure
+ * that closes the window closes the session's window too and announces the session, so its composer switches to
+ * templates. Returns the message when it changed.
+ */
+export async function recordSendFailure(
+  tx: Executor,
+  deps: { channels: ChannelRegistry; now: () => Date },
+  session: SessionRow,
+  messageId: string,
+  error: ChannelError,
+  at: Date,
+): Promise<MessageRow | undefined> {
+  const updated = await advanceMessageStatus(tx, messageId, {
+    status: 'error',
+    at,
+    errorCode: error.code,
+    errorReason: error.reason,
+  });
+  if (!updated) return undefined;
+  await announceMessage(tx, session, updated, 'message.updated');
+  if (error instanceof WindowClosedError && session.state !== 'ended') {
+    const closed = await updateSession(tx, session.id, { windowClosedAt: deps.now() });
+    await announceSession(tx, deps, closed);
+  }
+  return updated;
+}
+
+/**
+ * The operator's retry: the one way out of `error`. The message goes back to `sending` without its error and its
+ * old channel id (a late status of the failed attempt then finds nothing), counting its retries in metadata.
+ */
+export async function resetForRetry(
+  tx: Executor,
+  message: MessageRow,
+  at: Date,
+): Promise<MessageRow | undefined> {
+  const retries = Number(message.metadata.retries ?? 0) + 1;
+  const [row] = await tx
+    .update(messages)
+    .set({
+      status: 'sending',
+      statusAt: at,
+      errorCode: null,
+      errorReason: null,
+      channelMessageId: null,
+      metadata: { ...message.metadata, retries },
+    })
+    .where(and(eq(messages.id, message.id), eq(messages.status, 'error')))
     .returning();
   return row;
 }

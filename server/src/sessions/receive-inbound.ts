@@ -21,6 +21,7 @@ import {
   type SessionRow,
 } from './sessions.repo.js';
 import { checkBusinessHours } from './business-hours.js';
+import { scheduleComposerChange } from './composer-of.js';
 import { sendSystemMessage } from './send-system-message.js';
 
 export interface InboundInput {
@@ -133,7 +134,14 @@ async function receiveInTransaction(
     createdAt: now,
   });
   if (!created) return { outcome: 'duplicate', session, message };
-  session = await updateSession(tx, session.id, { lastCustomerMessageAt: event.sentAt, lastMessageAt: now });
+  // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
+  session = await updateSession(tx, session.id, {
+    lastCustomerMessageAt: event.sentAt,
+    lastMessageAt: now,
+    windowClosedAt: null,
+    lockedUntilReply: false,
+  });
+  await scheduleComposerChange(tx, deps, session);
   await announceMessage(tx, session, message);
   if (newSession) {
     await scheduleSessionTimers(tx, deps, session);

@@ -5,7 +5,7 @@ import { messages, sessions } from '../db/schema.js';
 import { defineJob } from '../jobs/job-definition.js';
 import { announceMessage } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
-import { advanceMessageStatus } from './message-status.js';
+import { advanceMessageStatus, recordSendFailure } from './message-status.js';
 
 /** How many times a retryable failure (rate limit, 5xx, network) is tried again before the message fails. */
 const MAX_ATTEMPTS = 8;
@@ -46,19 +46,15 @@ export const sendOutbound = defineJob({
       result = error;
     }
     await db.transaction(async (tx) => {
-      const updated =
-        result instanceof ChannelError
-          ? await advanceMessageStatus(tx, message.id, {
-              status: 'error',
-              at: deps.now(),
-              errorCode: result.code,
-              errorReason: result.reason,
-            })
-          : await advanceMessageStatus(tx, message.id, {
-              status: 'sent',
-              at: deps.now(),
-              channelMessageId: result.channelMessageId,
-            });
+      if (result instanceof ChannelError) {
+        await recordSendFailure(tx, deps, session, message.id, result, deps.now());
+        return;
+      }
+      const updated = await advanceMessageStatus(tx, message.id, {
+        status: 'sent',
+        at: deps.now(),
+        channelMessageId: result.channelMessageId,
+      });
       if (updated) await announceMessage(tx, session, updated, 'message.updated');
     });
   },

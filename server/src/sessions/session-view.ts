@@ -1,17 +1,24 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { SessionSummary } from '../realtime/event-map.js';
+import { composerSummary } from './composer-of.js';
+import type { ChannelRegistry } from './engine-deps.js';
 
 /** A session as operators see it in lists, offers and events. */
 export type SessionView = SessionSummary;
 
 const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
+const dateOrNull = (value: string | Date | null) => (value ? new Date(value) : null);
+
+/** With the channels and the clock, a view carries the composer's state too. */
+export type ComposerDeps = { channels: ChannelRegistry; now: () => Date };
 
 /** Builds the views of the given sessions in one query. */
 export async function sessionViews(
   tx: Executor,
   tenantId: string,
   sessionIds: string[],
+  composer?: ComposerDeps,
 ): Promise<SessionView[]> {
   if (sessionIds.length === 0) return [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one wide row, mapped field by field below
@@ -64,14 +71,31 @@ export async function sessionViews(
         firstMessage: r.first_message,
         tagIds: r.tag_ids,
         unreadCount: Number(r.unread_count),
+        ...(composer
+          ? {
+              composer: composerSummary(composer, {
+                state: r.state,
+                channel: r.channel,
+                lastCustomerMessageAt: dateOrNull(r.last_customer_message_at),
+                queuedAt: new Date(r.queued_at),
+                windowClosedAt: dateOrNull(r.window_closed_at),
+                lockedUntilReply: Boolean(r.locked_until_reply),
+              }),
+            }
+          : {}),
       } satisfies SessionView,
     ]),
   );
   return sessionIds.map((id) => byId.get(id)).filter((v): v is SessionView => Boolean(v));
 }
 
-export async function sessionView(tx: Executor, tenantId: string, sessionId: string): Promise<SessionView> {
-  const [view] = await sessionViews(tx, tenantId, [sessionId]);
+export async function sessionView(
+  tx: Executor,
+  tenantId: string,
+  sessionId: string,
+  composer?: ComposerDeps,
+): Promise<SessionView> {
+  const [view] = await sessionViews(tx, tenantId, [sessionId], composer);
   if (!view) throw new Error(`session ${sessionId} not found`);
   return view;
 }

@@ -7,11 +7,12 @@ import { acceptOffer } from './accept-offer.js';
 import { messageSummary } from './announce.js';
 import { inviteToConference, leaveConference } from './conference.js';
 import { endSession } from './end-session.js';
-import { windowInputOf } from '../channels/channel-adapter.js';
+import { composerOf } from './composer-of.js';
 import type { EngineDeps } from './engine-deps.js';
 import { listSessions } from './list-sessions.js';
 import { markRead } from './mark-read.js';
 import { resumeSession } from './resume-session.js';
+import { retryMessage } from './retry-message.js';
 import { sendMessage } from './send-message.js';
 import { findVisibleSession } from './session-access.js';
 import { sessionView, sessionViews } from './session-view.js';
@@ -20,6 +21,7 @@ import {
   EndBody,
   ListSessionsQuery,
   Message,
+  MessageParams,
   Offer,
   SendMessageBody,
   Session,
@@ -31,22 +33,6 @@ import { messagesOfSession, timelineOf } from './sessions.repo.js';
 import { takeOverSession } from './take-over.js';
 import { transferSession } from './transfer-session.js';
 import { transferTargets } from './transfer-targets.js';
-import type { SessionRow } from './sessions.repo.js';
-
-/** What the composer may do in a session now, from the channel's window policy and limits. */
-export function composerOf(engine: EngineDeps, session: SessionRow) {
-  const adapter = engine.channels.get(session.channel);
-  const state =
-    session.state === 'ended'
-      ? {
-          freeText: false,
-          freeTextUntil: null,
-          otherwise: 'nothing' as const,
-          reason: 'The session has ended',
-        }
-      : adapter.composerState(windowInputOf(session, engine.now()));
-  return { ...state, maxTextLength: adapter.limits.maxTextLength };
-}
 
 export const sessionsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = async (app, { engine }) => {
   const tags = ['sessions'];
@@ -83,7 +69,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> =
       const session = await findVisibleSession(db, actor, request.params.id);
       const timeline = await timelineOf(db, session.id);
       return {
-        session: await sessionView(db, actor.tenantId, session.id),
+        session: await sessionView(db, actor.tenantId, session.id, engine),
         composer: composerOf(engine, session),
         timeline: timeline.map((t) => ({
           id: t.id,
@@ -177,6 +163,20 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> =
     },
     async (request, reply) =>
       reply.status(201).send(await sendMessage(engine, actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/sessions/:id/messages/:messageId/retry',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        summary: 'Send a failed message again (participants and supervisors)',
+        params: MessageParams,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) => retryMessage(engine, actorOf(request), request.params.id, request.params.messageId),
   );
 
   app.post(

@@ -15,6 +15,15 @@ const ChannelName = Type.Union([
   Type.Literal('messenger'),
 ]);
 
+export const Composer = Type.Object({
+  freeText: Type.Boolean(),
+  freeTextUntil: Nullable(DateTime),
+  otherwise: Type.Union([Type.Literal('templates'), Type.Literal('nothing')]),
+  reason: Type.Optional(Type.String()),
+  lockedUntilReply: Type.Optional(Type.Boolean()),
+  maxTextLength: Type.Integer(),
+});
+
 export const Session = Type.Object({
   id: Uuid,
   state: State,
@@ -49,15 +58,8 @@ export const Session = Type.Object({
   firstMessage: Nullable(Type.String()),
   tagIds: Type.Array(Uuid),
   unreadCount: Type.Integer({ minimum: 0 }),
-});
-
-export const Composer = Type.Object({
-  freeText: Type.Boolean(),
-  freeTextUntil: Nullable(DateTime),
-  otherwise: Type.Union([Type.Literal('templates'), Type.Literal('nothing')]),
-  reason: Type.Optional(Type.String()),
-  lockedUntilReply: Type.Optional(Type.Boolean()),
-  maxTextLength: Type.Integer(),
+  /** What may be sent now; present where the server knows the channel's window (detail, events). */
+  composer: Type.Optional(Composer),
 });
 
 export const TimelineEntry = Type.Object({
@@ -128,6 +130,8 @@ export const SendMessageBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const MessageParams = Type.Object({ id: Uuid, messageId: Uuid });
 
 export const TransferBody = Type.Union([
   Type.Object({ groupId: Uuid }, { additionalProperties: false }),

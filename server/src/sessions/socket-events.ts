@@ -10,6 +10,7 @@ import { acceptOffer } from './accept-offer.js';
 import { sessionRooms } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { markRead } from './mark-read.js';
+import { retryMessage } from './retry-message.js';
 import { sendMessage } from './send-message.js';
 import { findVisibleSession } from './session-access.js';
 import { SendMessageBody } from './sessions.schema.js';
@@ -47,6 +48,15 @@ export function registerSocketEvents(realtime: Realtime, engine: EngineDeps): vo
       const { sessionId, ...message } = input;
       const sent = await sendMessage(engine, actor, sessionId, message);
       return { messageId: sent.id, status: sent.status };
+    },
+  );
+
+  realtime.handle(
+    'message.retry',
+    Type.Object({ sessionId: Uuid, messageId: Uuid }, { additionalProperties: false }),
+    async (actor, input) => {
+      const retried = await retryMessage(engine, actor, input.sessionId, input.messageId);
+      return { messageId: retried.id, status: retried.status };
     },
   );
 

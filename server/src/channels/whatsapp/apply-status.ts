@@ -4,17 +4,18 @@ import { messages, sessions } from '../../db/schema.js';
 import { defineJob } from '../../jobs/job-definition.js';
 import { announceMessage } from '../../sessions/announce.js';
 import type { EngineDeps } from '../../sessions/engine-deps.js';
-import { advanceMessageStatus } from '../../sessions/message-status.js';
+import { advanceMessageStatus, recordSendFailure } from '../../sessions/message-status.js';
 import type { WebhookItem } from './read-webhook.js';
 import { statusError } from './map-send-error.js';
-import { failOutboundMessage, findMessageByWamid } from './whatsapp.repo.js';
+import { findMessageByWamid } from './whatsapp.repo.js';
 
 type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Applies a status webhook to our outbound message, forward only. The message is found by wamid, or — when the
+ * Applies a status webhook to our outbound message, forward only (the engine's `advanceMessageStatus`; a failure
+ * may follow `sent`, and a 131047 failure closes the session's window). The message is found by wamid, or — when the
  * status came before the send call returned and the wamid is not stored yet — by the message id we sent as
  * `biz_opaque_callback_data`, which then records the wamid too. Returns false when the message is unknown.
  */
@@ -40,21 +41,16 @@ export async function applyStatus(
       if (found?.message.channelMessageId && found.message.channelMessageId !== item.wamid) found = undefined;
     }
     if (!found) return false;
-    let updated;
     if (item.status === 'failed') {
       const error = statusError(item.error?.code ?? 0, item.error?.title ?? 'Failed', item.error?.details);
-      updated = await failOutboundMessage(tx, found.message.id, {
-        code: error.code,
-        reason: error.reason,
-        at: item.at,
-      });
-    } else {
-      updated = await advanceMessageStatus(tx, found.message.id, {
-        status: item.status,
-        at: item.at,
-        ...(found.message.channelMessageId ? {} : { channelMessageId: item.wamid }),
-      });
+      await recordSendFailure(tx, deps, found.session, found.message.id, error, item.at);
+      return true;
     }
+    const updated = await advanceMessageStatus(tx, found.message.id, {
+      status: item.status,
+      at: item.at,
+      ...(found.message.channelMessageId ? {} : { channelMessageId: item.wamid }),
+    });
     if (updated) await announceMessage(tx, found.session, updated, 'message.updated');
     return true;
   });

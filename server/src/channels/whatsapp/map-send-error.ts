@@ -1,4 +1,5 @@
 import { ChannelError } from '../channel-adapter.js';
+import { WindowClosedError } from '../../sessions/message-status.js';
 import type { GraphError } from './call-graph.js';
 
 /** Meta's codes worth retrying: unknown error, service unavailable, generic transient Graph errors. */
@@ -61,9 +62,8 @@ export function mapSendError(error: GraphError): ChannelError {
 export function statusError(code: number, title: string, details?: string): ChannelError {
   const advice = ADVICE[code] ?? 'See Meta’s error code reference.';
   const label = code === 131047 ? 'Outside the 24-hour window' : title;
-  return new ChannelError(
-    String(code),
-    `${label} (${code}). ${advice}${details ? ` Meta says: ${details}` : ''}`,
-    false,
-  );
+  const reason = `${label} (${code}). ${advice}${details ? ` Meta says: ${details}` : ''}`;
+  // Meta is the authority on the window: a 131047 closes it even when our clock says it is open.
+  if (String(code) === WINDOW_CLOSED_CODE) return new WindowClosedError(String(code), reason);
+  return new ChannelError(String(code), reason, false);
 }

@@ -16,8 +16,28 @@ export const WHATSAPP_MAX_TEXT = 4096;
 /** Meta's customer-service window: free-form messages up to 24 hours after the customer's last message. */
 export const WINDOW_MS = 24 * 3600_000;
 
-/** Free text within 24 hours of the customer's last message (Meta's timestamp), templates only after. */
+/**
+ * Free text within 24 hours of the customer's last message (Meta's timestamp), templates only after, or as soon
+ * as Meta refused free text (131047). After a template that opened the conversation, nothing until the customer
+ * answers (seed 001: the operator waits for the reply).
+ */
 export function whatsappComposerState(input: WindowInput): ComposerState {
+  if (input.lockedUntilReply)
+    return {
+      freeText: false,
+      freeTextUntil: null,
+      otherwise: 'nothing',
+      lockedUntilReply: true,
+      reason: 'Waiting for the customer’s reply: the composer opens when they answer the template.',
+    };
+  if (input.windowClosedAt)
+    return {
+      freeText: false,
+      freeTextUntil: input.windowClosedAt,
+      otherwise: 'templates',
+      reason:
+        'WhatsApp refused free text (131047): the 24-hour window has closed. Send an approved WhatsApp template.',
+    };
   if (!input.lastCustomerMessageAt)
     return {
       freeText: false,

@@ -74,23 +74,6 @@ export async function findMessageByWamid(db: Executor, channelAccountId: string,
   return row;
 }
 
-/**
- * A failed status: Meta reports it after it accepted the send (`sent`), so it ends `sending` and `sent` alike.
- * Delivered or read messages stay as they are.
- */
-export async function failOutboundMessage(
-  tx: Executor,
-  messageId: string,
-  failure: { code: string; reason: string; at: Date },
-) {
-  const [row] = await tx
-    .update(messages)
-    .set({ status: 'error', statusAt: failure.at, errorCode: failure.code, errorReason: failure.reason })
-    .where(and(eq(messages.id, messageId), inArray(messages.status, ['sending', 'sent'])))
-    .returning();
-  return row;
-}
-
 /** Changes one attachment in a message's metadata (a download that completed or failed). */
 export async function updateAttachment(
   tx: Executor,

@@ -605,24 +605,6 @@ describe('outbound messages and statuses', () => {
     });
   });
 
-  it('marks 131047 as outside the 24-hour window, answered at once or as a failed status', async () => {
-    const { number, accountId } = await connectedTenant();
-    const { sessionId } = await activeSession(number, accountId);
-    sandbox.setSwitches({ windowMode: 'sync' });
-    sandbox.failNext({ product: 'whatsapp', code: 131047 });
-    const sync = await reply(sessionId, 'Too late (sync)');
-    await expect.poll(async () => (await statusOf(sync)).status, { timeout: 15_000 }).toBe('error');
-    expect((await statusOf(sync)).errorReason).toMatch(/^Outside the 24-hour window/);
-
-    sandbox.failNext({ product: 'whatsapp', code: 131047, mode: 'async' });
-    const async = await reply(sessionId, 'Too late (async)');
-    await expect.poll(async () => (await statusOf(async)).status, { timeout: 15_000 }).toBe('error');
-    expect(await statusOf(async)).toMatchObject({
-      errorCode: '131047',
-      errorReason: expect.stringMatching(/^Outside the 24-hour window/),
-    });
-  });
-
   it('holds only the recipient on 131056 while others keep flowing', async () => {
     const { number, accountId } = await connectedTenant();
     const sheena = await activeSession(number, accountId, SHEENA);
