@@ -9,14 +9,14 @@ import { patchMessageAttachment, type FileRow } from './files.repo.js';
  * How a file appears in its message's `metadata.attachments`, which operators' clients read: a stored file by
  * id, size and sniffed type; a blocked one with "blocked file: name, type" as its error.
  */
-export interface FileAttachment {
+export type FileAttachment = {
   fileId: string;
   name: string;
   status: FileRow['status'];
   size?: number;
   contentType?: string;
   error?: string;
-}
+};
 
 export function attachmentOf(file: FileRow): FileAttachment {
   return {

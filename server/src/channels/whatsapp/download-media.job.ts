@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { messages, sessions } from '../../db/schema.js';
+import { attachmentOf } from '../../files/message-attachments.js';
 import { storeFile } from '../../files/store-file.js';
 import { AppError } from '../../http/app-error.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
@@ -92,12 +93,8 @@ export const downloadWhatsAppMedia = defineJob({
           // A blocked type sent by a customer is recorded, not stored: the operator sees what was refused.
           onBlocked: 'record',
           inTransaction: async (tx, file) => {
-            updated = await updateAttachment(tx, row.message.id, payload.index, {
-              fileId: file.id,
-              status: file.status,
-              size: file.size,
-              ...(file.contentType ? { contentType: file.contentType } : {}),
-            });
+            // The same entry every channel writes: a blocked file carries "blocked file: name, type".
+            updated = await updateAttachment(tx, row.message.id, payload.index, attachmentOf(file));
             if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
           },
         },
