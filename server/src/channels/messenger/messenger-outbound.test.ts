@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../db/schema.js';
+import { messages, sessions } from '../../db/schema.js';
 import { call } from '../../../test/factories.js';
 import {
   MESSENGER_APP_SECRET,
@@ -179,6 +179,30 @@ describe('operator replies', () => {
     await expect
       .poll(() => sends(psid).some((b) => b.sender_action === 'mark_seen'), { timeout: 15_000 })
       .toBe(true);
+  });
+
+  it('can carry the operator’s reaction to a customer’s message, and take it back', async () => {
+    const tenant = await w.tenant();
+    const psid = tenant.customer();
+    const sessionId = await w.activeSession(tenant, psid, 'React to me');
+    const [inbound] = (await w.messagesOf(tenant.accountId)).filter((m) => m.direction === 'in');
+    const [session] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    const context = {
+      tx: w.t.database.db,
+      tenantId: session!.tenantId,
+      channelAccountId: tenant.accountId,
+      sessionId,
+      contactId: session!.contactId,
+    };
+    const adapter = w.t.engine.channels.get('messenger');
+    const reactionOf = () =>
+      w.sandbox
+        .conversation({ product: 'messenger', customer: psid })
+        .messages.find((m) => m.id === inbound!.channelMessageId)!.reactions.business;
+    await adapter.react!(context, { channelMessageId: inbound!.channelMessageId! }, '❤️');
+    await expect.poll(reactionOf, { timeout: 15_000 }).toBe('❤️');
+    await adapter.react!(context, { channelMessageId: inbound!.channelMessageId! }, null);
+    await expect.poll(reactionOf, { timeout: 15_000 }).toBeUndefined();
   });
 
   it('are stored once when the echo arrives before the Send API answered', async () => {
