@@ -50,10 +50,14 @@ export interface WorkspaceBrowser {
 
 /** The app, a tenant with a web chat, and Chromium with one page open on the app (not signed in yet). */
 export async function openWorkspaceBrowser(
-  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    config?: Record<string, string>;
+  } = {},
 ): Promise<WorkspaceBrowser> {
   await buildWebOnce();
-  const t = await startTestApp();
+  const t = await startTestApp(options.config ? { config: options.config } : {});
   const f = await engineFixture(t);
   const browser = await chromium.launch({
     executablePath,
@@ -93,12 +97,16 @@ export async function openWorkspaceBrowser(
   };
 }
 
-/** Signs Olga in through the form on the page at `at` and sets her available. */
-export async function signInOlga(w: WorkspaceBrowser, at = '/'): Promise<void> {
-  const { page, t, f } = w;
+/** Signs Olga (or another user) in through the form on the page at `at` and sets her available. */
+export async function signInOlga(
+  w: WorkspaceBrowser,
+  at = '/',
+  email = w.f.tenant.operators[0]!.email,
+): Promise<void> {
+  const { page, t } = w;
   // Opened as localhost: the socket accepts the loopback spellings of the public URL.
   await page.goto(t.url.replace('127.0.0.1', 'localhost') + at);
-  await page.locator('input[type="email"]').fill(f.tenant.operators[0]!.email);
+  await page.locator('input[type="email"]').fill(email);
   await page.locator('input[type="password"]').fill(PASSWORD);
   await page.locator('form button[type="submit"]').click();
   await page
@@ -107,8 +115,9 @@ export async function signInOlga(w: WorkspaceBrowser, at = '/'): Promise<void> {
     .waitFor();
   await page.locator('.presence-switch button').first().click();
   // A plain wait, not expect.poll: this also runs in beforeAll.
-  for (let i = 0; (await presenceOf(w, 'Olga')) !== 'available'; i++) {
-    if (i > 50) throw new Error('Olga did not become available');
+  const name = email === w.f.tenant.operators[0]!.email ? 'Olga' : undefined;
+  for (let i = 0; name && (await presenceOf(w, name)) !== 'available'; i++) {
+    if (i > 50) throw new Error(`${name} did not become available`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,7 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { EventEnvelope, ServerEventMap } from '@switchboard/server/events';
+import { fileKeys } from '../features/files/api/files';
 import { keys } from '../lib/query-keys';
-import type { Message, Offer, OperatorRow, Session } from '../lib/types';
+import { attachmentsOf, type Message, type Offer, type OperatorRow, type Session } from '../lib/types';
 
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -65,6 +66,13 @@ export function applyEvent(
   );
 
   const upsertMessage = (message: Message) => {
+    // A message with files: Session Files and the files themselves may have changed (fetched, blocked).
+    const attachments = attachmentsOf(message);
+    if (attachments.length) {
+      void client.invalidateQueries({ queryKey: fileKeys.sessionFiles(message.sessionId) });
+      for (const a of attachments)
+        if (a.fileId) void client.invalidateQueries({ queryKey: fileKeys.file(a.fileId) });
+    }
     client.setQueryData<Message[]>(keys.messages(message.sessionId), (current) => {
       if (!current) return current;
       // The stored message replaces the composer's optimistic copy, whichever of event and reply comes first.

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Message } from './types';
+import type { FileInfo, Message } from './types';
 
 /**
  * Places where one feature shows another's work (the timeline shows files, the composer attaches them). Features
@@ -8,10 +8,21 @@ import type { Message } from './types';
 export interface Slots {
   /** The files of a message in a timeline. */
   messageFiles: (message: Message) => ReactNode;
-  /** The composer's "attach files" control. */
-  filePicker: (props: { sessionId: string; channel: string; disabled: boolean }) => ReactNode;
+  /** The composer's "attach files" control: uploads, and lists the files that go with the next message. */
+  filePicker: (props: FilePickerProps) => ReactNode;
   /** The list of a session's files (Session Files). */
   sessionFiles: (sessionId: string) => ReactNode;
+}
+
+export interface FilePickerProps {
+  sessionId: string;
+  channel: string;
+  disabled: boolean;
+  /** Uploaded, to be sent with the next message. */
+  files: FileInfo[];
+  onChange: (files: FileInfo[]) => void;
+  /** An upload is under way: the message waits for it. */
+  onBusy: (busy: boolean) => void;
 }
 
 export const SlotsContext = createContext<Slots>({

@@ -25,6 +25,20 @@ export function useUploadPolicy() {
   });
 }
 
+/** Still on its way: being fetched from the channel, or its thumbnail not made yet (a job does it). */
+function unfinished(file: FileInfo): boolean {
+  const thumbnailDue =
+    file.status === 'stored' &&
+    /^image\//.test(file.contentType ?? '') &&
+    !file.thumbnailUrl &&
+    !file.preview.thumbnailError;
+  return file.status === 'pending' || thumbnailDue;
+}
+
+/** How often to ask again while something is unfinished; a while, then no more. */
+const RECHECK_MS = 1500;
+const RECHECKS = 20;
+
 /** One file; asked again while it is still being fetched or its thumbnail is still being made. */
 export function useFileInfo(id: string) {
   return useQuery({
@@ -32,13 +46,8 @@ export function useFileInfo(id: string) {
     queryFn: () => api<FileInfo>('GET', `/files/${id}`),
     refetchInterval: (query) => {
       const file = query.state.data;
-      if (!file || query.state.dataUpdateCount > 20) return false;
-      const thumbnailDue =
-        file.status === 'stored' &&
-        /^image\//.test(file.contentType ?? '') &&
-        !file.thumbnailUrl &&
-        !file.preview.thumbnailError;
-      return file.status === 'pending' || thumbnailDue ? 1500 : false;
+      if (!file || query.state.dataUpdateCount > RECHECKS) return false;
+      return unfinished(file) ? RECHECK_MS : false;
     },
   });
 }
@@ -47,6 +56,11 @@ export function useSessionFiles(sessionId: string) {
   return useQuery({
     queryKey: fileKeys.sessionFiles(sessionId),
     queryFn: async () => (await api<{ items: FileInfo[] }>('GET', `/sessions/${sessionId}/files`)).items,
+    refetchInterval: (query) => {
+      const files = query.state.data;
+      if (!files || query.state.dataUpdateCount > RECHECKS) return false;
+      return files.some(unfinished) ? RECHECK_MS : false;
+    },
   });
 }
 

@@ -10,6 +10,12 @@ function markOf(file: FileInfo): string {
   return (extension || (file.contentType ?? '').split('/')[1] || 'file').slice(0, 4).toUpperCase();
 }
 
+/** What a file is, for people: its sniffed or declared type, else its extension. */
+function typeOf(file: FileInfo): string {
+  const extension = file.name.includes('.') ? `.${file.name.split('.').pop()}` : '?';
+  return file.contentType ?? file.declaredType ?? extension;
+}
+
 /** A stored file by id, shown by its kind: image, sticker or GIF, text, audio, video, or a download. */
 export function FileById({ id, sticker }: { id: string; sticker?: boolean }) {
   const { t } = useTranslation();
@@ -29,7 +35,7 @@ export function FileCard({ file, sticker = false }: { file: FileInfo; sticker?: 
   if (file.status === 'blocked')
     return (
       <div className="file blocked" data-testid="file-blocked">
-        {t('files.blocked', { name: file.name, type: file.contentType ?? file.declaredType ?? '?' })}
+        {t('files.blocked', { name: file.name, type: typeOf(file) })}
       </div>
     );
   if (file.status === 'pending')

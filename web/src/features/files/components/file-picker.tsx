@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorText } from '../../../components/ui/error-text';
-import type { FileInfo } from '../../../lib/types';
+import type { FilePickerProps } from '../../../lib/slots';
 import {
   fileKeys,
   formatSize,
@@ -15,17 +15,16 @@ import {
 /**
  * The composer's "Attach files": several at once; each is checked against the blocked types and the size limits
  * before the upload starts (a refused file is named with its reason and not sent), the rest go up together with
- * a progress bar and land in Session Files.
+ * a progress bar, and wait beside the composer to go with the next message.
  */
 export function FilePicker({
   sessionId,
   channel,
   disabled,
-}: {
-  sessionId: string;
-  channel: string;
-  disabled: boolean;
-}) {
+  files: staged,
+  onChange,
+  onBusy,
+}: FilePickerProps) {
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const client = useQueryClient();
@@ -35,7 +34,6 @@ export function FilePicker({
   const [refused, setRefused] = useState<RefusalReason[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [uploading, setUploading] = useState<string[]>([]);
-  const [done, setDone] = useState<FileInfo[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   async function picked(list: FileList | null) {
@@ -46,19 +44,20 @@ export function FilePicker({
     setRefused(reasons.filter((r): r is RefusalReason => r !== null));
     const accepted = files.filter((_, i) => reasons[i] === null);
     setError(null);
-    setDone([]);
     if (accepted.length === 0) return;
     setUploading(accepted.map((f) => f.name));
     setProgress(0);
+    onBusy(true);
     try {
       const stored = await uploadFiles(sessionId, accepted, setProgress);
-      setDone(stored);
+      onChange([...staged, ...stored]);
       void client.invalidateQueries({ queryKey: fileKeys.sessionFiles(sessionId) });
     } catch (e) {
       setError(e);
     } finally {
       setProgress(null);
       setUploading([]);
+      onBusy(false);
     }
   }
 
@@ -98,12 +97,24 @@ export function FilePicker({
             <progress value={progress} max={1} aria-valuetext={`${Math.round(progress * 100)} %`} />
           </label>
         )}
-        {done.length > 0 && (
-          <span className="uploaded">
-            {t('files.uploaded', { names: done.map((f) => f.name).join(', ') })}
-          </span>
-        )}
       </div>
+      {staged.length > 0 && (
+        <ul className="staged" aria-label={t('files.toSend')}>
+          {staged.map((file) => (
+            <li key={file.id}>
+              {file.name} <span className="muted">{formatSize(file.size, i18n.language)}</span>
+              <button
+                type="button"
+                className="icon"
+                aria-label={t('files.remove', { name: file.name })}
+                onClick={() => onChange(staged.filter((f) => f.id !== file.id))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {(refused.length > 0 || error !== null) && (
         <ul className="refused" role="alert">
           {refused.map((r) => (

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
 import { emitAck } from '../../../lib/socket';
-import type { Composer, Message, Session } from '../../../lib/types';
+import type { Composer, FileInfo, Message, Session } from '../../../lib/types';
 
 export interface SessionDetail {
   session: Session;
@@ -146,7 +146,7 @@ let localCounter = 0;
  */
 export function useSendMessage(sessionId: string, author: { userId: string; name: string }) {
   const client = useQueryClient();
-  return async (text: string, quotedMessageId?: string) => {
+  return async (text: string, quotedMessageId?: string, files: FileInfo[] = []) => {
     const clientMessageId = `${Date.now().toString(36)}-${++localCounter}-${Math.random().toString(36).slice(2, 8)}`;
     const localId = `local-${clientMessageId}`;
     const local: Message = {
@@ -156,13 +156,15 @@ export function useSendMessage(sessionId: string, author: { userId: string; name
       direction: 'out',
       authorKind: 'operator',
       author,
-      text,
+      text: text.trim() ? text : null,
       quotedMessageId: quotedMessageId ?? null,
       status: 'sending',
       errorCode: null,
       errorReason: null,
       createdAt: new Date().toISOString(),
-      metadata: {},
+      metadata: files.length
+        ? { attachments: files.map((f) => ({ fileId: f.id, name: f.name, status: f.status })) }
+        : {},
     };
     const update = (fn: (list: Message[]) => Message[]) =>
       client.setQueryData<Message[]>(keys.messages(sessionId), (list) => fn(list ?? []));
@@ -172,6 +174,7 @@ export function useSendMessage(sessionId: string, author: { userId: string; name
       const sent = await api<Message>('POST', `/sessions/${sessionId}/messages`, {
         text,
         clientMessageId,
+        ...(files.length ? { fileIds: files.map((f) => f.id) } : {}),
         ...(quotedMessageId ? { quotedMessageId } : {}),
       });
       update((list) => {

@@ -4,7 +4,7 @@ import type { Categories } from 'emoji-picker-react';
 import { ErrorText } from '../../../components/ui/error-text';
 import { useSlots } from '../../../lib/slots';
 import { formatElapsed, useNow } from '../../../lib/use-now';
-import type { Composer as ComposerState, Message } from '../../../lib/types';
+import type { Composer as ComposerState, FileInfo, Message } from '../../../lib/types';
 import { renderTemplate, sendTyping, useTemplates } from '../api/sessions';
 
 const EmojiPicker = lazy(() => import('emoji-picker-react'));
@@ -34,12 +34,14 @@ export function Composer({
   composer: ComposerState;
   quote: Message | null;
   onClearQuote: () => void;
-  onSend: (text: string, quotedMessageId?: string) => Promise<void>;
+  onSend: (text: string, quotedMessageId?: string, files?: FileInfo[]) => Promise<void>;
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [panel, setPanel] = useState<'emoji' | 'templates' | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [files, setFiles] = useState<FileInfo[]>([]);
+  const [uploading, setUploading] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
   const typingSent = useRef(0);
   const typingStop = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -49,11 +51,12 @@ export function Composer({
   const slots = useSlots();
 
   const tooLong = text.length > composer.maxTextLength;
-  const canSend = composer.freeText && text.trim().length > 0 && !tooLong;
+  const canSend = composer.freeText && (text.trim().length > 0 || files.length > 0) && !tooLong && !uploading;
 
   useEffect(() => {
     setText('');
     setPanel(null);
+    setFiles([]);
     // Leaving the session mid-sentence: the customer should not see "typing" for ever.
     return () => {
       clearTimeout(typingStop.current);
@@ -86,8 +89,10 @@ export function Composer({
     clearTimeout(typingStop.current);
     typingSent.current = 0;
     const quoted = quote?.id;
+    const attached = files;
+    setFiles([]);
     onClearQuote();
-    await onSend(body, quoted);
+    await onSend(body, quoted, attached);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -168,7 +173,14 @@ export function Composer({
         >
           {t('composer.templates')}
         </button>
-        {slots.filePicker({ sessionId, channel, disabled: !composer.freeText })}
+        {slots.filePicker({
+          sessionId,
+          channel,
+          disabled: !composer.freeText,
+          files,
+          onChange: setFiles,
+          onBusy: setUploading,
+        })}
         <span id={counterId} className={`counter ${tooLong ? 'over' : ''}`} aria-live="polite">
           {t('composer.counter', { count: text.length, max: composer.maxTextLength })}
         </span>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { ErrorText } from '../../../components/ui/error-text';
-import type { Me, Message } from '../../../lib/types';
+import { attachmentsOf, type FileInfo, type Me, type Message } from '../../../lib/types';
 import {
   markRead,
   sessionActions,
@@ -165,7 +165,7 @@ export function SessionView({
           // Never reached the server: send it anew. Stored but refused by the channel: the server sends it again.
           if (m.id.startsWith('local-')) {
             drop(m.id);
-            void send(m.text ?? '', m.quotedMessageId ?? undefined);
+            void send(m.text ?? '', m.quotedMessageId ?? undefined, filesOf(m));
           } else void run(() => retry(m.id));
         }}
         onReact={(m, emoji) => void run(() => react(m.id, emoji))}
@@ -200,4 +200,11 @@ export function SessionView({
       )}
     </section>
   );
+}
+
+/** The files of a message that never reached the server, to send again with it. */
+function filesOf(message: Message): FileInfo[] {
+  return attachmentsOf(message)
+    .filter((a) => a.fileId)
+    .map((a) => ({ id: a.fileId!, name: a.name ?? '', status: 'stored' }) as FileInfo);
 }
