@@ -1,57 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertChannelAccount } from '../src/channels/channel-accounts.repo.js';
 import { call } from './factories.js';
-import { driver, startTestApp, type TestApp } from './harness.js';
+import { startTestApp, type TestApp } from './harness.js';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
 import { sleep } from './socket-client.js';
+import { buildWidget, launchChromium, startHostSite, widgetRunnable } from './widget-browser.js';
 
-const executablePath = '/usr/bin/chromium';
-// On a developer machine without Chromium the test is skipped; CI installs it, so there it always runs.
-const runnable = driver === 'pglite' && (existsSync(executablePath) || process.env.CI === 'true');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const widgetDir = path.resolve(here, '../../widget');
 const screenshot = path.resolve(here, '../../docs/screenshots/widget.png');
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 
-/**
- * A customer's website on another origin than Switchboard, as in real life: it only includes the script tag, so
- * the widget's calls and socket are cross-origin.
- */
-function startHostSite(appUrl: string, keys: Record<string, string>): Promise<Server> {
-  const server = createServer((request, response) => {
-    const key = keys[request.url ?? ''];
-    if (!key) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!doctype html><html><head><title>Shop</title>
-      <style>* { color: red !important; font-size: 40px !important; } button { display: none !important; }</style>
-      </head><body><h1 id="own">The shop's own page</h1><a href="#basket" id="buy">Buy</a>
-      <script src="${appUrl}/widget.js" data-key="${key}" async></script></body></html>`);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-describe.runIf(runnable)('web chat widget in Chromium', () => {
+describe.runIf(widgetRunnable)('web chat widget in Chromium', () => {
   let browser: Browser;
   let t: TestApp;
   let f: EngineFixture;
-  let site: Server;
+  let site: Awaited<ReturnType<typeof startHostSite>>;
   let siteUrl: string;
   const quickKey = `wc-quick-${Date.now()}`;
 
   beforeAll(async () => {
-    await build({ root: widgetDir, logLevel: 'silent' });
+    await buildWidget();
     t = await startTestApp();
     f = await engineFixture(t);
     await insertChannelAccount(t.database.db, t.secretBox, {
@@ -69,23 +43,13 @@ describe.runIf(runnable)('web chat widget in Chromium', () => {
       '/quick': quickKey,
       '/broken': 'no-such-widget-key',
     });
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    siteUrl = site.url;
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     f?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await site?.close();
     await t?.close();
   });
 

@@ -1,9 +1,11 @@
 import type { VisitorMessage } from '@switchboard/server/events';
+import type { BlockedFileTypes } from '@switchboard/server/check-upload';
 
 export interface WidgetConfig {
   name: string;
   entryForm: { name: boolean; email: boolean; question: boolean };
   greeting: string | null;
+  files: { maxUploadBytes: number; maxFilesPerMessage: number; blockedFileTypes: BlockedFileTypes };
 }
 
 export interface ChatSession {
@@ -80,6 +82,7 @@ export function createApi(base: string, key: string, token: () => string | undef
     chat: () => request<Conversation>('GET', '/chat'),
     send: (body: { clientMessageId: string; text: string; pageUrl?: string }) =>
       request<{ message: VisitorMessage; sessionId: string; duplicate: boolean }>('POST', '/messages', body),
+    fileLinks: (fileIds: string[]) => request<{ items: FileLink[] }>('POST', '/file-links', { fileIds }),
     receipt: (status: 'delivered' | 'read', upToMessageId: string) =>
       request<{ updated: number }>('POST', '/receipts', { status, upToMessageId }),
     typing: (typing: boolean) => request<null>('POST', '/typing', { typing }),
@@ -90,4 +93,53 @@ export function createApi(base: string, key: string, token: () => string | undef
         ...(comment ? { comment } : {}),
       }),
   };
+}
+
+export interface FileLink {
+  fileId: string;
+  url: string;
+  thumbnailUrl: string | null;
+  expiresAt: string;
+}
+
+export type SendReply = { message: VisitorMessage; sessionId: string; duplicate: boolean };
+
+/**
+ * Sends files as one message (multipart: the fields first, then the files). XMLHttpRequest rather than fetch:
+ * it reports upload progress.
+ */
+export function uploadFiles(
+  base: string,
+  key: string,
+  token: string,
+  form: FormData,
+  onProgress: (fraction: number) => void,
+): Promise<SendReply> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `${base}/api/v1/webchat/${encodeURIComponent(key)}/files`);
+    xhr.setRequestHeader('x-visitor-token', token);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onerror = () => reject(new NetworkError('No connection'));
+    xhr.onload = () => {
+      let data: unknown = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as SendReply);
+      const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+      reject(
+        new ApiError(
+          xhr.status,
+          error?.code ?? 'http_error',
+          error?.message ?? `Upload failed (${xhr.status})`,
+        ),
+      );
+    };
+    xhr.send(form);
+  });
 }

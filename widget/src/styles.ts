@@ -17,7 +17,7 @@ header .close{border:0;font-size:20px;line-height:1;padding:2px 6px}
 .status:empty{display:none}
 .body{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .greeting{color:#57606a;text-align:center;font-size:13px}
-.error{color:#a40e26;background:#ffebe9;border-radius:8px;padding:10px}
+.error{color:#a40e26;background:#ffebe9;border-radius:8px;padding:10px;white-space:pre-line}
 ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
 .msg{display:flex;flex-direction:column;max-width:80%}
 .msg .bubble{padding:7px 10px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}
@@ -46,4 +46,10 @@ textarea{resize:none}
 .stars{display:flex;justify-content:center;gap:4px}
 .stars button{background:transparent;border:0;font-size:26px;color:#c4ccd4;padding:0 2px}
 .stars button[aria-pressed=true]{color:#f5a623}
+.files{display:flex;flex-direction:column;gap:4px;margin-top:4px}
+.file{display:inline-block;padding:6px 9px;border-radius:10px;background:#fff;border:1px solid #d8dee4;color:#2457d6;overflow-wrap:anywhere}
+.file img{display:block;max-width:200px;max-height:200px;width:auto;height:auto;border-radius:6px}
+.file.refused{color:#a40e26;background:#ffebe9;border-color:#ffcecb}
+.upload{display:flex;align-items:center;gap:8px;padding:4px 12px;font-size:12px;color:#57606a;background:#fff}
+.upload progress{flex:1}
 `;

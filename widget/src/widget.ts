@@ -1,41 +1,28 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { EventEnvelope, ServerEventMap, VisitorMessage } from '@switchboard/server/events';
 import {
   ApiError,
   createApi,
-  NetworkError,
+  uploadFiles,
   type ChatSession,
   type Conversation,
   type WidgetConfig,
 } from './api';
-import { h, richText } from './dom';
+import { createAttach } from './attach';
+import { buildEntryForm, type EntryFields } from './entry-form';
+import { h } from './dom';
+import { createFileLinks } from './file-links';
+import { bubble, messageItem, tick } from './message-view';
 import { createMessageList } from './messages';
+import { createOutbox } from './outbox';
+import { createReceipts } from './receipts';
+import { renderRating as drawRating } from './rating-view';
+import { buildPanel } from './panel';
+import { openSocket } from './socket';
+import { describe } from './ui-parts';
 import { createStorage, currentPageUrl, newClientMessageId, type Outgoing } from './storage';
-import { styles } from './styles';
 
 type View = 'loading' | 'unavailable' | 'form' | 'chat';
-
-const EMOJIS = ['😀', '🙂', '😉', '😍', '👍', '🙏', '🎉', '❤️'];
-
-/** The launcher's speech-bubble icon, built as elements like everything else (the widget never sets innerHTML). */
-function chatIcon(): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS(ns, 'path');
-  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z');
-  svg.append(path);
-  return svg;
-}
-
-/** Why an action failed, in words for the customer. */
-function describe(error: unknown): string {
-  if (error instanceof NetworkError)
-    return 'No connection. Please check your internet connection and try again.';
-  if (error instanceof ApiError) return error.message;
-  return 'Something went wrong. Please try again.';
-}
 
 /**
  * The chat widget: a launcher and a panel in a shadow root appended to the page. State comes from the public web
@@ -46,6 +33,18 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   const storage = createStorage(key);
   const api = createApi(base, key, () => storage.get().token);
   const messages = createMessageList();
+  const links = createFileLinks(api, () => renderMessages());
+  const outbox = createOutbox(api, storage, {
+    sent: (reply) => {
+      messages.upsert(reply.message);
+      if (session?.id !== reply.sessionId)
+        session = { id: reply.sessionId, state: 'waiting', endedAt: null, rating: null };
+    },
+    refused: (item, reason) => failed.push({ ...item, reason }),
+    changed: () => render(),
+  });
+  const flush = () => outbox.flush();
+  const receipts = createReceipts(api);
   let config: WidgetConfig | null = null;
   let view: View = 'loading';
   let unavailable = '';
@@ -54,63 +53,46 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   /** The socket dropped after having been up (not the first connection still under way). */
   let lost = false;
   let operatorTyping: string | null = null;
-  let operatorTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let ownTyping = false;
   let ownTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let failed: Array<Outgoing & { reason: string }> = [];
-  let flushing = false;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let deliveredUpTo: string | null = null;
-  let readUpTo: string | null = null;
   let stars = 0;
   /** The chat has not been loaded since the page opened (the first GET failed): load it when connected. */
   let snapshotMissing = false;
 
-  // ---- the DOM, built once ----
-  const host = h('div', { id: 'switchboard-widget' });
-  const shadow = host.attachShadow({ mode: 'open' });
-  const title = h('h2', { id: 'sb-title' }, 'Chat');
-  const endButton = h('button', { type: 'button', hidden: true }, 'End chat');
-  const closeButton = h('button', { type: 'button', class: 'close', 'aria-label': 'Close chat window' }, '×');
-  const statusLine = h('div', { class: 'status', role: 'status' });
-  const greeting = h('p', { class: 'greeting', hidden: true });
-  const errorBox = h('div', { class: 'error', role: 'alert', hidden: true });
-  const entryForm = h('form', { hidden: true, 'aria-label': 'Start a chat' });
-  const list = h('ol', { 'aria-label': 'Messages', 'aria-live': 'polite' });
-  const rating = h('div', { class: 'rating', hidden: true });
-  const body = h('div', { class: 'body' }, greeting, errorBox, entryForm, list, rating);
-  const typingLine = h('div', { class: 'typing', 'aria-live': 'polite' });
-  const emojiRow = h('div', { class: 'emojis', hidden: true, role: 'group', 'aria-label': 'Emoji' });
-  const textarea = h('textarea', {
-    rows: '1',
-    maxlength: '4000',
-    'aria-label': 'Message',
-    placeholder: 'Write a message…',
+  const attach = createAttach({
+    config: () => config,
+    ensureVisitor: async () => !!storage.get().token || (await start({})),
+    upload: (form, onProgress) => uploadFiles(base, key, storage.get().token ?? '', form, onProgress),
+    sent: (reply) => {
+      messages.upsert(reply.message);
+      if (session?.id !== reply.sessionId)
+        session = { id: reply.sessionId, state: 'waiting', endedAt: null, rating: null };
+      hideError();
+      render();
+      body.scrollTop = body.scrollHeight;
+    },
+    refused: (reasons) => (reasons.length ? showError(reasons.join('\n')) : hideError()),
+    failed: (error) => showError(`Not sent: ${describe(error)}`),
   });
-  const emojiButton = h(
-    'button',
-    { type: 'button', class: 'icon', 'aria-label': 'Insert emoji', 'aria-expanded': 'false' },
-    '🙂',
-  );
-  const sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
-  const composer = h('form', { class: 'composer', hidden: true }, emojiButton, textarea, sendButton);
-  const panel = h(
-    'section',
-    { class: 'panel', role: 'dialog', 'aria-labelledby': 'sb-title', hidden: true },
-    h('header', {}, title, endButton, closeButton),
+  const {
+    panel,
+    launcher,
+    title,
+    endButton,
+    closeButton,
     statusLine,
+    greeting,
+    errorBox,
+    entryForm,
+    list,
+    rating,
     body,
     typingLine,
     emojiRow,
+    textarea,
     composer,
-  );
-  const launcher = h(
-    'button',
-    { type: 'button', class: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': 'false' },
-    chatIcon(),
-  );
-  shadow.append(h('style', {}, styles), h('div', { class: 'root' }, panel, launcher));
-  document.body.append(host);
+  } = buildPanel(attach);
 
   // ---- rendering ----
   const chatOpen = () => !!session && session.state !== 'ended';
@@ -147,40 +129,10 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     typingLine.textContent = operatorTyping && chatOpen() ? `${operatorTyping} is typing…` : '';
   }
 
-  function tick(status: 'sending' | 'sent' | 'read' | 'failed', label: string) {
-    const marks = { sending: '🕓', sent: '✓', read: '✓✓', failed: '!' }[status];
-    return h('span', { class: 'tick', 'data-status': status }, `${marks} ${label}`);
-  }
-
-  function bubble(text: string) {
-    const element = h('div', { class: 'bubble' });
-    element.append(richText(text));
-    return element;
-  }
-
-  function messageItem(message: VisitorMessage) {
-    const text = message.text ?? '';
-    if (message.authorKind === 'system') return h('li', { class: 'msg system' }, text);
-    if (message.authorKind === 'operator')
-      return h(
-        'li',
-        { class: 'msg operator', 'data-message-id': message.id },
-        h('span', { class: 'author' }, message.authorName ?? 'Operator'),
-        bubble(text),
-      );
-    const read = message.status === 'read';
-    return h(
-      'li',
-      { class: 'msg customer', 'data-message-id': message.id },
-      bubble(text),
-      tick(read ? 'read' : 'sent', read ? 'Read' : 'Sent'),
-    );
-  }
-
   function renderMessages() {
     if (view !== 'chat') return;
     const atEnd = body.scrollHeight - body.scrollTop - body.clientHeight < 40;
-    const items = messages.all().map(messageItem);
+    const items = messages.all().map((m) => messageItem(m, links));
     for (const queued of storage.get().outbox ?? []) {
       if (messages.hasClientId(queued.clientMessageId)) continue;
       items.push(h('li', { class: 'msg customer' }, bubble(queued.text), tick('sending', 'Sending…')));
@@ -196,54 +148,25 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   function renderRating() {
     rating.hidden = !(view === 'chat' && ended());
     if (rating.hidden) return;
-    const newChat = h('button', { type: 'button', class: 'primary' }, 'Start a new chat');
-    newChat.addEventListener('click', startOver);
-    if (session?.rating != null) {
-      rating.replaceChildren(h('p', {}, 'Thank you for your feedback.'), newChat);
-      return;
-    }
-    const starRow = h('div', { class: 'stars', role: 'group', 'aria-label': 'Rate this chat' });
-    for (let n = 1; n <= 5; n++) {
-      const star = h(
-        'button',
-        { type: 'button', 'aria-label': `${n} star${n > 1 ? 's' : ''}`, 'aria-pressed': String(n <= stars) },
-        '★',
-      );
-      star.addEventListener('click', () => {
-        stars = n;
-        starRow.querySelectorAll('button').forEach((b, i) => b.setAttribute('aria-pressed', String(i < n)));
-        submit.disabled = false;
-      });
-      starRow.append(star);
-    }
-    const comment = h('textarea', { rows: '2', maxlength: '2000' });
-    const submit = h('button', { type: 'submit', class: 'primary', disabled: stars === 0 }, 'Send rating');
-    const form = h(
-      'form',
-      { 'aria-label': 'Rate this chat' },
-      h('p', {}, 'The chat has ended. How did we do?'),
-      starRow,
-      h('label', {}, 'Comment (optional)', comment),
-      submit,
-    );
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      if (!stars) return;
-      submit.disabled = true;
-      api
-        .rate(stars, comment.value.trim() || undefined)
-        .then(() => {
-          if (session) session = { ...session, rating: stars };
-          hideError();
-          render();
-          rating.querySelector('button')?.focus();
-        })
-        .catch((error: unknown) => {
-          submit.disabled = false;
-          showError(describe(error));
-        });
+    drawRating(rating, {
+      rated: session?.rating != null,
+      stars,
+      setStars: (n) => (stars = n),
+      startOver,
+      rate: (chosen, comment) =>
+        api.rate(chosen, comment).then(
+          () => {
+            if (session) session = { ...session, rating: chosen };
+            hideError();
+            render();
+            rating.querySelector('button')?.focus();
+          },
+          (error: unknown) => {
+            showError(describe(error));
+            throw error;
+          },
+        ),
     });
-    rating.replaceChildren(form, newChat);
   }
 
   function showError(message: string) {
@@ -256,39 +179,9 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   }
 
   // ---- the entry form ----
-  const fields: { name?: HTMLInputElement; email?: HTMLInputElement; question?: HTMLTextAreaElement } = {};
+  let fields: EntryFields = {};
   const hasForm = () =>
     !!config && (config.entryForm.name || config.entryForm.email || config.entryForm.question);
-
-  function buildForm(form: WidgetConfig['entryForm']) {
-    const startButton = h('button', { type: 'submit', class: 'primary' }, 'Start chat');
-    const rows: HTMLElement[] = [];
-    if (form.name) {
-      fields.name = h('input', { type: 'text', autocomplete: 'name', maxlength: '200' });
-      rows.push(h('label', {}, 'Your name', fields.name));
-    }
-    if (form.email) {
-      fields.email = h('input', { type: 'email', autocomplete: 'email', maxlength: '320' });
-      rows.push(h('label', {}, 'E-mail', fields.email));
-    }
-    if (form.question) {
-      fields.question = h('textarea', { rows: '3', required: true, maxlength: '4000' });
-      rows.push(h('label', {}, 'Your question', fields.question));
-    }
-    entryForm.replaceChildren(...rows, startButton);
-    entryForm.addEventListener('submit', (event) => {
-      event.preventDefault();
-      startButton.disabled = true;
-      const question = fields.question?.value.trim();
-      void start({
-        ...(fields.name?.value.trim() ? { name: fields.name.value.trim() } : {}),
-        ...(fields.email?.value.trim() ? { email: fields.email.value.trim() } : {}),
-        ...(question ? { question } : {}),
-      }).finally(() => {
-        startButton.disabled = false;
-      });
-    });
-  }
 
   /** Opens the chat (a new visitor gets their token here); with a question, the session starts too. */
   async function start(input: { name?: string; email?: string; question?: string }): Promise<boolean> {
@@ -326,7 +219,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     session = null;
     failed = [];
     stars = 0;
-    deliveredUpTo = readUpTo = null;
+    receipts.reset();
     view = hasForm() ? 'form' : 'chat';
     render();
     focusFirst();
@@ -341,51 +234,9 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       });
       return;
     }
-    const pageUrl = currentPageUrl();
-    const outgoing: Outgoing = {
-      clientMessageId: newClientMessageId(),
-      text,
-      ...(pageUrl ? { pageUrl } : {}),
-    };
-    storage.update({ outbox: [...(storage.get().outbox ?? []), outgoing] });
+    outbox.add(text);
     render();
     body.scrollTop = body.scrollHeight;
-    void flush();
-  }
-
-  /**
-   * Sends queued messages in order. Each keeps its client id, so sending again after a lost answer stores it once;
-   * it leaves the queue only when the server confirmed it or refused it for good.
-   */
-  async function flush() {
-    if (flushing || !storage.get().token) return;
-    flushing = true;
-    clearTimeout(retryTimer);
-    try {
-      for (;;) {
-        const next = storage.get().outbox?.[0];
-        if (!next) break;
-        try {
-          const reply = await api.send(next);
-          messages.upsert(reply.message);
-          if (session?.id !== reply.sessionId)
-            session = { id: reply.sessionId, state: 'waiting', endedAt: null, rating: null };
-        } catch (error) {
-          if (error instanceof NetworkError || (error instanceof ApiError && error.retryable)) {
-            retryTimer = setTimeout(() => void flush(), 5000);
-            break;
-          }
-          failed.push({ ...next, reason: describe(error) });
-        }
-        storage.update({
-          outbox: (storage.get().outbox ?? []).filter((o) => o.clientMessageId !== next.clientMessageId),
-        });
-        render();
-      }
-    } finally {
-      flushing = false;
-      renderStatus();
-    }
   }
 
   function sendTyping(typing: boolean) {
@@ -397,83 +248,31 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   // ---- receipts ----
   const panelVisible = () => !panel.hidden && document.visibilityState === 'visible';
 
-  /** The operator's messages reached the widget (delivered) and, when the panel is in view, were read. */
   function sendReceipts() {
-    if (!chatOpen()) return;
-    const last = messages
-      .all()
-      .filter((m) => m.authorKind === 'operator')
-      .at(-1);
-    if (!last || last.status === 'read') return;
-    const id = last.id;
-    if (panelVisible()) {
-      if (readUpTo === id) return;
-      readUpTo = id;
-      api.receipt('read', id).catch(() => {
-        readUpTo = null;
-      });
-    } else if (deliveredUpTo !== id && last.status === 'sent') {
-      deliveredUpTo = id;
-      api.receipt('delivered', id).catch(() => {
-        deliveredUpTo = null;
-      });
-    }
+    if (chatOpen()) receipts.send(messages.all(), panelVisible());
   }
 
   // ---- realtime ----
-  function advanceSeq(seq: number) {
-    if (seq > (storage.get().lastSeq ?? -1)) storage.update({ lastSeq: seq });
-  }
-
   function connect() {
     if (socket || !storage.get().token) return;
-    let replayFrom: number | undefined;
-    socket = io(`${base}/webchat`, {
-      // Called at every (re)connection, so the server replays from the latest event handled.
-      auth: (callback) => {
-        const saved = storage.get();
-        replayFrom = saved.lastSeq;
-        callback({ key, token: saved.token, ...(replayFrom !== undefined ? { lastSeq: replayFrom } : {}) });
-      },
-    });
-    socket.on('event', (envelope: EventEnvelope) => {
-      advanceSeq(envelope.seq);
-      handleEvent(envelope);
-    });
-    socket.on(
-      'ephemeral',
-      (signal: { name: string; payload: ServerEventMap['visitor.typing'] & { who: string } }) => {
-        if (signal.name !== 'typing' || signal.payload.who !== 'operator') return;
-        clearTimeout(operatorTypingTimer);
-        operatorTyping = signal.payload.typing ? (signal.payload.name ?? 'The operator') : null;
-        // A lost "stopped typing" must not leave the line forever.
-        if (operatorTyping)
-          operatorTypingTimer = setTimeout(() => {
-            operatorTyping = null;
-            renderTyping();
-          }, 8000);
+    socket = openSocket(base, key, storage, {
+      event: handleEvent,
+      typing: (name) => {
+        operatorTyping = name;
         renderTyping();
       },
-    );
-    socket.on('ready', (info: { seq: number }) => {
-      lost = false;
-      const replayed = replayFrom !== undefined;
-      advanceSeq(info.seq);
-      // Without a sequence number to replay from, what happened before this socket comes from the snapshot.
-      if (!replayed || snapshotMissing) void resync();
-      void flush();
-      sendReceipts();
-      renderStatus();
-    });
-    socket.on('disconnect', () => {
-      lost = true;
-      renderStatus();
-    });
-    socket.on('connect_error', () => {
-      lost = true;
-      renderStatus();
-      // Refused by the server (not a network error): Socket.IO does not retry by itself.
-      if (socket && !socket.active) setTimeout(() => socket?.connect(), 5000);
+      ready: (replayed) => {
+        lost = false;
+        // Without a sequence number to replay from, what happened before this socket comes from the snapshot.
+        if (!replayed || snapshotMissing) void resync();
+        void flush();
+        sendReceipts();
+        renderStatus();
+      },
+      down: () => {
+        lost = true;
+        renderStatus();
+      },
     });
   }
 
@@ -494,7 +293,6 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       messages.upsert(message);
       if (message.authorKind === 'operator') {
         operatorTyping = null;
-        clearTimeout(operatorTypingTimer);
       }
     } else if (envelope.name === 'visitor.session') {
       const change = envelope.payload as ServerEventMap['visitor.session'];
@@ -588,19 +386,6 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     clearTimeout(ownTypingTimer);
     ownTypingTimer = setTimeout(() => sendTyping(false), 3000);
   });
-  emojiButton.addEventListener('click', () => {
-    emojiRow.hidden = !emojiRow.hidden;
-    emojiButton.setAttribute('aria-expanded', String(!emojiRow.hidden));
-  });
-  for (const emoji of EMOJIS) {
-    const button = h('button', { type: 'button', class: 'icon', 'aria-label': `Insert ${emoji}` }, emoji);
-    button.addEventListener('click', () => {
-      const at = textarea.selectionStart ?? textarea.value.length;
-      textarea.setRangeText(emoji, at, textarea.selectionEnd ?? at, 'end');
-      textarea.focus();
-    });
-    emojiRow.append(button);
-  }
   document.addEventListener('visibilitychange', sendReceipts);
   window.addEventListener('online', () => {
     renderStatus();
@@ -632,7 +417,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       return;
     }
     errorBox.hidden = true;
-    buildForm(config.entryForm);
+    fields = buildEntryForm(entryForm, config.entryForm, start);
     if (storage.get().token) {
       try {
         applyConversation(await api.chat());
