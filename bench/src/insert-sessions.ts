@@ -2,7 +2,7 @@ import { findChannelAccountByExternalId } from '../../server/src/channels/channe
 import { openDatabase } from '../../server/src/db/database.js';
 import { resolveContact } from '../../server/src/sessions/resolve-contact.js';
 import { insertMessageOnce, insertSession } from '../../server/src/sessions/sessions.repo.js';
-import { INBOUND_NUMBER, type BenchTenant } from './seed-bench.js';
+import { addToGroup, INBOUND_NUMBER, type BenchOperator, type BenchTenant } from './seed-bench.js';
 
 /**
  * Opens `count` waiting sessions, each with a customer's first message, through the server's own repositories
@@ -63,6 +63,20 @@ export async function insertWaitingSessions(
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
+  } finally {
+    await database.close();
+  }
+}
+
+/** The scale phase's operators join the sessions' group (they connect afterwards, so their sockets join its room). */
+export async function joinScaleOperators(
+  databaseUrl: string,
+  tenant: BenchTenant,
+  operators: BenchOperator[],
+) {
+  const database = await openDatabase({ databaseUrl, dataDir: 'memory://', poolSize: 1 });
+  try {
+    await addToGroup(database, tenant, operators);
   } finally {
     await database.close();
   }

@@ -129,7 +129,7 @@ export function table(
       `${num(outbound.msgsPerS)} msg/s`,
       `${outbound.received} Graph API calls received of ${outbound.acked} sends acknowledged` +
         `; ${outbound.operators} operators, ${outbound.sessions} of ${outbound.sessionsAsked} sessions active; send errors ${describe(outbound.sendErrors)}` +
-        `; Graph errors ${outbound.graphErrors}; not delivered ${outbound.undelivered}; target ≥ 3,000 msg/s`,
+        `; Graph errors ${outbound.graphErrors}; not at the sandbox by the end of the grace period ${outbound.undelivered}; target ≥ 3,000 msg/s`,
     ],
     [
       '  operator send → Graph API call',

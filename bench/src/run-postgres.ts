@@ -5,7 +5,7 @@ import pg from 'pg';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 import { openDatabase } from '../../server/src/db/database.js';
 import { runFloor, type FloorResult } from './floor.js';
-import { insertWaitingSessions } from './insert-sessions.js';
+import { insertWaitingSessions, joinScaleOperators } from './insert-sessions.js';
 import { InboundDriver, type InboundPhase } from './inbound.js';
 import { openPool } from './load.js';
 import type { Mode } from './modes.js';
@@ -138,6 +138,7 @@ export async function runPostgres(
         return Number(rows[0]!.open);
       },
       insertWaitingSessions: (count) => insertWaitingSessions(databaseUrl, seed.inbound, count, runId),
+      joinGroup: () => joinScaleOperators(databaseUrl, seed.inbound, seed.inbound.scaleOperators),
       sessions: mode.scaleSessions,
       operators: seed.inbound.scaleOperators,
       topUpLimitMs: mode.scaleTopUpLimitMs,

@@ -34,6 +34,8 @@ export async function runScale(options: {
   driver: InboundDriver;
   countOpenSessions: () => Promise<number>;
   insertWaitingSessions: (count: number) => Promise<void>;
+  /** Puts the scale operators in the sessions' group. */
+  joinGroup: () => Promise<void>;
   sessions: number;
   operators: BenchOperator[];
   topUpLimitMs: number;
@@ -61,6 +63,7 @@ export async function runScale(options: {
     await options.insertWaitingSessions(inserted);
     openSessions = await options.countOpenSessions();
   }
+  await options.joinGroup();
   const rssBeforeMiB = rssMiB(options.pid);
 
   let peak = 0;
