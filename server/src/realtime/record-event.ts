@@ -38,3 +38,28 @@ export async function recordEvent<N extends ServerEventName>(
     )
     SELECT pg_notify(${PENDING_CHANNEL}, '')`);
 }
+
+/** Records several events of one tenant in one statement, in the given order (see `recordEvent`). */
+export async function recordEvents(
+  tx: Executor,
+  tenantId: string,
+  events: Array<
+    { [N in ServerEventName]: { name: N; rooms: string[]; payload: ServerEventMap[N] } }[ServerEventName]
+  >,
+): Promise<void> {
+  if (events.length === 0) return;
+  const at = new Date().toISOString();
+  const rows = events.map(
+    (event) =>
+      sql`(${tenantId}, ${event.name}, ARRAY[${sql.join(
+        event.rooms.map((room) => sql`${room}`),
+        sql`, `,
+      )}]::text[], ${JSON.stringify(event.payload)}::jsonb, ${at})`,
+  );
+  // A multi-row VALUES list takes its serial ids in list order, which is the order the relay numbers them in.
+  await tx.execute(sql`
+    WITH recorded AS (
+      INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at) VALUES ${sql.join(rows, sql`, `)}
+    )
+    SELECT pg_notify(${PENDING_CHANNEL}, '')`);
+}

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { ChannelRegistry } from './engine-deps.js';
 import { users } from '../db/schema.js';
 import { rooms, type MessageSummary } from '../realtime/event-map.js';
-import { recordEvent } from '../realtime/record-event.js';
+import { recordEvent, recordEvents } from '../realtime/record-event.js';
 import { sessionView, type SessionView } from './session-view.js';
 import {
   activeParticipants,
@@ -128,4 +128,35 @@ export async function announceMessage(
     [rooms.session(session.id), ...participants.map((p) => rooms.operator(p.userId))],
     await messageSummary(tx, message),
   );
+}
+
+/**
+ * A customer's message joined an open session: the session's view (which lists its operators) addresses both the
+ * message and the session's new state, recorded in one statement. The channel is not told: who is there did not
+ * change.
+ */
+export async function announceCustomerMessage(
+  tx: Executor,
+  deps: { channels: ChannelRegistry; now: () => Date },
+  session: SessionRow,
+  message: MessageRow,
+): Promise<void> {
+  const view = await sessionView(tx, session.tenantId, session.id, deps);
+  const operatorRooms = view.participants.map((p) => rooms.operator(p.userId));
+  await recordEvents(tx, session.tenantId, [
+    {
+      name: 'message.created',
+      rooms: [rooms.session(session.id), ...operatorRooms],
+      payload: await messageSummary(tx, message),
+    },
+    {
+      name: 'session.changed',
+      rooms: [
+        ...(session.groupId ? [rooms.group(session.groupId)] : []),
+        rooms.session(session.id),
+        ...operatorRooms,
+      ],
+      payload: { session: view },
+    },
+  ]);
 }

@@ -7,7 +7,7 @@ import { isBlacklisted } from '../blacklist/is-blacklisted.js';
 import { chooseGroup } from '../routing-rules/choose-group.js';
 import { dispatchGroup } from '../routing/dispatch.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
-import { announceMessage, announceSession, recordTimeline } from './announce.js';
+import { announceCustomerMessage, announceMessage, announceSession, recordTimeline } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
 import { resolveContact } from './resolve-contact.js';
@@ -74,7 +74,11 @@ async function receiveInTransaction(
   const contact = await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
   if (event.kind !== 'message') return applyChange(tx, deps, input, event);
   if (
-    await isBlacklisted(tx, input.tenantId, { contactId: contact.id, identities: input.customer.identities })
+    await isBlacklisted(tx, input.tenantId, {
+      contactId: contact.id,
+      identities: input.customer.identities,
+      contactIsCurrent: true,
+    })
   ) {
     return { outcome: 'blacklisted' };
   }
@@ -142,8 +146,12 @@ async function receiveInTransaction(
     lockedUntilReply: false,
   });
   await scheduleComposerChange(tx, deps, session);
+  if (!newSession) {
+    await announceCustomerMessage(tx, deps, session, message);
+    return { outcome: 'stored', session, message, newSession };
+  }
   await announceMessage(tx, session, message);
-  if (newSession) {
+  {
     await scheduleSessionTimers(tx, deps, session);
     const hours = session.groupId
       ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
@@ -153,8 +161,6 @@ async function receiveInTransaction(
     if (session.groupId) await dispatchGroup(tx, deps, input.tenantId, session.groupId);
     const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
     session = fresh!;
-    await announceSession(tx, deps, session);
-  } else {
     await announceSession(tx, deps, session);
   }
   return { outcome: 'stored', session, message, newSession };
