@@ -3,7 +3,7 @@ import type { Pool } from 'undici';
 import type { EventEnvelope } from '../../server/src/realtime/event-map.js';
 import { Latencies, Outcomes, closedLoop, openLoop, postWebhook } from './load.js';
 import type { PhaseProfile } from './profile.js';
-import { inboundWebhook, messageNumberOf, type CustomerPool } from './webhook.js';
+import { inboundWebhook, messageNumberOf, type CustomerMix, type CustomerPool } from './webhook.js';
 
 /** What one inbound phase measured. Only messages answered 200 AND seen on an operator's socket count. */
 export interface InboundPhase {
@@ -73,9 +73,9 @@ export class InboundDriver {
   };
 
   /** Sends one message from a new or returning customer; resolves when answered. */
-  private async sendOne(phase: InboundPhase, forceNew = false): Promise<void> {
+  private async sendOne(phase: InboundPhase, mix: CustomerMix = 'mixed'): Promise<void> {
     const n = this.next++;
-    const customer = this.customers.take(forceNew);
+    const customer = this.customers.take(mix);
     const { body, signature } = inboundWebhook({ runId: this.runId, n, waId: customer.waId });
     const entry: Tracked = { start: performance.now() };
     this.tracked.set(n, entry);
@@ -98,14 +98,14 @@ export class InboundDriver {
     concurrency: number,
     durationMs: number,
     graceMs: number,
-    options: { newCustomersOnly?: boolean; stopAfterOk?: number } = {},
+    options: { mix?: CustomerMix; stopAfterOk?: number } = {},
   ) {
     const phase = emptyPhase(label);
     const start = performance.now();
     await closedLoop({
       concurrency,
       durationMs,
-      send: () => this.sendOne(phase, options.newCustomersOnly),
+      send: () => this.sendOne(phase, options.mix),
       done: () => options.stopAfterOk !== undefined && phase.outcomes.ok >= options.stopAfterOk,
     });
     return this.finish(phase, start, graceMs);

@@ -9,6 +9,8 @@ export interface Mode {
   /** The fixed rate of the latency phase, lowered to 80 % of the saturated rate when the app cannot take it. */
   steadyRate: number;
   steadyMs: number;
+  /** A saturated phase of returning customers only (no routing), to tell the two paths' limits apart. */
+  returningMs: number;
   /** How long to wait for operators to see answered messages (and the sandbox to get sent ones). */
   graceMs: number;
   inboundOperators: number;
@@ -34,6 +36,7 @@ export const modes: Record<Mode['name'], Mode> = {
     floorMs: 10_000,
     steadyRate: 1_000,
     steadyMs: 15_000,
+    returningMs: 10_000,
     graceMs: 10_000,
     inboundOperators: 20,
     outboundOperators: 20,
@@ -57,6 +60,7 @@ export const modes: Record<Mode['name'], Mode> = {
     floorMs: 3_000,
     steadyRate: 1_000,
     steadyMs: 4_000,
+    returningMs: 3_000,
     graceMs: 4_000,
     inboundOperators: 10,
     outboundOperators: 8,
@@ -79,6 +83,7 @@ export const modes: Record<Mode['name'], Mode> = {
     floorMs: 1_000,
     steadyRate: 1_000,
     steadyMs: 1_500,
+    returningMs: 1_000,
     graceMs: 2_000,
     inboundOperators: 3,
     outboundOperators: 2,

@@ -124,6 +124,8 @@ export function table(
     ...inboundRows('PostgreSQL', pg.steady).map((row, i) =>
       i === 1 || i === 2 ? [row[0]!, row[1]!, `target p99 < ${i === 1 ? 50 : 100} ms at 1,000 msg/s`] : row,
     ),
+    ...inboundRows('PostgreSQL', pg.returning).slice(0, 1),
+    ...profileRow(pg.returning.profile, true, pg.returning.outcomes.ok),
     [
       'PostgreSQL outbound',
       `${num(outbound.msgsPerS)} msg/s`,
@@ -151,9 +153,10 @@ export function table(
     ...(scale.topUp
       ? [
           [
-            `  opening sessions (new customers)`,
+            '  inbound, new customers only',
             `${num(scale.topUp.msgsPerS)} msg/s`,
-            `${scale.topUp.delivered} first messages seen by operators; non-200 ${scale.topUp.outcomes.describeFailures()}`,
+            `${scale.topUp.delivered} first messages (each opens, routes and offers a session) seen by operators` +
+              `; non-200 ${scale.topUp.outcomes.describeFailures()}`,
           ],
         ]
       : []),

@@ -22,6 +22,7 @@ export interface PostgresResults {
   warmup: InboundPhase;
   inbound: InboundPhase;
   steady: InboundPhase;
+  returning: InboundPhase;
   outbound: OutboundResult;
   scale: ScaleResult;
   rssAfterInboundMiB: number;
@@ -114,6 +115,19 @@ export async function runPostgres(
     const steady = await driver.steady(`fixed ${rate}/s`, rate, mode.steadyMs, mode.graceMs);
     steady.profile = await stopSteadyProfile();
 
+    log('inbound from returning customers only');
+    const stopReturningProfile = await startProfile(app.child.pid!, counter);
+    const returning = await driver.saturate(
+      'returning customers only',
+      mode.concurrency,
+      mode.returningMs,
+      mode.graceMs,
+      {
+        mix: 'returning',
+      },
+    );
+    returning.profile = await stopReturningProfile();
+
     log('outbound: operators reply, the outbox calls the sandbox');
     const outbound = await runOutbound({
       url: app.url,
@@ -148,7 +162,7 @@ export async function runPostgres(
     });
     closeAll(sockets);
     await pool.close();
-    return { floor, warmup, inbound, steady, outbound, scale, rssAfterInboundMiB };
+    return { floor, warmup, inbound, steady, returning, outbound, scale, rssAfterInboundMiB };
   } finally {
     await counter.end();
     await app?.stop();

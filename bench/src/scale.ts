@@ -52,7 +52,7 @@ export async function runScale(options: {
       options.topUpLimitMs,
       10_000,
       {
-        newCustomersOnly: true,
+        mix: 'new',
         stopAfterOk: options.sessions - open,
       },
     );

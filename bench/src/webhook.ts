@@ -61,6 +61,8 @@ export function inboundWebhook(input: { runId: string; n: number; waId: string }
   return { body, signature: signBody(body) };
 }
 
+export type CustomerMix = 'mixed' | 'new' | 'returning';
+
 /**
  * Customers writing in: a share are new (a first message opens a session), the rest return to their open
  * session. A customer never has two messages in flight, as on a real phone, so every message is the newest of its
@@ -80,8 +82,10 @@ export class CustomerPool {
     return this.next;
   }
 
-  take(forceNew = false): { waId: string; isNew: boolean } {
-    if (!forceNew && this.idle.length > 0 && Math.random() >= this.newShare) {
+  /** A customer to write next: the usual mix, only new ones, or only returning ones (while there are any idle). */
+  take(mix: CustomerMix = 'mixed'): { waId: string; isNew: boolean } {
+    const returning = mix === 'returning' || (mix === 'mixed' && Math.random() >= this.newShare);
+    if (mix !== 'new' && returning && this.idle.length > 0) {
       const index = Math.floor(Math.random() * this.idle.length);
       const waId = this.idle[index]!;
       this.idle[index] = this.idle[this.idle.length - 1]!;
