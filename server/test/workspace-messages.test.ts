@@ -4,12 +4,14 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertChannelAccount } from '../src/channels/channel-accounts.repo.js';
 import { messages, sessions } from '../src/db/schema.js';
 import { storeFile } from '../src/files/store-file.js';
 import { announceMessage } from '../src/sessions/announce.js';
 import { receiveInbound, type InboundInput } from '../src/sessions/receive-inbound.js';
 import type { EngineFixture } from './engine-setup.js';
 import { activeChat } from './engine-steps.js';
+import { call } from './factories.js';
 import type { TestApp } from './harness.js';
 import type { WebchatCustomer } from './webchat-client.js';
 import {
@@ -117,6 +119,48 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: message details
     const picture = timeline().locator('img.sticker');
     await expect.poll(() => picture.evaluate((img: any) => img.naturalWidth)).toBe(128);
     expect(await picture.getAttribute('alt')).toBe('sticker.webp');
+  }, 60_000);
+
+  it("sends the operator's reaction to a WhatsApp customer's message and shows it there", async () => {
+    const account = await insertChannelAccount(t.database.db, t.secretBox, {
+      tenantId: f.tenant.id,
+      channel: 'whatsapp',
+      name: 'Shop WhatsApp',
+      externalId: '100200300',
+    });
+    await receiveInbound(t.engine, {
+      tenantId: f.tenant.id,
+      channel: 'whatsapp',
+      channelAccountId: account.id,
+      customer: { identities: [{ kind: 'wa_id', value: '420601111222' }], profile: { name: 'Jan Malý' } },
+      event: {
+        kind: 'message',
+        channelMessageId: 'wamid.shop-1',
+        text: 'Is the shop open today?',
+        sentAt: t.clock.now(),
+      },
+    });
+    const offer = await f.sockets.olga!.waitFor(
+      (e) =>
+        e.name === 'offer.created' && (e.payload as any).session.firstMessage === 'Is the shop open today?',
+    );
+    const accepted = await call(t.url, 'POST', `/api/v1/offers/${(offer.payload as any).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(accepted.status).toBe(200);
+    await page.getByTestId('session-row').filter({ hasText: 'Jan Malý' }).click();
+    const question = timeline().getByTestId('message-in').filter({ hasText: 'Is the shop open today?' });
+    await question.getByRole('button', { name: 'React' }).click();
+    await question.getByRole('group', { name: 'React' }).getByRole('button', { name: '❤️' }).click();
+    await question.getByRole('img', { name: 'Operator reacted ❤️' }).waitFor();
+    const stored = await call(t.url, 'GET', `/api/v1/sessions/${accepted.body.id}/messages`, {
+      headers: f.sessions.olga!.headers,
+    });
+    expect(stored.body.items[0].metadata.reactions).toEqual({ operator: '❤️' });
+    // Web chat shows no reactions from operators: no React button there.
+    await page.getByTestId('session-row').filter({ hasNotText: 'Jan Malý' }).click();
+    await timeline().getByText('Where is order 1234?').waitFor();
+    expect(await timeline().getByRole('button', { name: 'React' }).count()).toBe(0);
   }, 60_000);
 
   it('shows system messages in the operator’s language', async () => {

@@ -21,6 +21,9 @@ import { Timeline } from './timeline';
 import { TransferDialog } from './transfer-dialog';
 import { WrapupDialog } from './wrapup-dialog';
 
+/** Channels that show an operator's reaction to the customer (web chat has none). */
+const reactionChannels = new Set(['whatsapp', 'messenger']);
+
 type DialogName = 'transfer' | 'conference' | 'tags' | 'end' | null;
 
 /** The open session: header with actions, the timeline, the composer. */
@@ -168,7 +171,9 @@ export function SessionView({
             void send(m.text ?? '', m.quotedMessageId ?? undefined, filesOf(m));
           } else void run(() => retry(m.id));
         }}
-        onReact={(m, emoji) => void run(() => react(m.id, emoji))}
+        {...(reactionChannels.has(session.channel)
+          ? { onReact: (m: Message, emoji: string | null) => void run(() => react(m.id, emoji)) }
+          : {})}
       />
       <Composer
         sessionId={sessionId}
