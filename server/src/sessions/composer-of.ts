@@ -38,16 +38,23 @@ export function composerSummary(
 /**
  * When free text stops being allowed by the clock alone (the end of WhatsApp's 24-hour window), nothing happens
  * in the session to announce it: this timer announces the session then, so every workspace switches to
- * templates without polling. Set after each customer message; a timer made stale by a later message finds free
- * text still allowed and does nothing (the later message set its own).
+ * templates without polling. One timer per running window: a customer message inside a window that is still open
+ * (`previous`, the session before the message) sets none, and the pending timer, finding free text still
+ * allowed when it fires, moves itself to the window's new end.
  */
 export async function scheduleComposerChange(
   tx: Executor,
   deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
   session: SessionRow,
+  previous?: SessionRow,
 ): Promise<void> {
+  const now = deps.now();
+  if (previous) {
+    const before = composerOf(deps, previous);
+    if (before.freeText && before.freeTextUntil && before.freeTextUntil > now) return;
+  }
   const { freeText, freeTextUntil } = composerOf(deps, session);
-  if (!freeText || !freeTextUntil || freeTextUntil <= deps.now()) return;
+  if (!freeText || !freeTextUntil || freeTextUntil <= now) return;
   await setTimer(
     deps,
     composerChangeTimer,
@@ -66,7 +73,8 @@ export const composerChangeTimer = defineJob({
     await deps.database.db.transaction(async (tx) => {
       const session = await lockSession(tx, payload.tenantId, payload.sessionId);
       if (!session || session.state === 'ended') return;
-      if (composerOf(deps, session).freeText) return;
+      // A later customer message moved the window's end: follow it.
+      if (composerOf(deps, session).freeText) return scheduleComposerChange(tx, deps, session);
       await announceSession(tx, deps, session);
     });
   },

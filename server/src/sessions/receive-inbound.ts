@@ -139,13 +139,14 @@ async function receiveInTransaction(
   });
   if (!created) return { outcome: 'duplicate', session, message };
   // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
+  const previous = session;
   session = await updateSession(tx, session.id, {
     lastCustomerMessageAt: event.sentAt,
     lastMessageAt: now,
     windowClosedAt: null,
     lockedUntilReply: false,
   });
-  await scheduleComposerChange(tx, deps, session);
+  await scheduleComposerChange(tx, deps, session, previous);
   if (!newSession) {
     await announceCustomerMessage(tx, deps, session, message);
     return { outcome: 'stored', session, message, newSession };

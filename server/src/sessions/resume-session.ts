@@ -7,6 +7,7 @@ import { announceSession, recordTimeline } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { lockVisibleSession } from './session-guards.js';
 import { scheduleSessionTimers } from './session-timers.js';
+import { scheduleComposerChange } from './composer-of.js';
 import { sessionView } from './session-view.js';
 import { addParticipant, findOpenSession, insertSession } from './sessions.repo.js';
 
@@ -64,6 +65,8 @@ export async function resumeSession(deps: EngineDeps, actor: Actor, sessionId: s
       at: now,
     });
     await scheduleSessionTimers(tx, deps, session);
+    // The customer's last message may still hold a window open: announce its end.
+    await scheduleComposerChange(tx, deps, session);
     await announceSession(tx, deps, session);
     return sessionView(tx, actor.tenantId, session.id);
   });

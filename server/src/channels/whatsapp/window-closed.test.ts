@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { channelAccounts } from '../../db/schema.js';
 import type { EventEnvelope } from '../../realtime/event-map.js';
 import { call } from '../../../test/factories.js';
-import { HOUR, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { HOUR, KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(1);
 
@@ -82,5 +82,30 @@ describe('the window’s end on the clock', () => {
       state: 'active',
       composer: { freeText: false, otherwise: 'templates', reason: expect.stringContaining('24 hours') },
     });
+  });
+
+  it('follows a later customer message: the switch comes 24 hours after the last one, not the first', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    await kit.t.database.db
+      .update(channelAccounts)
+      .set({ settings: { wabaId: number.wabaId, inactivityMinutes: 48 * 60 } })
+      .where(eq(channelAccounts.id, accountId));
+    const { sessionId } = await kit.activeSession(number, accountId, KAREL);
+    await kit.advanceBoth(2 * HOUR);
+    await kit.t.advance(0);
+    await kit.inject(number, { from: KAREL, type: 'text', text: { body: 'One more thing' } });
+    await expect.poll(async () => (await composer(sessionId)).freeTextUntil).not.toBeNull();
+    const olga = kit.f.sockets.olga!;
+    const before = olga.events.at(-1)?.seq ?? 0;
+    // 24 hours after the first message: the window is still open (the second message moved its end).
+    await kit.advanceBoth(22 * HOUR + 60_000);
+    await kit.t.advance(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(olga.events.some(composerChanged(sessionId, false, before))).toBe(false);
+    expect((await composer(sessionId)).freeText).toBe(true);
+    // 24 hours after the second one: the switch is announced.
+    await kit.advanceBoth(2 * HOUR);
+    await kit.t.advance(0);
+    await olga.waitFor(composerChanged(sessionId, false, before), 20_000);
   });
 });
