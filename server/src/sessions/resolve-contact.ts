@@ -39,6 +39,7 @@ export async function resolveContact(
   while (contact?.mergedIntoId) {
     [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   }
+  const created = !contact;
   if (!contact) {
     const profile = customer.profile ?? {};
     const name = profile.name ?? ([profile.firstName, profile.lastName].filter(Boolean).join(' ') || null);
@@ -56,7 +57,7 @@ export async function resolveContact(
       .returning();
   }
   // Identities seen for the first time join the contact; one already taken by another contact stays there.
-  await tx
+  const joined = await tx
     .insert(contactIdentities)
     .values(
       customer.identities.map((i) => ({
@@ -67,7 +68,14 @@ export async function resolveContact(
         channelAccountId: scopeOf(i.kind),
       })),
     )
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: contactIdentities.id });
+  if (created && joined.length === 0 && customer.identities.length > 0) {
+    // A concurrent delivery from the same new customer created the contact first (its insert won the identity):
+    // drop ours and take that one, or the customer would be split over two contacts and two sessions.
+    await tx.delete(contacts).where(eq(contacts.id, contact!.id));
+    return resolveContact(tx, tenantId, channelAccountId, customer);
+  }
   return contact!;
 }
 
