@@ -22,9 +22,29 @@ const BY_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/**
+ * PostgreSQL's refusals of text it cannot store: the NUL character (`\u0000`, in text or jsonb) and bytes that are
+ * not UTF-8. They come from the caller's input, so they are the caller's error, not ours.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+function databaseCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 /** Turns every failure into `{ error: { code, message, details? } }` with the status of its code. */
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
+  const dbCode = databaseCode(error);
+  if (dbCode && UNSTORABLE_TEXT.has(dbCode))
+    return new AppError(
+      'validation_failed',
+      'Text may not contain the NUL character or bytes that are not UTF-8',
+    );
   const fe = error as FastifyError;
   if (fe.validation) {
     const details = fe.validation.map((v) => ({
