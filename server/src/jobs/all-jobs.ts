@@ -12,6 +12,7 @@ import { sweepOrphanFiles } from '../files/sweep-orphan-files.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { composerChangeTimer } from '../sessions/composer-of.js';
+import { sendReaction } from '../sessions/react-to-message.js';
 import { sendOutbound } from '../sessions/send-outbound.job.js';
 import { sessionAutoEnd, sessionInactivity } from '../sessions/session-timers.js';
 import type { JobDefinition } from './job-definition.js';
@@ -30,6 +31,7 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   sessionAutoEnd,
   composerChangeTimer,
   sendOutbound,
+  sendReaction,
   downloadWhatsAppMedia,
   applyParkedStatus,
   markReadAtMeta,

@@ -12,6 +12,7 @@ import type { EngineDeps } from './engine-deps.js';
 import { listSessions } from './list-sessions.js';
 import { markRead } from './mark-read.js';
 import { resumeSession } from './resume-session.js';
+import { reactToMessage } from './react-to-message.js';
 import { retryMessage } from './retry-message.js';
 import { sendMessage } from './send-message.js';
 import { findVisibleSession } from './session-access.js';
@@ -22,6 +23,7 @@ import {
   ListSessionsQuery,
   Message,
   MessageParams,
+  ReactionBody,
   Offer,
   SendMessageBody,
   Session,
@@ -177,6 +179,28 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> =
       },
     },
     async (request) => retryMessage(engine, actorOf(request), request.params.id, request.params.messageId),
+  );
+
+  app.post(
+    '/sessions/:id/messages/:messageId/reaction',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags,
+        summary: 'React to a message with an emoji, or take the reaction back with null',
+        params: MessageParams,
+        body: ReactionBody,
+        response: { 200: Message, ...errorResponses },
+      },
+    },
+    async (request) =>
+      reactToMessage(
+        engine,
+        actorOf(request),
+        request.params.id,
+        request.params.messageId,
+        request.body.emoji,
+      ),
   );
 
   app.post(

@@ -133,6 +133,11 @@ export const SendMessageBody = Type.Object(
 
 export const MessageParams = Type.Object({ id: Uuid, messageId: Uuid });
 
+export const ReactionBody = Type.Object(
+  { emoji: Type.Union([Type.String({ minLength: 1, maxLength: 16 }), Type.Null()]) },
+  { additionalProperties: false },
+);
+
 export const TransferBody = Type.Union([
   Type.Object({ groupId: Uuid }, { additionalProperties: false }),
   Type.Object({ userId: Uuid }, { additionalProperties: false }),

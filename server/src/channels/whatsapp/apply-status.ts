@@ -1,12 +1,15 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
+import type { Executor } from '../../db/database.js';
 import { messages, sessions } from '../../db/schema.js';
+import type { SessionRow } from '../../sessions/sessions.repo.js';
 import { defineJob } from '../../jobs/job-definition.js';
 import { announceMessage } from '../../sessions/announce.js';
 import type { EngineDeps } from '../../sessions/engine-deps.js';
 import { advanceMessageStatus, recordSendFailure } from '../../sessions/message-status.js';
 import type { WebhookItem } from './read-webhook.js';
 import { statusError } from './map-send-error.js';
+import { partWamidsOf } from './send-parts.js';
 import { findMessageByWamid } from './whatsapp.repo.js';
 
 type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
@@ -38,9 +41,16 @@ export async function applyStatus(
             eq(messages.direction, 'out'),
           ),
         );
-      if (found?.message.channelMessageId && found.message.channelMessageId !== item.wamid) found = undefined;
     }
     if (!found) return false;
+    const attachments = (found.message.metadata.attachments as unknown[] | undefined) ?? [];
+    if (attachments.length > 0) {
+      // Sent as several WhatsApp messages (see send-parts.ts): a part not recorded yet is parked.
+      if (!partWamidsOf(found.message.metadata).includes(item.wamid)) return false;
+      await applyPartStatus(tx, deps, found.session, found.message.id, item);
+      return true;
+    }
+    if (found.message.channelMessageId && found.message.channelMessageId !== item.wamid) return false;
     if (item.status === 'failed') {
       const error = statusError(item.error?.code ?? 0, item.error?.title ?? 'Failed', item.error?.details);
       await recordSendFailure(tx, deps, found.session, found.message.id, error, item.at);
@@ -54,6 +64,56 @@ export async function applyStatus(
     if (updated) await announceMessage(tx, found.session, updated, 'message.updated');
     return true;
   });
+}
+
+const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
+const STATUS = ['sending', 'sent', 'delivered', 'read'] as const;
+
+/**
+ * A status of one part of a message sent as several: kept per part, and the message moves to the least advanced
+ * status of its parts once every part was accepted. A failed part fails the message; the operator's retry sends
+ * the failed parts again, and only those (send-parts.ts skips parts accepted and not failed).
+ */
+async function applyPartStatus(
+  tx: Executor,
+  deps: EngineDeps,
+  session: SessionRow,
+  messageId: string,
+  item: Omit<StatusItem, 'kind' | 'phoneNumberId'>,
+) {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId));
+  if (!row) return;
+  const previous = (row.metadata.partStatuses as Record<string, string> | undefined)?.[item.wamid];
+  if (previous === 'failed') return;
+  if (item.status !== 'failed' && (RANK[previous ?? ''] ?? 0) >= RANK[item.status]!) return;
+  // One statement on the stored value: the outbox may be recording the next part at the same moment.
+  const [changed] = await tx
+    .update(messages)
+    .set({
+      metadata: sql`${messages.metadata} || jsonb_build_object('partStatuses',
+        coalesce(${messages.metadata}->'partStatuses', '{}'::jsonb) || jsonb_build_object(${item.wamid}::text, ${item.status}::text))`,
+    })
+    .where(eq(messages.id, messageId))
+    .returning();
+  const metadata = changed!.metadata;
+  const partStatuses = metadata.partStatuses as Record<string, string>;
+  if (item.status === 'failed') {
+    const error = statusError(item.error?.code ?? 0, item.error?.title ?? 'Failed', item.error?.details);
+    await recordSendFailure(tx, deps, session, messageId, error, item.at);
+    return;
+  }
+  const attachments = (metadata.attachments as Array<{ wamid?: string }> | undefined) ?? [];
+  if (attachments.some((a) => !a.wamid)) return;
+  const parts = partWamidsOf(metadata);
+  const least = Math.min(...parts.map((w) => RANK[partStatuses[w] ?? 'sent'] ?? 1));
+  // Every part is accepted: the message's own channel id is the last part's, even if the outbox's answer is late.
+  const updated = await advanceMessageStatus(tx, messageId, {
+    status: STATUS[least]!,
+    at: item.at,
+    channelMessageId: parts.at(-1)!,
+  });
+  if (updated) await announceMessage(tx, session, updated, 'message.updated');
+  else if (changed!.status !== 'error') await announceMessage(tx, session, changed!, 'message.updated');
 }
 
 const PARK_RETRIES = 8;

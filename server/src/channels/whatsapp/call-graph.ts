@@ -56,6 +56,43 @@ export async function callGraph<T = Record<string, unknown>>(
   throw new GraphError(response.status, code, message, typeof details === 'string' ? details : undefined);
 }
 
+/** Uploads a file to the number's media (`POST /{phone-number-id}/media`, multipart); answers Meta's media id. */
+export async function uploadGraphMedia(
+  graph: WhatsAppRuntime['graph'],
+  accessToken: string,
+  phoneNumberId: string,
+  file: { bytes: Buffer; contentType: string; filename: string },
+): Promise<string> {
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', file.contentType);
+  form.set('file', new Blob([file.bytes], { type: file.contentType }), file.filename);
+  let response: Response;
+  try {
+    response = await fetch(`${graph.baseUrl}/${graph.version}/${phoneNumberId}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+      body: form,
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch (error) {
+    throw new GraphError(0, 0, `Could not upload the media: ${(error as Error).message}`, undefined, true);
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    id?: unknown;
+    error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } };
+  };
+  if (response.ok && typeof body.id === 'string') return body.id;
+  const code = typeof body.error?.code === 'number' ? body.error.code : 0;
+  const details = body.error?.error_data?.details;
+  throw new GraphError(
+    response.status,
+    code,
+    typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`,
+    typeof details === 'string' ? details : undefined,
+  );
+}
+
 /** Downloads a media URL Meta gave (it needs the same bearer token). */
 export async function fetchMediaBytes(
   url: string,

@@ -10,7 +10,8 @@ import { mapSendError } from './map-send-error.js';
 import { markReadAtMeta } from './mark-read.job.js';
 import { holdNumber, holdRecipient, waitBeforeSend } from './send-backoff.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
-import { findWhatsAppAccount, quotedWamidOf, templateOf, whatsappIdentitiesOf } from './whatsapp.repo.js';
+import { sendParts } from './send-parts.js';
+import { findWhatsAppAccount, outboundOf, templateIn, whatsappIdentitiesOf } from './whatsapp.repo.js';
 
 export const WHATSAPP_MAX_TEXT = 4096;
 /** Meta's customer-service window: free-form messages up to 24 hours after the customer's last message. */
@@ -82,48 +83,83 @@ export const whatsappAdapter: ChannelAdapter = {
       ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
       biz_opaque_callback_data: message.messageId,
     };
-    const template = message.template ?? (await templateOf(context.tx, message.messageId));
-    if (template) {
-      body.type = 'template';
-      body.template = {
-        name: template.name,
-        language: { code: template.language, policy: 'deterministic' },
-        ...(Array.isArray(template.parameters) && template.parameters.length
-          ? { components: template.parameters }
-          : {}),
-      };
-    } else {
-      const text = message.text ?? '';
-      if (!text)
-        throw new ChannelError('unsupported', 'Only text messages can be sent to WhatsApp yet', false);
-      if ([...text].length > WHATSAPP_MAX_TEXT)
-        throw new ChannelError('text_too_long', `WhatsApp allows ${WHATSAPP_MAX_TEXT} characters`, false);
-      body.type = 'text';
-      body.text = { body: text, preview_url: /https?:\/\//.test(text) };
-      const quoted = message.quotedChannelMessageId ?? (await quotedWamidOf(context.tx, message.messageId));
-      if (quoted) body.context = { message_id: quoted };
-    }
-
     const wait = waitBeforeSend(account.id, recipient);
     if (wait > 0) throw new ChannelError('held', 'Waiting for WhatsApp’s rate limit to pass', true, wait);
+    const post = async (payload: Record<string, unknown>) => {
+      try {
+        const answer = await callGraph<{ messages?: Array<{ id?: string }> }>(
+          runtime.graph,
+          accessToken,
+          'POST',
+          `${account.externalId}/messages`,
+          payload,
+        );
+        const wamid = answer.messages?.[0]?.id;
+        if (!wamid)
+          throw new ChannelError('no_wamid', 'WhatsApp accepted the message without an id', true, 2_000);
+        return wamid;
+      } catch (error) {
+        if (!(error instanceof GraphError)) throw error;
+        const mapped = mapSendError(error);
+        if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 4_000);
+        if (mapped.code === '131056') holdRecipient(account.id, recipient, mapped.retryAfterMs ?? 6_000);
+        throw mapped;
+      }
+    };
+
+    const stored = await outboundOf(context.tx, message.messageId);
+    const template = message.template ?? templateIn(stored.metadata);
+    if (template) {
+      return {
+        channelMessageId: await post({
+          ...body,
+          type: 'template',
+          template: {
+            name: template.name,
+            language: { code: template.language, policy: 'deterministic' },
+            ...(Array.isArray(template.parameters) && template.parameters.length
+              ? { components: template.parameters }
+              : {}),
+          },
+        }),
+      };
+    }
+    const text = message.text ?? stored.text ?? undefined;
+    if (text && [...text].length > WHATSAPP_MAX_TEXT)
+      throw new ChannelError('text_too_long', `WhatsApp allows ${WHATSAPP_MAX_TEXT} characters`, false);
+    const quoted = message.quotedChannelMessageId ?? stored.quotedWamid;
+    const channelMessageId = await sendParts(context.tx, runtime, {
+      tenantId: context.tenantId,
+      messageId: message.messageId,
+      accessToken,
+      phoneNumberId: account.externalId,
+      base: body,
+      text: text || undefined,
+      quotedWamid: quoted,
+      metadata: stored.metadata,
+      post,
+    });
+    return { channelMessageId };
+  },
+  async react(context, target, emoji) {
+    // An empty emoji takes the reaction back; a reaction cannot quote (Meta's rule), so it goes alone.
+    const runtime = whatsappRuntime();
+    const account = await findWhatsAppAccount(context.tx, context.channelAccountId);
+    if (!account) throw new ChannelError('no_account', 'The WhatsApp number is no longer connected', false);
+    const { accessToken } = openCredentials(runtime.secretBox, account);
+    const { waId, bsuid } = await whatsappIdentitiesOf(context.tx, context.tenantId, context.contactId);
+    if ((!waId && !bsuid) || !accessToken)
+      throw new ChannelError('no_recipient', 'The contact has no WhatsApp number or user id', false);
     try {
-      const answer = await callGraph<{ messages?: Array<{ id?: string }> }>(
-        runtime.graph,
-        accessToken,
-        'POST',
-        `${account.externalId}/messages`,
-        body,
-      );
-      const wamid = answer.messages?.[0]?.id;
-      if (!wamid)
-        throw new ChannelError('no_wamid', 'WhatsApp accepted the message without an id', true, 2_000);
-      return { channelMessageId: wamid };
+      await callGraph(runtime.graph, accessToken, 'POST', `${account.externalId}/messages`, {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
+        type: 'reaction',
+        reaction: { message_id: target.channelMessageId, emoji: emoji ?? '' },
+      });
     } catch (error) {
-      if (!(error instanceof GraphError)) throw error;
-      const mapped = mapSendError(error);
-      if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 4_000);
-      if (mapped.code === '131056') holdRecipient(account.id, recipient, mapped.retryAfterMs ?? 6_000);
-      throw mapped;
+      throw error instanceof GraphError ? mapSendError(error) : error;
     }
   },
   async markRead(context, read) {

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { FileStore } from '../../files/file-store.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 
@@ -9,6 +10,8 @@ export interface WhatsAppRuntime {
   jobs: JobQueue;
   /** Largest media file kept from a customer. */
   maxUploadBytes: number;
+  /** Where operators' files are read from to upload them to Meta. */
+  fileStore?: FileStore;
 }
 
 let runtime: WhatsAppRuntime | undefined;

@@ -54,15 +54,19 @@ export async function whatsappIdentitiesOf(db: Executor, tenantId: string, conta
   };
 }
 
-/** The outbound message's quoted message, as the channel knows it (its wamid). */
-export async function quotedWamidOf(db: Executor, messageId: string): Promise<string | undefined> {
+/** What the outbox sends of a message: its text, metadata (files, template) and the quoted message's wamid. */
+export async function outboundOf(db: Executor, messageId: string) {
   const quoted = alias(messages, 'quoted');
   const [row] = await db
-    .select({ wamid: quoted.channelMessageId })
+    .select({ text: messages.text, metadata: messages.metadata, quotedWamid: quoted.channelMessageId })
     .from(messages)
-    .innerJoin(quoted, eq(quoted.id, messages.quotedMessageId))
+    .leftJoin(quoted, eq(quoted.id, messages.quotedMessageId))
     .where(eq(messages.id, messageId));
-  return row?.wamid ?? undefined;
+  return {
+    text: row?.text ?? null,
+    metadata: row?.metadata ?? {},
+    quotedWamid: row?.quotedWamid ?? undefined,
+  };
 }
 
 export async function findMessageByWamid(db: Executor, channelAccountId: string, wamid: string) {
@@ -95,12 +99,8 @@ export async function updateAttachment(
 }
 
 /** The WhatsApp template an outbound message carries (see send-whatsapp-template.ts), if any. */
-export async function templateOf(db: Executor, messageId: string) {
-  const [row] = await db
-    .select({ metadata: messages.metadata })
-    .from(messages)
-    .where(eq(messages.id, messageId));
-  const template = row?.metadata.template as
+export function templateIn(metadata: Record<string, unknown>) {
+  const template = metadata.template as
     { name?: unknown; language?: unknown; components?: unknown } | undefined;
   if (typeof template?.name !== 'string' || typeof template.language !== 'string') return undefined;
   return { name: template.name, language: template.language, parameters: template.components ?? [] };

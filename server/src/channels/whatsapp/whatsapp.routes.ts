@@ -40,6 +40,7 @@ export const whatsappRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
     secretBox: options.secretBox,
     jobs: options.engine.jobs,
     maxUploadBytes: options.config.maxUploadBytes,
+    fileStore: options.engine.fileStore,
   });
   const deps = { database: options.engine.database, secretBox: options.secretBox };
 

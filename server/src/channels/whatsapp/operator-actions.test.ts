@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../../../test/factories.js';
-import { useWhatsAppKit } from './whatsapp-test-kit.js';
+import { SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(2);
 
@@ -63,5 +63,53 @@ describe('an operator retries a failed message', () => {
     });
     expect(refused.body.error).toMatchObject({ code: 'window_closed', details: { otherwise: 'templates' } });
     expect((await kit.statusOf(late)).status).toBe('error');
+  });
+});
+
+describe('an operator reacts to a customer’s message', () => {
+  it('keeps the reaction on the message, announces it, sends it to Meta, and takes it back', async () => {
+    const { number, accountId, f } = await kit.connectedTenant();
+    const { sessionId, inbound } = await kit.activeSession(number, accountId);
+    const path = `/api/v1/sessions/${sessionId}/messages/${inbound.id}/reaction`;
+    const reactions = () =>
+      kit.sandbox
+        .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+        .map((c) => c.body as any)
+        .filter((b) => b.type === 'reaction');
+
+    const stranger = await call(kit.t.url, 'POST', path, {
+      headers: f.sessions.petr!.headers,
+      body: { emoji: '👍' },
+    });
+    expect(stranger.status).toBe(404);
+    const reacted = await call(kit.t.url, 'POST', path, {
+      headers: f.sessions.olga!.headers,
+      body: { emoji: '👍' },
+    });
+    expect(reacted.status).toBe(200);
+    expect(reacted.body.metadata.reactions).toEqual({ operator: '👍' });
+    await f.sockets.olga!.waitFor(
+      (e) => e.name === 'message.updated' && (e.payload as any).metadata.reactions?.operator === '👍',
+    );
+    await expect.poll(reactions, { timeout: 15_000 }).toEqual([
+      expect.objectContaining({
+        to: `+${SHEENA}`,
+        reaction: { message_id: inbound.channelMessageId, emoji: '👍' },
+      }),
+    ]);
+    expect(reactions()[0].context).toBeUndefined();
+
+    const removed = await call(kit.t.url, 'POST', path, {
+      headers: f.sessions.olga!.headers,
+      body: { emoji: null },
+    });
+    expect(removed.body.metadata.reactions).toEqual({});
+    await expect.poll(() => reactions().length, { timeout: 15_000 }).toBe(2);
+    expect(reactions()[1].reaction).toEqual({ message_id: inbound.channelMessageId, emoji: '' });
+    const bad = await call(kit.t.url, 'POST', path, {
+      headers: f.sessions.olga!.headers,
+      body: { emoji: '' },
+    });
+    expect(bad.status).toBe(400);
   });
 });
