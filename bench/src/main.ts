@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hottest } from './cpu-profile.js';
 import { modeFromArgs } from './modes.js';
-import { summarize, table } from './report.js';
+import { profileTable, summarize, table } from './report.js';
 import { disposePglite, measurePglite, preparePglite, type PreparedPglite } from './run-pglite.js';
 import { runPostgres } from './run-postgres.js';
 
@@ -10,6 +13,8 @@ import { runPostgres } from './run-postgres.js';
  * PGlite, all on loopback. Progress goes to stderr; the table and, as the very last line, one JSON object go to
  * stdout.
  */
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
 /** The commit measured, and whether the server's files differ from it (figures then describe the working tree). */
 function revision(): string {
   try {
@@ -24,7 +29,12 @@ function revision(): string {
 }
 
 async function main(): Promise<void> {
-  const mode = modeFromArgs(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const mode = modeFromArgs(args);
+  // `--cpu-prof`: the PostgreSQL app writes a V8 CPU profile (open it in Chrome DevTools or speedscope).
+  const cpuProfileDir = args.includes('--cpu-prof')
+    ? path.resolve(benchDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
+    : undefined;
   const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
   const started = Date.now();
   const log = (line: string) =>
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
   const early = mode.name === 'full' ? undefined : preparePglite(mode, log);
   let prepared: PreparedPglite | undefined;
   try {
-    const pg = await runPostgres(databaseUrl, mode, log, early ?? Promise.resolve());
+    const pg = await runPostgres(databaseUrl, mode, log, early ?? Promise.resolve(), cpuProfileDir);
     prepared = await (early ?? preparePglite(mode, log));
     const pglite = await measurePglite(prepared, mode, log);
     prepared = undefined;
@@ -54,7 +64,10 @@ async function main(): Promise<void> {
       elapsedS,
       revision: revision(),
     };
-    process.stdout.write(`${table(mode, machine, pg, pglite, summary)}\n${JSON.stringify(summary)}\n`);
+    const profile = cpuProfileDir ? `\n${profileTable(hottest(cpuProfileDir))}` : '';
+    process.stdout.write(
+      `${table(mode, machine, pg, pglite, summary)}${profile}\n${JSON.stringify(summary)}\n`,
+    );
   } finally {
     if (!prepared && early) prepared = await early.catch(() => undefined);
     if (prepared && prepared.app.child.exitCode === null) await disposePglite(prepared);

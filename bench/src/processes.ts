@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort, spawnApp, waitReady, type AppProcess } from '../../server/test/processes.js';
 import { BENCH_SECRET_KEY } from './seed-bench.js';
@@ -19,6 +19,8 @@ export async function startApp(env: {
   databaseUrl?: string;
   dataDir: string;
   graphApiBaseUrl: string;
+  /** Write a V8 CPU profile of the whole run into this directory when the app exits. */
+  cpuProfileDir?: string;
 }): Promise<AppProcess> {
   const app = await spawnApp({
     NODE_ENV: 'production',
@@ -29,6 +31,12 @@ export async function startApp(env: {
     DATA_DIR: env.dataDir,
     GRAPH_API_BASE_URL: env.graphApiBaseUrl,
     ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+    ...(env.cpuProfileDir
+      ? {
+          NODE_OPTIONS: `--import ${pathToFileURL(path.join(benchDir, 'src/cpu-prof-preload.mjs')).href}`,
+          BENCH_CPU_PROFILE_DIR: env.cpuProfileDir,
+        }
+      : {}),
   });
   killOnExit(app);
   await waitReady(app, 60_000);

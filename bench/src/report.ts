@@ -1,3 +1,4 @@
+import type { HotFunction } from './cpu-profile.js';
 import type { InboundPhase } from './inbound.js';
 import type { PhaseProfile } from './profile.js';
 import type { Mode } from './modes.js';
@@ -178,4 +179,19 @@ export function table(
 
 function describe(counts: Map<string, number>): string {
   return counts.size ? [...counts].map(([k, v]) => `${k}×${v}`).join(', ') : 'none';
+}
+
+/** The app's hottest functions and files/packages by self time, from `--cpu-prof`. */
+export function profileTable(hot: {
+  functions: HotFunction[];
+  packages: HotFunction[];
+  file: string;
+}): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)} %`;
+  return [
+    `App CPU profile, PostgreSQL phases (self time; ${hot.file}):`,
+    ...hot.packages.map((p) => `  ${pct(p.share)}  ${p.name}`),
+    'Hottest functions:',
+    ...hot.functions.map((f) => `  ${pct(f.share)}  ${f.name}  ${f.where}`),
+  ].join('\n');
 }

@@ -62,6 +62,7 @@ export async function runPostgres(
   log: (line: string) => void,
   /** Set-up running beside this one (quick modes), awaited before anything is measured. */
   otherSetup: Promise<unknown> = Promise.resolve(),
+  cpuProfileDir?: string,
 ): Promise<PostgresResults> {
   const runId = `pg-${Date.now().toString(36)}`;
   log(`PostgreSQL: resetting ${new URL(databaseUrl).pathname.slice(1)} and seeding`);
@@ -84,7 +85,7 @@ export async function runPostgres(
   await counter.connect();
   try {
     log('starting the app');
-    app = await startApp({ port, databaseUrl, dataDir, graphApiBaseUrl: sandbox.url });
+    app = await startApp({ port, databaseUrl, dataDir, graphApiBaseUrl: sandbox.url, cpuProfileDir });
     await otherSetup;
 
     // The floor runs while the app is started but idle (no sessions, no timers yet).
