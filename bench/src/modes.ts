@@ -18,6 +18,8 @@ export interface Mode {
   outboundSessions: number;
   outboundPerOperator: number;
   outboundMs: number;
+  /** How long operators have to accept the outbound sessions before the phase runs on those accepted. */
+  outboundOpenMs: number;
   scaleSessions: number;
   scaleOperators: number;
   scaleTopUpLimitMs: number;
@@ -43,6 +45,7 @@ export const modes: Record<Mode['name'], Mode> = {
     outboundSessions: 200,
     outboundPerOperator: 4,
     outboundMs: 15_000,
+    outboundOpenMs: 60_000,
     scaleSessions: 10_000,
     scaleOperators: 1_000,
     scaleTopUpLimitMs: 120_000,
@@ -56,24 +59,25 @@ export const modes: Record<Mode['name'], Mode> = {
     name: 'quick',
     concurrency: 32,
     warmupMs: 1_000,
-    inboundMs: 5_000,
+    inboundMs: 4_000,
     floorMs: 3_000,
     steadyRate: 1_000,
-    steadyMs: 4_000,
-    returningMs: 3_000,
+    steadyMs: 3_000,
+    returningMs: 2_000,
     graceMs: 4_000,
     inboundOperators: 10,
     outboundOperators: 8,
     outboundSessions: 40,
     outboundPerOperator: 4,
-    outboundMs: 4_000,
+    outboundMs: 3_000,
+    outboundOpenMs: 10_000,
     scaleSessions: 600,
     scaleOperators: 100,
-    scaleTopUpLimitMs: 8_000,
+    scaleTopUpLimitMs: 4_000,
     scaleBurstRate: 20,
     scaleBurstMs: 2_000,
     pgliteOperators: 3,
-    pgliteMs: 4_000,
+    pgliteMs: 3_000,
   },
   smoke: {
     name: 'smoke',
@@ -90,6 +94,7 @@ export const modes: Record<Mode['name'], Mode> = {
     outboundSessions: 4,
     outboundPerOperator: 2,
     outboundMs: 1_500,
+    outboundOpenMs: 8_000,
     scaleSessions: 150,
     scaleOperators: 20,
     scaleTopUpLimitMs: 3_000,

@@ -91,6 +91,7 @@ export async function runOutbound(options: {
   perOperator: number;
   durationMs: number;
   graceMs: number;
+  openTimeoutMs: number;
 }): Promise<OutboundResult> {
   const { sandbox } = options;
   const { sockets, owned } = await openSessions(
@@ -98,7 +99,7 @@ export async function runOutbound(options: {
     sandbox,
     options.tenant,
     options.sessions,
-    60_000,
+    options.openTimeoutMs,
   );
   const result: OutboundResult = {
     sessions: owned.reduce((sum, list) => sum + list.length, 0),

@@ -138,6 +138,7 @@ export async function runPostgres(
       perOperator: mode.outboundPerOperator,
       durationMs: mode.outboundMs,
       graceMs: mode.graceMs,
+      openTimeoutMs: mode.outboundOpenMs,
     });
 
     log(`scale: ${mode.scaleSessions} open sessions, ${mode.scaleOperators} operators connected`);
