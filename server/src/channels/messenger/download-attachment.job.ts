@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { messages, sessions } from '../../db/schema.js';
+import { attachmentOf } from '../../files/message-attachments.js';
 import { storeFile } from '../../files/store-file.js';
 import { AppError } from '../../http/app-error.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
@@ -106,12 +107,8 @@ export const downloadMessengerAttachment = defineJob({
           // A blocked type is recorded, not stored: the operator sees what was refused.
           onBlocked: 'record',
           inTransaction: async (tx, file) => {
-            const updated = await updateAttachment(tx, row.message.id, payload.index, {
-              fileId: file.id,
-              status: file.status,
-              size: file.size,
-              ...(file.contentType ? { contentType: file.contentType } : {}),
-            });
+            // The entry every channel writes: a blocked file carries "blocked file: name, type".
+            const updated = await updateAttachment(tx, row.message.id, payload.index, attachmentOf(file));
             if (updated) await announceMessage(tx, row.session, updated, 'message.updated');
           },
         },
