@@ -74,7 +74,14 @@ export function NewWhatsAppSession({
   return (
     <Dialog title={t('whatsapp.title')} onClose={onClose} className="wide">
       <form className="dialog-body" onSubmit={submit}>
-        <ErrorText error={numbers.error} />
+        {/* No number to list (none connected, or no access): say so rather than "not found". */}
+        {(numbers.error as { status?: number } | null)?.status === 404 ? (
+          <p role="alert" className="error">
+            {t('whatsapp.noNumbers')}
+          </p>
+        ) : (
+          <ErrorText error={numbers.error} />
+        )}
         <label>
           {t('whatsapp.number')}
           <select value={accountId} onChange={(e) => setAccountId(e.target.value)} required>
