@@ -29,6 +29,7 @@ import { widgetAssetsRoutes } from './channels/webchat/widget-assets.routes.js';
 import { authenticateVisitor } from './channels/webchat/webchat-socket-auth.js';
 import { whatsappRoutes } from './channels/whatsapp/whatsapp.routes.js';
 import { messengerRoutes } from './channels/messenger/messenger.routes.js';
+import { channelAccountsRoutes } from './channels/channel-accounts.routes.js';
 import { attachRealtime, type Realtime } from './realtime/socket-server.js';
 import { blacklistRoutes } from './blacklist/blacklist.routes.js';
 import { contactsRoutes } from './contacts/contacts.routes.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(contactsRoutes, { database, now, fileStore: engine.fileStore });
       await api.register(templatesRoutes, { database });
       await api.register(tagsRoutes, { database });
+      await api.register(channelAccountsRoutes, { database });
       await api.register(wrapupRoutes, { database });
     },
     { prefix: '/api/v1' },
