@@ -35,7 +35,7 @@ const customerMessages = async () =>
 
 /** A widget upload with fields and files, as multipart bytes. */
 function multipart(clientMessageId: string, fileParts: Array<{ name: string; data: Buffer }>): Buffer {
-  const chunks = [
+  const chunks: Buffer[] = [
     Buffer.from(
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="clientMessageId"\r\n\r\n${clientMessageId}\r\n`,
     ),
