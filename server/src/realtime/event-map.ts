@@ -69,7 +69,14 @@ export interface SessionSummary {
   resumedFromId: string | null;
   lastCustomerMessageAt: string | null;
   participants: Array<{ userId: string; name: string; role: 'owner' | 'guest' }>;
-  lastMessage: { text: string | null; authorKind: string; at: string } | null;
+  /** A system message carries its key and values, so the list can show it in the operator's language. */
+  lastMessage: {
+    text: string | null;
+    authorKind: string;
+    at: string;
+    systemText?: string | null;
+    systemVars?: Record<string, string> | null;
+  } | null;
   firstMessage: string | null;
   tagIds: string[];
   /** The customer's messages no operator has read yet (still `received`). */

@@ -28,7 +28,8 @@ export async function sessionViews(
           coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'name', u.name, 'role', sp.role) ORDER BY sp.joined_at)
                     FROM session_participants sp JOIN users u ON u.id = sp.user_id
                     WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
-          (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at)
+          (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at,
+                  'systemText', m.metadata->'systemText', 'systemVars', m.metadata->'systemVars')
              FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.position DESC LIMIT 1) AS last_message,
           (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
           coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids,

@@ -53,7 +53,14 @@ export const Session = Type.Object({
     }),
   ),
   lastMessage: Nullable(
-    Type.Object({ text: Nullable(Type.String()), authorKind: Type.String(), at: Type.String() }),
+    Type.Object({
+      text: Nullable(Type.String()),
+      authorKind: Type.String(),
+      at: Type.String(),
+      /** A system message's key and values (see `system.*` texts), for the operator's language. */
+      systemText: Type.Optional(Nullable(Type.String())),
+      systemVars: Type.Optional(Nullable(Type.Record(Type.String(), Type.String()))),
+    }),
   ),
   firstMessage: Nullable(Type.String()),
   tagIds: Type.Array(Uuid),

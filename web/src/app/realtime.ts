@@ -94,7 +94,13 @@ export function applyEvent(
           s.id === message.sessionId
             ? {
                 ...s,
-                lastMessage: { text: message.text, authorKind: message.authorKind, at: message.createdAt },
+                lastMessage: {
+                  text: message.text,
+                  authorKind: message.authorKind,
+                  at: message.createdAt,
+                  systemText: systemKey(message.metadata.systemText),
+                  systemVars: (message.metadata.systemVars ?? null) as Record<string, string> | null,
+                },
               }
             : s,
         ),
@@ -124,6 +130,8 @@ export function applyEvent(
   );
   on('tenant.settings.changed', (settings) => client.setQueryData(['tenant-settings'], settings));
 }
+
+const systemKey = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /** The customer's typing signal; it clears itself if the "stopped" signal never comes. */
 export function applyEphemeral(client: QueryClient, signal: { name: string; payload: unknown }): void {

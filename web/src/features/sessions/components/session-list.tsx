@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { Elapsed } from '../../../components/ui/elapsed';
 import { useMySessions } from '../api/sessions';
+import { lastMessageText } from './system-text';
 
 /** The operator's open sessions; the selected one is shown in the middle. */
 export function SessionList({
@@ -36,7 +37,9 @@ export function SessionList({
                     <strong>{contact}</strong>
                     <Elapsed since={s.queuedAt} label={t('sessions.sinceQueued')} />
                   </span>
-                  <span className="row-last">{s.lastMessage?.text ?? s.firstMessage ?? ''}</span>
+                  <span className="row-last">
+                    {(s.lastMessage && lastMessageText(s.lastMessage, t)) ?? s.firstMessage ?? ''}
+                  </span>
                 </span>
                 {count > 0 && (
                   <span className="badge" aria-label={t('sessions.unread', { count })}>
