@@ -35,6 +35,12 @@ export const ERROR_STATUS = {
   text_too_long: 422,
   /** The channel's window does not allow free text now; details say what is allowed. */
   window_closed: 422,
+  /** No approved WhatsApp template with that name and language on the number (or one that cannot be sent yet). */
+  template_not_approved: 422,
+  /** The template's parameters do not match its variables; details say how many it takes. */
+  template_parameters: 422,
+  /** Not a phone number in E.164 form (+ and 8 to 15 digits). */
+  invalid_phone_number: 422,
   /** The channel does not allow resuming this session now (Messenger after 7 days); the message says why. */
   resume_not_allowed: 422,
   rate_limited: 429,

@@ -34,7 +34,7 @@ export async function resumeSession(deps: EngineDeps, actor: Actor, sessionId: s
     const now = deps.now();
     // The channel may refuse a resume outright (Messenger after 7 days): say why.
     const policy = deps.channels.get(previous.channel).resumePolicy?.(windowInputOf(previous, now));
-    if (policy && !policy.allowed) throw new AppError('window_closed', policy.reason);
+    if (policy && !policy.allowed) throw new AppError('resume_not_allowed', policy.reason);
     const session = await insertSession(tx, {
       tenantId: actor.tenantId,
       contactId: previous.contactId,

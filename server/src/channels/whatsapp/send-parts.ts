@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Executor } from '../../db/database.js';
 import { messages } from '../../db/schema.js';
 import { checkChannelLimits } from '../../files/channel-limits.js';

@@ -67,6 +67,13 @@ export const whatsappAdapter: ChannelAdapter = {
   inline: false,
   limits: { maxTextLength: WHATSAPP_MAX_TEXT, maxAttachmentsPerMessage: 10 },
   composerState: whatsappComposerState,
+  // Within 24 hours of the customer's last message a resumed session opens with free text; after, with a template
+  // (the composer then offers templates only, and locks until the customer answers it).
+  resumePolicy(input) {
+    const last = input.lastCustomerMessageAt;
+    const open = last !== null && input.now.getTime() < last.getTime() + WINDOW_MS;
+    return { allowed: true, opensWith: open ? 'free_text' : 'template' };
+  },
   async send(context, message) {
     const runtime = whatsappRuntime();
     const account = await findWhatsAppAccount(context.tx, context.channelAccountId);

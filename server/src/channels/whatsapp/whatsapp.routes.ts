@@ -4,7 +4,8 @@ import { actorOf } from '../../auth/access-plugin.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../../http/schemas.js';
-import { Message } from '../../sessions/sessions.schema.js';
+import { Message, Session } from '../../sessions/sessions.schema.js';
+import { startOutboundSession } from './start-outbound-session.js';
 import { GraphError } from './call-graph.js';
 import { sendWhatsAppTemplate } from './send-whatsapp-template.js';
 import { syncTemplatesJob, syncWhatsAppTemplates } from './sync-whatsapp-templates.js';
@@ -19,6 +20,7 @@ import { configureWhatsApp, whatsappRuntime } from './whatsapp-runtime.js';
 import {
   ConnectWhatsAppBody,
   HubQuery,
+  OutboundSessionBody,
   SendTemplateBody,
   WhatsAppAccount,
   WhatsAppTemplate,
@@ -132,6 +134,21 @@ export const whatsappRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
       reply
         .status(201)
         .send(await sendWhatsAppTemplate(options.engine, actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/v1/whatsapp/outbound-sessions',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Write to a customer first: an approved template to a phone number or a contact (seed 001)',
+        body: OutboundSessionBody,
+        response: { 201: Session, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await startOutboundSession(options.engine, actorOf(request), request.body)),
   );
 
   const webhookRoutes: FastifyPluginAsyncTypebox = async (webhook) => {

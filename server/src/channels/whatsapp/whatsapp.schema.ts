@@ -49,3 +49,25 @@ export const SendTemplateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const OutboundSessionBody = Type.Object(
+  {
+    channelAccountId: Uuid,
+    to: Type.Object(
+      {
+        phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+        contactId: Type.Optional(Uuid),
+      },
+      { additionalProperties: false },
+    ),
+    template: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 512 }),
+        language: Type.String({ minLength: 2, maxLength: 15 }),
+        parameters: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 20, default: [] }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -800,7 +800,10 @@ describe('WhatsApp templates', () => {
       headers,
       body: { name: 'follow_up', language: 'en_US', parameters: ['Sheena'] },
     });
-    expect(wrong.body.error).toMatchObject({ code: 'validation_failed', details: { expected: 2, given: 1 } });
+    expect(wrong.body.error).toMatchObject({
+      code: 'template_parameters',
+      details: { expected: 2, given: 1 },
+    });
     const unknown = await call(t.url, 'POST', path, {
       headers,
       body: { name: 'nope', language: 'en_US', parameters: [] },
