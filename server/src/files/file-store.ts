@@ -23,6 +23,12 @@ export interface FileStore {
   move(from: string, to: string): Promise<void>;
   /** Deletes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes what writes interrupted by a crash left behind — objects under the temporary prefix (`tmp/`) and, on
+   * S3, unfinished multipart uploads — last written before `olderThan`. An upload still in progress keeps
+   * writing, so it is never that old. Resolves with the number removed.
+   */
+  removeTemporary(olderThan: Date): Promise<number>;
 }
 
 export class FileMissingError extends Error {
@@ -42,6 +48,7 @@ export function assertStorageKey(key: string): void {
 
 /** Keys of a file's contents and of its derived thumbnail. Built from ids only. */
 export const storageKeys = {
+  temporaryPrefix: 'tmp/',
   temporary: (uploadId: string) => `tmp/${uploadId}`,
   content: (tenantId: string, fileId: string) => `tenants/${tenantId}/files/${fileId}`,
   thumbnail: (tenantId: string, fileId: string) => `tenants/${tenantId}/thumbnails/${fileId}.webp`,

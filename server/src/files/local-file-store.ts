@@ -1,9 +1,15 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertStorageKey, FileMissingError, type ByteRange, type FileStore } from './file-store.js';
+import {
+  assertStorageKey,
+  FileMissingError,
+  storageKeys,
+  type ByteRange,
+  type FileStore,
+} from './file-store.js';
 
 /** Files on local disk under one directory (by default `<DATA_DIR>/files`). For one machine. */
 export function createLocalFileStore(root: string): FileStore {
@@ -63,6 +69,23 @@ export function createLocalFileStore(root: string): FileStore {
       await unlink(pathOf(key)).catch((error: unknown) => {
         if (!missing(error)) throw error;
       });
+    },
+    async removeTemporary(olderThan) {
+      const dir = path.join(base, storageKeys.temporaryPrefix);
+      const names = await readdir(dir).catch((error: unknown) => {
+        if (missing(error)) return [] as string[];
+        throw error;
+      });
+      let removed = 0;
+      for (const name of names) {
+        const file = path.join(dir, name);
+        // The time of the last write: a slow upload still streaming in keeps it recent.
+        const info = await stat(file).catch(() => undefined);
+        if (!info?.isFile() || info.mtime >= olderThan) continue;
+        await unlink(file).catch(() => {});
+        removed += 1;
+      }
+      return removed;
     },
   };
 }

@@ -6,13 +6,15 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { FileStoreConfig } from '../config.js';
-import { assertStorageKey, FileMissingError, type FileStore } from './file-store.js';
+import { assertStorageKey, FileMissingError, storageKeys, type FileStore } from './file-store.js';
 
 type S3Config = Extract<FileStoreConfig, { kind: 's3' }>;
 
@@ -140,6 +142,47 @@ export function createS3FileStore(config: S3Config, options: { partBytes?: numbe
     async delete(key) {
       assertStorageKey(key);
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async removeTemporary(olderThan) {
+      const Prefix = storageKeys.temporaryPrefix;
+      let removed = 0;
+      // Whole objects under tmp/: the process stopped between writing an upload and moving it to its key.
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+        for (const object of page.Contents ?? []) {
+          if (!object.Key || !object.LastModified || object.LastModified >= olderThan) continue;
+          await client.send(new DeleteObjectCommand({ Bucket, Key: object.Key }));
+          removed += 1;
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      // Multipart uploads never completed nor aborted: the process stopped mid-upload. S3 keeps (and bills)
+      // their parts until they are aborted.
+      let KeyMarker: string | undefined;
+      let UploadIdMarker: string | undefined;
+      do {
+        let page;
+        try {
+          page = await client.send(
+            new ListMultipartUploadsCommand({ Bucket, Prefix, KeyMarker, UploadIdMarker }),
+          );
+        } catch (error) {
+          // Some S3-compatible servers cannot list uploads; an expiry rule on the bucket does it there.
+          if ((error as { name?: string }).name === 'NotImplemented') return removed;
+          throw error;
+        }
+        for (const upload of page.Uploads ?? []) {
+          if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
+          await client.send(
+            new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
+          );
+          removed += 1;
+        }
+        KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        UploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+      } while (KeyMarker);
+      return removed;
     },
   };
 }

@@ -17,7 +17,8 @@ export interface SweepDeps {
  * Removes uploads that never became part of a message once they are older than `maxAgeMs`: an operator's upload
  * that was never sent, a file left by a request that failed between storing and sending. The row goes first,
  * and only while it still belongs to no message, so a file sent at this moment is kept; then its contents and
- * thumbnail. Resolves with the number of files removed.
+ * thumbnail. Also clears the store's temporary area of uploads a crash cut short, by the same age. Resolves with
+ * the number of files (and temporary objects) removed.
  */
 export async function removeOrphanFiles(deps: SweepDeps, maxAgeMs: number): Promise<number> {
   const before = new Date(deps.now().getTime() - maxAgeMs);
@@ -33,8 +34,10 @@ export async function removeOrphanFiles(deps: SweepDeps, maxAgeMs: number): Prom
       await deps.fileStore.delete(storageKeys.thumbnail(file.tenantId, file.id));
     }
     removed += deleted.length;
-    if (candidates.length < BATCH) return removed;
+    if (candidates.length < BATCH) break;
   }
+  // What uploads cut short by a crash left in the store's temporary area: no row ever pointed at it.
+  return removed + (await deps.fileStore.removeTemporary(before));
 }
 
 /** The sweep, every hour, with the age from the configuration (ORPHAN_FILE_MAX_AGE_MINUTES). */
