@@ -157,6 +157,44 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: message details
       headers: f.sessions.olga!.headers,
     });
     expect(stored.body.items[0].metadata.reactions).toEqual({ operator: '❤️' });
+
+    // The customer deletes it: marked by the flag WhatsApp's revoke sets, the original kept for audit.
+    const change = (event: InboundInput['event']) =>
+      receiveInbound(t.engine, {
+        tenantId: f.tenant.id,
+        channel: 'whatsapp',
+        channelAccountId: account.id,
+        customer: { identities: [{ kind: 'wa_id', value: '420601111222' }] },
+        event,
+      });
+    await change({
+      kind: 'edit',
+      channelMessageId: 'wamid.shop-1',
+      text: 'This message was deleted.',
+      sentAt: t.clock.now(),
+      revoked: true,
+    });
+    const deleted = timeline().getByTestId('message-in').filter({ hasText: 'deleted by the customer' });
+    await deleted.getByText('This message was deleted').waitFor();
+    await deleted.getByText('deleted by the customer').click();
+    await deleted.getByText('Original: Is the shop open today?').waitFor();
+    // A customer who edits a message to those very words has edited it, not deleted it.
+    await change({
+      kind: 'message',
+      channelMessageId: 'wamid.shop-2',
+      text: 'Thanks',
+      sentAt: t.clock.now(),
+    });
+    await timeline().getByText('Thanks').waitFor();
+    await change({
+      kind: 'edit',
+      channelMessageId: 'wamid.shop-2',
+      text: 'This message was deleted.',
+      sentAt: t.clock.now(),
+    });
+    const edited = timeline().getByTestId('message-in').filter({ hasText: 'This message was deleted.' });
+    await edited.waitFor();
+    expect(await edited.getByTestId('edit-mark').locator('summary').textContent()).toBe('edited');
     // Web chat shows no reactions from operators: no React button there.
     await page.getByTestId('session-row').filter({ hasNotText: 'Jan Malý' }).click();
     await timeline().getByText('Where is order 1234?').waitFor();

@@ -34,7 +34,8 @@ export type InboundEvent =
       metadata?: Record<string, unknown>;
     }
   | { kind: 'reaction'; channelMessageId: string; emoji: string | null; sentAt: Date }
-  | { kind: 'edit'; channelMessageId: string; text: string; sentAt: Date }
+  /** `revoked`: the customer deleted the message; `text` is what the channel shows in its place. */
+  | { kind: 'edit'; channelMessageId: string; text: string; sentAt: Date; revoked?: true }
   | {
       kind: 'status';
       channelMessageId: string;

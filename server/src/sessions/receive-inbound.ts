@@ -250,6 +250,8 @@ async function applyChange(
     const edits = (metadata.edits as unknown[]) ?? [];
     metadata.edits = [...edits, { previousText: found.message.text, at: event.sentAt.toISOString() }];
     text = event.text;
+    // Marked, so that readers need not recognise the channel's placeholder text.
+    if (event.revoked) metadata.revoked = true;
   }
   const [updated] = await tx
     .update(messages)

@@ -36,6 +36,7 @@ describe('reading a WhatsApp webhook', () => {
       kind: 'edit',
       channelMessageId: 'wamid.O',
       text: 'This message was deleted.',
+      revoked: true,
     });
     expect(
       inboundEventOf({

@@ -164,7 +164,13 @@ export function inboundEventOf(message: Json): InboundEvent {
     const original = str(payload.original_message_id);
     if (!original) throw new Error('a revoke without original_message_id');
     // Kept as an edit: the original text stays in the message's edit history for audit.
-    return { kind: 'edit', channelMessageId: original, text: 'This message was deleted.', sentAt };
+    return {
+      kind: 'edit',
+      channelMessageId: original,
+      text: 'This message was deleted.',
+      sentAt,
+      revoked: true,
+    };
   }
 
   const context = isObject(message.context) ? message.context : {};

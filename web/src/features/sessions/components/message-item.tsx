@@ -5,8 +5,6 @@ import { useSlots } from '../../../lib/slots';
 import type { Message } from '../../../lib/types';
 
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
-/** WhatsApp keeps a deleted message as an edit to this text (the original stays in the edit history). */
-const REVOKED_TEXT = 'This message was deleted.';
 
 interface Edit {
   previousText: string | null;
@@ -35,7 +33,8 @@ export function MessageItem({
   const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
   const who = m.direction === 'in' ? t('session.customer') : (m.author?.name ?? t(`author.${m.authorKind}`));
   const edits = Array.isArray(m.metadata.edits) ? (m.metadata.edits as Edit[]) : [];
-  const revoked = m.metadata.revoked === true || (edits.length > 0 && m.text === REVOKED_TEXT);
+  // A deleted message keeps its earlier texts in the edit history, for audit.
+  const revoked = m.metadata.revoked === true;
   const original = edits[0]?.previousText ?? null;
   const reactions = (m.metadata.reactions ?? {}) as { customer?: string; operator?: string };
   const local = m.id.startsWith('local-');
