@@ -53,7 +53,8 @@ export function hottest(
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     self.set(id, (self.get(id) ?? 0) + delta);
-    total += delta;
+    // Shares are of the time the app was busy, not of the run.
+    if (byId.get(id)!.callFrame.functionName !== '(idle)') total += delta;
   });
   const functions = new Map<string, HotFunction>();
   const packages = new Map<string, HotFunction>();

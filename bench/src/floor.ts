@@ -1,8 +1,7 @@
 import { Latencies, Outcomes, closedLoop, openPool, postWebhook } from './load.js';
-import { startFloor } from './processes.js';
+import type { AppProcess } from './processes.js';
 import { startProfile, type PhaseProfile } from './profile.js';
 import type pg from 'pg';
-import { META_APP } from './seed-bench.js';
 import { inboundWebhook, type CustomerPool } from './webhook.js';
 
 export interface FloorResult {
@@ -18,7 +17,8 @@ export interface FloorResult {
  * requests outstanding, for `durationMs`.
  */
 export async function runFloor(options: {
-  databaseUrl: string;
+  /** The floor process, started (during set-up) and stopped here once loaded. */
+  floor: AppProcess;
   runId: string;
   customers: CustomerPool;
   concurrency: number;
@@ -26,7 +26,7 @@ export async function runFloor(options: {
   /** A connection to the same database, to sample its backends. */
   client: pg.Client;
 }): Promise<FloorResult> {
-  const floor = await startFloor({ databaseUrl: options.databaseUrl, appSecret: META_APP.appSecret });
+  const { floor } = options;
   const pool = openPool(floor.url, options.concurrency);
   const result: FloorResult = {
     outcomes: new Outcomes(),

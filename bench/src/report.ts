@@ -189,7 +189,7 @@ export function profileTable(hot: {
 }): string {
   const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)} %`;
   return [
-    `App CPU profile, PostgreSQL phases (self time; ${hot.file}):`,
+    `App CPU profile, PostgreSQL phases (self time, share of the busy time; ${hot.file}):`,
     ...hot.packages.map((p) => `  ${pct(p.share)}  ${p.name}`),
     'Hottest functions:',
     ...hot.functions.map((f) => `  ${pct(f.share)}  ${f.name}  ${f.where}`),

@@ -11,7 +11,7 @@ import { openPool } from './load.js';
 import type { Mode } from './modes.js';
 import { closeAll, connectOperators, makeAvailable } from './operator-sockets.js';
 import { runOutbound, type OutboundResult } from './outbound.js';
-import { freePort, resetPostgres, rssMiB, startApp, type AppProcess } from './processes.js';
+import { freePort, resetPostgres, rssMiB, startApp, startFloor, type AppProcess } from './processes.js';
 import { startProfile } from './profile.js';
 import { runScale, type ScaleResult } from './scale.js';
 import { INBOUND_NUMBER, META_APP, OUTBOUND_NUMBER, seedBench } from './seed-bench.js';
@@ -85,13 +85,15 @@ export async function runPostgres(
   await counter.connect();
   try {
     log('starting the app');
+    const floorProcess = startFloor({ databaseUrl, appSecret: META_APP.appSecret });
+    floorProcess.catch(() => {});
     app = await startApp({ port, databaseUrl, dataDir, graphApiBaseUrl: sandbox.url, cpuProfileDir });
     await otherSetup;
 
     // The floor runs while the app is started but idle (no sessions, no timers yet).
     log('floor: bare Fastify, signature check and one INSERT per request');
     const floor = await runFloor({
-      databaseUrl,
+      floor: await floorProcess,
       runId,
       customers: new CustomerPool('3160', 0.3),
       concurrency: mode.concurrency,

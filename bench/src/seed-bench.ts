@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../server/src/db/database.js';
-import { groupMembers, groups, users } from '../../server/src/db/schema.js';
-import { insertAuthSession } from '../../server/src/auth/auth.repo.js';
+import { authSessions, groupMembers, groups, users } from '../../server/src/db/schema.js';
 import { insertChannelAccount } from '../../server/src/channels/channel-accounts.repo.js';
 import { createSecretBox } from '../../server/src/lib/secret-box.js';
 import { randomToken, sha256Hex } from '../../server/src/lib/tokens.js';
@@ -169,20 +168,20 @@ export async function seedBench(database: Database, plan: SeedPlan): Promise<Ben
   }
 
   const expiresAt = new Date(Date.now() + 12 * 3_600_000);
+  // Cookie sessions as the login route stores them (the id is the token's hash), in batches.
   const signIn = async (tenantId: string, list: { id: string }[]): Promise<BenchOperator[]> => {
-    const signedIn: BenchOperator[] = [];
-    for (const user of list) {
-      const token = randomToken();
-      await insertAuthSession(database.db, {
-        id: sha256Hex(token),
-        tenantId,
-        userId: user.id,
-        csrfToken: randomBytes(18).toString('base64url'),
-        expiresAt,
-      });
-      signedIn.push({ id: user.id, cookie: `sb_session=${token}` });
+    const tokens = list.map(() => randomToken());
+    const rows = list.map((user, i) => ({
+      id: sha256Hex(tokens[i]!),
+      tenantId,
+      userId: user.id,
+      csrfToken: randomBytes(18).toString('base64url'),
+      expiresAt,
+    }));
+    for (let i = 0; i < rows.length; i += 500) {
+      await database.db.insert(authSessions).values(rows.slice(i, i + 500));
     }
-    return signedIn;
+    return list.map((user, i) => ({ id: user.id, cookie: `sb_session=${tokens[i]}` }));
   };
   return {
     inbound: {
