@@ -1,26 +1,51 @@
+import { and, eq, inArray, max, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/database.js';
+import { channelSendHolds } from '../../db/schema.js';
+
 /**
- * Backoff after Meta's rate limits, per process: 130429 holds the whole number, 131056 only one recipient, so
- * the others keep flowing. A held send fails as retryable at once, without calling Meta; the outbox retries it.
+ * Backoff after Meta's rate limits, shared by every app process through `channel_send_holds`: 130429 holds the
+ * whole number (recipient ''), 131056 only one recipient, so the others keep flowing. A held send fails as
+ * retryable at once, without calling Meta; the outbox retries it. Holds run on real time (Meta's limits do),
+ * and only ever lengthen: two processes hitting the limit together keep the later end.
  */
-const heldUntil = new Map<string, number>();
-
-const numberKey = (channelAccountId: string) => channelAccountId;
-const pairKey = (channelAccountId: string, recipient: string) => `${channelAccountId}:${recipient}`;
-
-export function holdNumber(channelAccountId: string, ms: number): void {
-  heldUntil.set(numberKey(channelAccountId), Date.now() + ms);
-}
-
-export function holdRecipient(channelAccountId: string, recipient: string, ms: number): void {
-  heldUntil.set(pairKey(channelAccountId, recipient), Date.now() + ms);
+export async function holdSends(
+  db: Executor,
+  hold: { tenantId: string; channelAccountId: string; recipient?: string; ms: number; reason: string },
+): Promise<void> {
+  const holdUntil = new Date(Date.now() + hold.ms);
+  await db
+    .insert(channelSendHolds)
+    .values({
+      tenantId: hold.tenantId,
+      channelAccountId: hold.channelAccountId,
+      recipient: hold.recipient ?? '',
+      holdUntil,
+      reason: hold.reason,
+    })
+    .onConflictDoUpdate({
+      target: [channelSendHolds.channelAccountId, channelSendHolds.recipient],
+      set: {
+        holdUntil: sql`greatest(${channelSendHolds.holdUntil}, excluded.hold_until)`,
+        reason: sql`excluded.reason`,
+      },
+    });
 }
 
 /** How long sends from this number to this recipient must still wait (0: go). */
-export function waitBeforeSend(channelAccountId: string, recipient: string): number {
-  const now = Date.now();
-  const until = Math.max(
-    heldUntil.get(numberKey(channelAccountId)) ?? 0,
-    heldUntil.get(pairKey(channelAccountId, recipient)) ?? 0,
-  );
-  return Math.max(0, until - now);
+export async function waitBeforeSend(
+  db: Executor,
+  channelAccountId: string,
+  recipient: string,
+): Promise<number> {
+  const [row] = await db
+    .select({ until: max(channelSendHolds.holdUntil) })
+    .from(channelSendHolds)
+    .where(
+      and(
+        eq(channelSendHolds.channelAccountId, channelAccountId),
+        inArray(channelSendHolds.recipient, ['', recipient]),
+      ),
+    );
+  const until = row?.until ? new Date(row.until).getTime() : 0;
+  return Math.max(0, until - Date.now());
 }

@@ -8,7 +8,7 @@ import { openCredentials } from '../channel-accounts.repo.js';
 import { callGraph, GraphError } from './call-graph.js';
 import { mapSendError } from './map-send-error.js';
 import { markReadAtMeta } from './mark-read.job.js';
-import { holdNumber, holdRecipient, waitBeforeSend } from './send-backoff.js';
+import { holdSends, waitBeforeSend } from './send-backoff.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
 import { sendParts } from './send-parts.js';
 import { findWhatsAppAccount, outboundOf, templateIn, whatsappIdentitiesOf } from './whatsapp.repo.js';
@@ -90,7 +90,7 @@ export const whatsappAdapter: ChannelAdapter = {
       ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
       biz_opaque_callback_data: message.messageId,
     };
-    const wait = waitBeforeSend(account.id, recipient);
+    const wait = await waitBeforeSend(context.tx, account.id, recipient);
     if (wait > 0) throw new ChannelError('held', 'Waiting for WhatsApp’s rate limit to pass', true, wait);
     const post = async (payload: Record<string, unknown>) => {
       try {
@@ -108,8 +108,15 @@ export const whatsappAdapter: ChannelAdapter = {
       } catch (error) {
         if (!(error instanceof GraphError)) throw error;
         const mapped = mapSendError(error);
-        if (mapped.code === '130429') holdNumber(account.id, mapped.retryAfterMs ?? 4_000);
-        if (mapped.code === '131056') holdRecipient(account.id, recipient, mapped.retryAfterMs ?? 6_000);
+        if (mapped.code === '130429' || mapped.code === '131056')
+          await holdSends(context.tx, {
+            tenantId: context.tenantId,
+            channelAccountId: account.id,
+            // 130429 is the number's throughput: everyone waits; 131056 is this customer's pair rate only.
+            ...(mapped.code === '131056' ? { recipient } : {}),
+            ms: mapped.retryAfterMs ?? (mapped.code === '130429' ? 4_000 : 6_000),
+            reason: mapped.code,
+          });
         throw mapped;
       }
     };

@@ -604,43 +604,9 @@ describe('outbound messages and statuses', () => {
       errorReason: expect.stringContaining('check the number'),
     });
   });
-
-  it('holds only the recipient on 131056 while others keep flowing', async () => {
-    const { number, accountId } = await connectedTenant();
-    const sheena = await activeSession(number, accountId, SHEENA);
-    const karel = await activeSession(number, accountId, '420777123456');
-    sandbox.failNext({ product: 'whatsapp', code: 131056, recipient: SHEENA });
-    const toSheena = await reply(sheena.sessionId, 'For Sheena');
-    await expect
-      .poll(
-        () => sandbox.calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` }).length,
-        { timeout: 10_000 },
-      )
-      .toBeGreaterThan(0);
-    const toKarel = await reply(karel.sessionId, 'For Karel');
-    await expect.poll(async () => (await statusOf(toKarel)).status, { timeout: 10_000 }).toBe('sent');
-    await expect.poll(async () => (await statusOf(toSheena)).status, { timeout: 30_000 }).toBe('sent');
-  });
 });
 
-describe('throughput and edits', () => {
-  it('holds the whole number on 130429, then sends everything', async () => {
-    const { number, accountId } = await connectedTenant();
-    const sheena = await activeSession(number, accountId, SHEENA);
-    const karel = await activeSession(number, accountId, '420777123456');
-    sandbox.clearCalls();
-    sandbox.failNext({ product: 'whatsapp', code: 130429 });
-    const first = await reply(sheena.sessionId, 'Throttled');
-    await expect.poll(() => sandbox.calls({ method: 'POST' }).length, { timeout: 10_000 }).toBe(1);
-    const second = await reply(karel.sessionId, 'Held too');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    // The number is held: Karel's message waits without a call to Meta.
-    expect((await statusOf(second)).status).toBe('sending');
-    expect(sandbox.calls({ method: 'POST' })).toHaveLength(1);
-    await expect.poll(async () => (await statusOf(second)).status, { timeout: 30_000 }).toBe('sent');
-    await expect.poll(async () => (await statusOf(first)).status, { timeout: 30_000 }).toBe('sent');
-  });
-
+describe('edits', () => {
   it('keeps edits and revokes with the original text for audit', async () => {
     const { number, accountId } = await connectedTenant();
     const original = await inject(number, { from: SHEENA, type: 'text', text: { body: 'Teh box' } });
