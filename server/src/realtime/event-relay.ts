@@ -1,16 +1,21 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../db/database.js';
 import type { EventEnvelope } from './event-map.js';
-import { EVENTS_CHANNEL, PENDING_CHANNEL, type NotifiedEvent } from './record-event.js';
+import { EVENTS_CHANNEL, type NotifiedEvent } from './record-event.js';
+import { registerEventRelay } from './relay-wakeup.js';
 
 /** Any fixed number: the relay of one process at a time numbers events. */
 const RELAY_LOCK_KEY = 727_012;
-/** Events numbered per round; a busy round is followed by another at once. */
+/** Events numbered per round; a full round is followed by another at once. */
 const BATCH = 2_000;
 /** NOTIFY payloads are limited to 8,000 bytes; larger events travel as a reference and are read back. */
 const NOTIFY_LIMIT = 7_000;
-/** Waits before looking again while numbered events are held back by an older, still running transaction. */
-const RETRY_MS = [2, 5, 10, 25, 50, 100, 200];
+/** While events are being recorded or wait for their turn: look this often (their latency, and batching). */
+const ACTIVE_MS = 3;
+/** How long after the last event recorded in this process the relay keeps looking at the active pace. */
+const EAGER_MS = 250;
+/** Idle, it backs off to this: the longest an event recorded by another process waits for its number. */
+const IDLE_MAX_MS = 50;
 
 interface NumberedRow extends Record<string, unknown> {
   id: string | number;
@@ -23,7 +28,7 @@ interface NumberedRow extends Record<string, unknown> {
 }
 
 export interface EventRelay {
-  /** Numbers and announces what is waiting now (also called on every wake-up). */
+  /** Numbers and announces what can be numbered now. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,26 +37,39 @@ export interface EventRelay {
  * Gives recorded events their per-tenant sequence numbers and announces them. An event is numbered only when its
  * transaction id is below the oldest transaction still running (`pg_snapshot_xmin`): then no transaction that
  * could still commit an earlier event exists, so numbers are final, gap-free and in the order the events were
- * recorded, while writers never wait on a shared counter. Every process runs a relay; an advisory lock lets one
- * at a time number, and the NOTIFY that follows reaches the sockets of every process.
+ * recorded, while writers never wait on a shared counter. Writers do not notify (see `recordEvent`): the relay
+ * polls, at a short interval while events flow and backing off when idle, and an advisory lock lets one process
+ * at a time number; its NOTIFY, one per batch, reaches the sockets of every process.
  */
 export async function startEventRelay(
   database: Database,
   onError: (error: unknown) => void,
 ): Promise<EventRelay> {
   let running: Promise<void> | null = null;
-  let again = false;
   let closed = false;
-  let retry: NodeJS.Timeout | null = null;
-  let retryStep = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let dueAt = Infinity;
+  let idleDelay = ACTIVE_MS;
+  let eagerUntil = 0;
 
-  async function round(): Promise<{ numbered: number; waiting: boolean; busy: boolean }> {
+  /** Counts what waits: `ready` can be numbered now, the rest waits for an older transaction. */
+  async function look(): Promise<{ ready: number; pending: number }> {
+    const [row] = await queryRows<{ ready: string | number; pending: string | number }>(
+      database.db,
+      sql`
+      SELECT count(*) FILTER (WHERE xid < pg_snapshot_xmin(pg_current_snapshot())) AS ready, count(*) AS pending
+      FROM realtime_events WHERE seq IS NULL`,
+    );
+    return { ready: Number(row?.ready ?? 0), pending: Number(row?.pending ?? 0) };
+  }
+
+  async function number(): Promise<number | 'busy'> {
     return database.db.transaction(async (tx) => {
       const [lock] = await queryRows<{ got: boolean }>(
         tx,
         sql`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS got`,
       );
-      if (!lock?.got) return { numbered: 0, waiting: false, busy: true };
+      if (!lock?.got) return 'busy' as const;
       const rows = await queryRows<NumberedRow>(
         tx,
         sql`
@@ -74,67 +92,81 @@ export async function startEventRelay(
         UPDATE realtime_events e SET seq = numbered.seq FROM numbered WHERE e.id = numbered.id
         RETURNING e.id, e.tenant_id, e.seq, e.name, e.rooms, e.payload, e.created_at`,
       );
-      const [left] = await queryRows<{ waiting: boolean }>(
-        tx,
-        sql`SELECT EXISTS (SELECT 1 FROM realtime_events WHERE seq IS NULL) AS waiting`,
-      );
       if (rows.length > 0) {
         rows.sort((a, b) => Number(a.id) - Number(b.id));
-        const payloads = notifications(rows);
         await tx.execute(
           sql`SELECT pg_notify(${EVENTS_CHANNEL}, p) FROM unnest(ARRAY[${sql.join(
-            payloads.map((p) => sql`${p}`),
+            notifications(rows).map((p) => sql`${p}`),
             sql`, `,
           )}]::text[]) WITH ORDINALITY AS t(p, i) ORDER BY i`,
         );
       }
-      return { numbered: rows.length, waiting: Boolean(left?.waiting), busy: false };
+      return rows.length;
     });
   }
 
-  async function drain(): Promise<void> {
-    do {
-      again = false;
-      const result = await round();
-      if (result.numbered >= BATCH) again = true;
-      if (result.numbered > 0) retryStep = 0;
-      if (!again && (result.waiting || result.busy) && !closed && !retry) {
-        // Held back by an older transaction (or another process is numbering): look again shortly.
-        const delay = RETRY_MS[Math.min(retryStep++, RETRY_MS.length - 1)]!;
-        retry = setTimeout(() => {
-          retry = null;
-          wake();
-        }, delay);
-      }
-    } while (again && !closed);
+  /** One look, and numbering when something is ready; returns when to look again. */
+  async function round(): Promise<number> {
+    const { ready, pending } = await look();
+    let numbered = 0;
+    if (ready > 0) {
+      const result = await number();
+      if (result !== 'busy') numbered = result;
+    }
+    if (numbered >= BATCH) return 0;
+    if (pending > 0 || Date.now() < eagerUntil) {
+      idleDelay = ACTIVE_MS;
+      return ACTIVE_MS;
+    }
+    idleDelay = Math.min(idleDelay * 2, IDLE_MAX_MS);
+    return idleDelay;
   }
 
-  function wake(): void {
+  function schedule(delay: number): void {
     if (closed) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drain()
-      .catch(onError)
+    const at = Date.now() + delay;
+    if (timer && at >= dueAt) return;
+    if (timer) clearTimeout(timer);
+    dueAt = at;
+    timer = setTimeout(tick, delay);
+  }
+
+  function tick(): void {
+    timer = null;
+    dueAt = Infinity;
+    if (closed || running) return;
+    running = round()
+      .then(
+        (next) => schedule(next),
+        (error: unknown) => {
+          onError(error);
+          schedule(IDLE_MAX_MS);
+        },
+      )
       .finally(() => {
         running = null;
-        if (again) wake();
       });
   }
 
-  const unlisten = await database.listen(PENDING_CHANNEL, wake);
-  wake();
+  const unregister = registerEventRelay(() => {
+    eagerUntil = Date.now() + EAGER_MS;
+    schedule(ACTIVE_MS);
+  });
+  schedule(0);
 
   return {
     async flush() {
-      wake();
       while (running) await running;
+      for (;;) {
+        const { ready } = await look();
+        if (ready === 0) return;
+        await number();
+      }
     },
     async close() {
       closed = true;
-      if (retry) clearTimeout(retry);
-      await unlisten();
+      unregister();
+      if (timer) clearTimeout(timer);
       while (running) await running;
     },
   };

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
+import { wakeEventRelays } from './relay-wakeup.js';
 
 export const EVENTS_CHANNEL = 'switchboard_events';
-/** Wakes the relay: events are waiting for their numbers (one notification per transaction; PostgreSQL folds the rest). */
-export const PENDING_CHANNEL = 'switchboard_events_pending';
 
 export interface NotifiedEvent {
   tenantId: string;
@@ -19,7 +18,9 @@ export interface NotifiedEvent {
 /**
  * Records an event in the caller's transaction, without a sequence number and without locking anything shared:
  * the relay numbers it once the transaction and every older one have finished, and announces it. Nothing is
- * announced for work that rolled back, and a transaction's events keep the order they were recorded in.
+ * announced for work that rolled back, and a transaction's events keep the order they were recorded in. No NOTIFY
+ * here: a transaction that notifies holds PostgreSQL's cluster-wide notify lock through its commit, which would
+ * serialise every writer again; the relays of this process are told to look soon instead.
  */
 export async function recordEvent<N extends ServerEventName>(
   tx: Executor,
@@ -29,14 +30,12 @@ export async function recordEvent<N extends ServerEventName>(
   payload: ServerEventMap[N],
 ): Promise<void> {
   await tx.execute(sql`
-    WITH recorded AS (
-      INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at)
-      VALUES (${tenantId}, ${name}, ARRAY[${sql.join(
-        targetRooms.map((room) => sql`${room}`),
-        sql`, `,
-      )}]::text[], ${JSON.stringify(payload)}::jsonb, ${new Date().toISOString()})
-    )
-    SELECT pg_notify(${PENDING_CHANNEL}, '')`);
+    INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at)
+    VALUES (${tenantId}, ${name}, ARRAY[${sql.join(
+      targetRooms.map((room) => sql`${room}`),
+      sql`, `,
+    )}]::text[], ${JSON.stringify(payload)}::jsonb, ${new Date().toISOString()})`);
+  wakeEventRelays();
 }
 
 /** Records several events of one tenant in one statement, in the given order (see `recordEvent`). */
@@ -58,8 +57,6 @@ export async function recordEvents(
   );
   // A multi-row VALUES list takes its serial ids in list order, which is the order the relay numbers them in.
   await tx.execute(sql`
-    WITH recorded AS (
-      INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at) VALUES ${sql.join(rows, sql`, `)}
-    )
-    SELECT pg_notify(${PENDING_CHANNEL}, '')`);
+    INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at) VALUES ${sql.join(rows, sql`, `)}`);
+  wakeEventRelays();
 }
