@@ -112,7 +112,7 @@ function Shell({ me }: { me: Me }) {
       {path === '/sessions' ? (
         <SessionTablePage onOpen={openSession} />
       ) : path === '/contacts' ? (
-        <ContactDirectoryPage canMerge={me.role === 'admin'} />
+        <ContactDirectoryPage isAdmin={me.role === 'admin'} />
       ) : (
         <Workspace me={me} openId={openId} onOpen={setOpenId} />
       )}

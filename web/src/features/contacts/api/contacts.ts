@@ -87,3 +87,24 @@ export function useMergeContacts() {
     return merged;
   };
 }
+
+/** What an erase removed (the sessions stay, without the person). */
+export interface EraseResult {
+  contactId: string;
+  sessions: number;
+  messagesDeleted: number;
+  identitiesDeleted: number;
+  filesDeleted: number;
+}
+
+/** Erases the contact (GDPR); the directory is read again and the card is forgotten. */
+export function useEraseContact() {
+  const client = useQueryClient();
+  return async (id: string) => {
+    const result = await api<EraseResult>('DELETE', `/contacts/${id}`);
+    void client.invalidateQueries({ queryKey: ['contact-search'] });
+    client.removeQueries({ queryKey: keys.contact(id) });
+    client.removeQueries({ queryKey: keys.contactSessions(id) });
+    return result;
+  };
+}

@@ -3,11 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
 import { navigate, useLocation } from '../../../lib/router';
-import { useContact, useContactSearch, useMergeContacts, type ContactListItem } from '../api/contacts';
+import {
+  useContact,
+  useContactSearch,
+  useMergeContacts,
+  type ContactListItem,
+  type EraseResult,
+} from '../api/contacts';
 import { ContactForm } from './contact-panel';
+import { EraseContactDialog } from './erase-contact-dialog';
 
-/** The contact directory: search, the card to edit, and (administrators) merging a duplicate into it. */
-export function ContactDirectoryPage({ canMerge }: { canMerge: boolean }) {
+/** The contact directory: search, the card to edit, and (administrators) merging a duplicate or erasing. */
+export function ContactDirectoryPage({ isAdmin }: { isAdmin: boolean }) {
   const { t } = useTranslation();
   const { search } = useLocation();
   const selected = new URLSearchParams(search).get('id');
@@ -55,7 +62,7 @@ export function ContactDirectoryPage({ canMerge }: { canMerge: boolean }) {
         <ContactDetail
           key={selected}
           contactId={selected}
-          canMerge={canMerge}
+          isAdmin={isAdmin}
           onClose={() => navigate('/contacts')}
         />
       )}
@@ -107,18 +114,21 @@ function ContactTable({
 
 function ContactDetail({
   contactId,
-  canMerge,
+  isAdmin,
   onClose,
 }: {
   contactId: string;
-  canMerge: boolean;
+  isAdmin: boolean;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const contact = useContact(contactId);
   const [editing, setEditing] = useState(false);
   const [merging, setMerging] = useState(false);
+  const [erasing, setErasing] = useState(false);
+  const [erased, setErased] = useState<{ name: string; result: EraseResult } | null>(null);
   const name = contact.data?.name ?? t('common.unknownContact');
+  if (erased) return <ErasedNotice name={erased.name} result={erased.result} onClose={onClose} />;
   return (
     <aside className="detail-panel" aria-label={t('directory.card', { name })}>
       <header className="detail-head">
@@ -158,9 +168,14 @@ function ContactDetail({
               <button type="button" onClick={() => setEditing(true)}>
                 {t('contact.edit')}
               </button>
-              {canMerge && (
+              {isAdmin && (
                 <button type="button" onClick={() => setMerging(true)}>
                   {t('directory.merge')}
+                </button>
+              )}
+              {isAdmin && (
+                <button type="button" className="danger" onClick={() => setErasing(true)}>
+                  {t('directory.erase')}
                 </button>
               )}
             </div>
@@ -169,6 +184,37 @@ function ContactDetail({
       {merging && contact.data && (
         <MergeDialog targetId={contactId} targetName={name} onClose={() => setMerging(false)} />
       )}
+      {erasing && contact.data && (
+        <EraseContactDialog
+          contact={contact.data}
+          name={name}
+          onClose={() => setErasing(false)}
+          onErased={(result) => setErased({ name, result })}
+        />
+      )}
+    </aside>
+  );
+}
+
+/** In place of an erased contact's card: what went, and what stays. */
+function ErasedNotice({ name, result, onClose }: { name: string; result: EraseResult; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <aside className="detail-panel" aria-label={t('directory.erased', { name })}>
+      <header className="detail-head">
+        <h2>{t('directory.erased', { name })}</h2>
+        <button type="button" className="icon" aria-label={t('common.close')} onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <p role="status" data-testid="erase-result">
+        {t('directory.erasedCounts', {
+          messages: result.messagesDeleted,
+          files: result.filesDeleted,
+          identities: result.identitiesDeleted,
+        })}
+      </p>
+      <p className="muted">{t('directory.erasedKept', { count: result.sessions })}</p>
     </aside>
   );
 }
