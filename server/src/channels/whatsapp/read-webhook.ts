@@ -12,7 +12,9 @@ export type WebhookItem =
       /** What we put in `biz_opaque_callback_data` when sending: our message id. */
       callbackData?: string;
       error?: { code: number; title: string; details?: string };
-    };
+    }
+  /** A template's review changed (`message_template_status_update`), for every number of the WABA. */
+  | { kind: 'template_status'; wabaId: string; name: string; language: string; status: string };
 
 export interface ReadWebhook {
   items: WebhookItem[];
@@ -60,6 +62,12 @@ export function readWebhook(body: Json): ReadWebhook {
     for (const change of list(entry.changes)) {
       if (!isObject(change) || !isObject(change.value)) {
         problems.push('a change has no value');
+        continue;
+      }
+      if (change.field === 'message_template_status_update') {
+        const item = templateStatusOf(str(entry.id), change.value);
+        if (item) items.push(item);
+        else problems.push('a template status update without WABA id, name, language or event');
         continue;
       }
       if (change.field !== 'messages') continue;
@@ -296,4 +304,12 @@ function statusOf(phoneNumberId: string, status: Json): WebhookItem | undefined 
         }
       : {}),
   };
+}
+
+function templateStatusOf(wabaId: string | undefined, value: Json): WebhookItem | undefined {
+  const name = str(value.message_template_name);
+  const language = str(value.message_template_language);
+  const status = str(value.event);
+  if (!wabaId || !name || !language || !status) return undefined;
+  return { kind: 'template_status', wabaId, name, language, status };
 }

@@ -6,6 +6,7 @@ import { applyParkedStatus, applyStatus } from './apply-status.js';
 import { downloadWhatsAppMedia } from './download-media.job.js';
 import { phoneNumberIdsOf, readWebhook, type WebhookItem } from './read-webhook.js';
 import { verifySignature } from './verify-signature.js';
+import { setTemplateStatus } from './whatsapp-templates.repo.js';
 import { credentialsOf } from './credentials-of.js';
 import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
 
@@ -51,6 +52,18 @@ export async function receiveWebhook(
   let ignored = 0;
   let failed = 0;
   for (const item of items) {
+    if (item.kind === 'template_status') {
+      // Templates belong to the WABA: every number of it that signed the body follows the new status.
+      const accounts = signedBy.filter((a) => a.settings.wabaId === item.wabaId);
+      const changed = await setTemplateStatus(
+        db,
+        accounts.map((a) => a.id),
+        item,
+      );
+      if (changed) stored++;
+      else ignored++;
+      continue;
+    }
     const account = byNumber.get(item.phoneNumberId);
     if (!account) {
       ignored++;
@@ -74,7 +87,7 @@ export async function receiveWebhook(
 async function processItem(
   deps: WebhookDeps,
   account: ChannelAccountRow,
-  item: WebhookItem,
+  item: Exclude<WebhookItem, { kind: 'template_status' }>,
 ): Promise<boolean> {
   const { engine } = deps;
   if (item.kind === 'status') {

@@ -72,3 +72,24 @@ export async function findTemplate(db: Executor, channelAccountId: string, name:
     );
   return row;
 }
+
+/** A status webhook: the template's new review status on these numbers. Answers how many rows changed. */
+export async function setTemplateStatus(
+  db: Executor,
+  channelAccountIds: string[],
+  template: { name: string; language: string; status: string },
+): Promise<number> {
+  if (channelAccountIds.length === 0) return 0;
+  const rows = await db
+    .update(whatsappTemplates)
+    .set({ status: template.status })
+    .where(
+      and(
+        inArray(whatsappTemplates.channelAccountId, channelAccountIds),
+        eq(whatsappTemplates.name, template.name),
+        eq(whatsappTemplates.language, template.language),
+      ),
+    )
+    .returning({ id: whatsappTemplates.id });
+  return rows.length;
+}

@@ -33,6 +33,10 @@ export interface WhatsAppKit {
   readonly sandbox: RunningSandbox;
   readonly f: EngineFixture;
   numbers: SandboxNumber[];
+  /** A tenant with operators (closed after the test), without a number yet. */
+  fixture(): Promise<EngineFixture>;
+  /** A sandbox number no test of this file used yet. */
+  takeNumber(): SandboxNumber;
   /** A tenant with operators and a connected sandbox number of its own. */
   connectedTenant(): Promise<{ f: EngineFixture; number: SandboxNumber; accountId: string }>;
   inject(number: { phoneNumberId: string }, input: Record<string, unknown>): Promise<{ id: string }>;
@@ -127,6 +131,11 @@ export function useWhatsAppKit(
       return f!;
     },
     numbers,
+    async fixture() {
+      f = await engineFixture(t!);
+      return f;
+    },
+    takeNumber: () => numbers[nextNumber++]!,
     async connectedTenant() {
       f = await engineFixture(t!);
       const number = numbers[nextNumber++]!;
