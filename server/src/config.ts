@@ -14,6 +14,8 @@ export interface Config {
   roles: Role[];
   /** PostgreSQL connection string; absent means embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** Connections in the PostgreSQL pool of this process. */
+  databasePoolSize: number;
   dataDir: string;
   /** 32-byte key that encrypts channel credentials at rest. */
   secretKey: Buffer;
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     publicUrl,
     roles,
     databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 20, 2, 500),
     dataDir,
     secretKey,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),

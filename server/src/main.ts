@@ -30,7 +30,11 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   let config = readConfig();
   const logger = pino({ level: config.logLevel });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   await database.migrate();
   const secretBox = createSecretBox(config.secretKey);
   const seeded = config.demo ? await seedDemo(database, secretBox) : false;

@@ -18,6 +18,13 @@ export interface JobDefinition<S extends TSchema = TSchema, D = unknown> {
   retry: RetryPolicy;
   /** A run that takes longer than this is considered failed and retried. */
   expireInSeconds?: number;
+  /**
+   * Independent fetch loops in each worker process (default 1). A loop fetches a batch and fetches the next when
+   * the slowest job of it has finished, so a queue whose jobs wait on the network needs several.
+   */
+  workers?: number;
+  /** Jobs fetched per poll and run side by side (default 20). */
+  batchSize?: number;
   /** Cron expression for jobs that run on a schedule. */
   schedule?: string;
   handle(deps: D, payload: Static<S>, meta: { id: string; retryCount: number }): Promise<void>;

@@ -137,4 +137,30 @@ describe('durable jobs', () => {
     const q = await queue(database, definition, false);
     await expect(q.send(definition, { key: 42 } as never)).rejects.toThrow(/Invalid payload/);
   });
+
+  it('keeps a queue flowing past a slow job when its definition asks for several loops', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const definition = defineJob({
+      name: `test-${randomUUID().slice(0, 8)}`,
+      payload: Type.Object({ key: Type.String() }),
+      retry: { limit: 0, delaySeconds: 1, backoff: false },
+      workers: 3,
+      batchSize: 1,
+      async handle(_deps: unknown, payload) {
+        started.push(payload.key);
+        if (payload.key === 'slow') await stuck;
+      },
+    }) as JobDefinition<TSchema, unknown>;
+    const q = await queue(database, definition);
+    await q.send(definition, { key: 'slow' });
+    await until(() => started.includes('slow'));
+    // With one loop the slow job would hold the queue; the other loops take the next jobs meanwhile.
+    for (const key of ['next 1', 'next 2', 'next 3']) await q.send(definition, { key });
+    await until(() => started.length === 4);
+    release();
+  }, 30_000);
 });

@@ -87,42 +87,42 @@ export async function createJobQueue<D>(options: {
         const boss = workerBoss;
         // A batch per poll, its jobs run side by side; each job fails (and is retried) on its own, and pg-boss
         // completes the rest. One job at a time per poll would cap every queue at one job per interval.
-        await boss.work<Static<TSchema>>(
-          definition.name,
-          {
-            pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
-            batchSize: BATCH_SIZE,
-            includeMetadata: true,
-          },
-          async (jobs) => {
-            await Promise.all(
-              jobs.map(async (job) => {
-                if (!Value.Check(definition.payload, job.data)) {
-                  logger.error(
-                    { job: job.id, name: definition.name },
-                    'job payload does not match its schema; dropped',
+        const workOptions = {
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+          batchSize: definition.batchSize ?? BATCH_SIZE,
+          includeMetadata: true as const,
+        };
+        const runBatch = async (jobs: PgBoss.JobWithMetadata<Static<TSchema>>[]) => {
+          await Promise.all(
+            jobs.map(async (job) => {
+              if (!Value.Check(definition.payload, job.data)) {
+                logger.error(
+                  { job: job.id, name: definition.name },
+                  'job payload does not match its schema; dropped',
+                );
+                return;
+              }
+              try {
+                await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
+              } catch (error) {
+                logger.warn(
+                  { err: error, job: job.id, name: definition.name, retry: job.retryCount },
+                  'job failed',
+                );
+                // If this fails too (the database is going away at shutdown), the job stays active, expires and is
+                // retried: nothing is lost, and nothing may escape as an unhandled rejection.
+                await boss
+                  .fail(definition.name, job.id, { message: (error as Error).message })
+                  .catch((failError: unknown) =>
+                    logger.warn({ err: failError, job: job.id }, 'could not record the job failure'),
                   );
-                  return;
-                }
-                try {
-                  await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
-                } catch (error) {
-                  logger.warn(
-                    { err: error, job: job.id, name: definition.name, retry: job.retryCount },
-                    'job failed',
-                  );
-                  // If this fails too (the database is going away at shutdown), the job stays active, expires and is
-                  // retried: nothing is lost, and nothing may escape as an unhandled rejection.
-                  await boss
-                    .fail(definition.name, job.id, { message: (error as Error).message })
-                    .catch((failError: unknown) =>
-                      logger.warn({ err: failError, job: job.id }, 'could not record the job failure'),
-                    );
-                }
-              }),
-            );
-          },
-        );
+              }
+            }),
+          );
+        };
+        // Several loops for a queue that asks for them: pg-boss claims each job for one loop only.
+        for (let loop = 0; loop < (definition.workers ?? 1); loop++)
+          await boss.work<Static<TSchema>>(definition.name, workOptions, runBatch);
         if (definition.schedule) await workerBoss.schedule(definition.name, definition.schedule, {});
       }
     },

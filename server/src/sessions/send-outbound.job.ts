@@ -18,6 +18,8 @@ export const sendOutbound = defineJob({
   name: 'send-outbound',
   payload: Type.Object({ tenantId: Type.String(), messageId: Type.String() }),
   retry: { limit: MAX_ATTEMPTS, delaySeconds: 2, backoff: true },
+  // Each send waits on the channel's API: several fetch loops keep the outbox flowing past a slow call.
+  workers: 4,
   // A job left active by a process that died (kill -9, power loss) is retried once it expires: soon, rather than
   // after the default 15 minutes, but later than the longest send (a media upload may take 120 s, the send 20 s).
   // By then Meta's `sent` status, matched by our message id, has usually marked a send that did go out, so the
