@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../../db/database.js';
 import { messages } from '../../db/schema.js';
 import { announceMessage, announceSession } from '../../sessions/announce.js';
 import type { EngineDeps } from '../../sessions/engine-deps.js';
@@ -11,7 +12,14 @@ import {
   type MessageRow,
 } from '../../sessions/sessions.repo.js';
 import type { MessengerItem } from './read-messenger-webhook.js';
-import { findMessageByMid, findOwnOutbound, latestSessionOf, type PageAccountRow } from './messenger.repo.js';
+import {
+  findMessageByMid,
+  findOwnOutbound,
+  latestSessionOf,
+  partsOfMessage,
+  recordSentPart,
+  type PageAccountRow,
+} from './messenger.repo.js';
 
 type Echo = Extract<MessengerItem, { kind: 'echo' }>;
 
@@ -33,22 +41,8 @@ export async function applyEcho(deps: EngineDeps, account: PageAccountRow, echo:
     const own = echo.metadata ? OWN_METADATA.exec(echo.metadata) : null;
     const found = own ? await findOwnOutbound(tx, account.id, own[1]!) : undefined;
     if (found) {
-      if ((own![2] ?? '0') === '0' && !found.message.channelMessageId) {
-        const updated =
-          (await advanceMessageStatus(tx, found.message.id, {
-            status: 'sent',
-            at: deps.now(),
-            channelMessageId: echo.mid,
-          })) ??
-          (
-            await tx
-              .update(messages)
-              .set({ channelMessageId: echo.mid })
-              .where(and(eq(messages.id, found.message.id), isNull(messages.channelMessageId)))
-              .returning()
-          )[0];
-        if (updated) await announceMessage(tx, found.session, updated, 'message.updated');
-      }
+      const updated = await applyOwnEcho(tx, deps, found.message, Number(own![2] ?? '0'), echo);
+      if (updated) await announceMessage(tx, found.session, updated, 'message.updated');
       return { outcome: 'ours' };
     }
 
@@ -88,4 +82,41 @@ export async function applyEcho(deps: EngineDeps, account: PageAccountRow, echo:
     }
     return { outcome: 'stored', message };
   });
+}
+
+/**
+ * The echo of one of our sends: part `part` of the message went out as `mid`. The first part's mid names the
+ * message; a message sent in parts (text, then one per file) is sent only once every part is, so its status is
+ * that of its least advanced part. Returns the message when it changed.
+ */
+async function applyOwnEcho(
+  tx: Executor,
+  deps: EngineDeps,
+  message: MessageRow,
+  part: number,
+  echo: { mid: string; sentAt: Date },
+): Promise<MessageRow | undefined> {
+  const { mid } = echo;
+  const inParts = partsOfMessage(message.metadata).count > 1;
+  if (!inParts && (part !== 0 || message.channelMessageId)) return undefined;
+  // The echo may beat the send's answer: its part is recorded here as the send would record it.
+  const recorded = inParts ? await recordSentPart(tx, message.id, part, mid, echo.sentAt) : undefined;
+  const parts = partsOfMessage((recorded ?? message).metadata);
+  const firstMid = inParts ? parts.mids['0'] : mid;
+  if (!firstMid) return recorded;
+  if (parts.allSent) {
+    const sent = await advanceMessageStatus(tx, message.id, {
+      status: 'sent',
+      at: deps.now(),
+      channelMessageId: firstMid,
+    });
+    if (sent) return sent;
+  }
+  if ((recorded ?? message).channelMessageId) return recorded;
+  const [named] = await tx
+    .update(messages)
+    .set({ channelMessageId: firstMid })
+    .where(and(eq(messages.id, message.id), isNull(messages.channelMessageId)))
+    .returning();
+  return named ?? recorded;
 }

@@ -24,6 +24,7 @@ import {
   findPageAccount,
   outboundContextOf,
   psidOf,
+  recordPartCount,
   recordSentPart,
 } from './messenger.repo.js';
 import { messengerSenderAction, sendSenderAction } from './sender-action.job.js';
@@ -155,10 +156,14 @@ export const messengerAdapter: ChannelAdapter = {
     const parts = await partsOf(context.tx, context, message, message.text ?? row?.message.text ?? undefined);
     const sent = (row?.message.metadata.messengerParts as Record<string, string> | undefined) ?? {};
     const quoted = message.quotedChannelMessageId ?? row?.quotedMid ?? undefined;
+    // Known before the first part leaves, so its echo does not count the message as sent on its own.
+    if (parts.length > 1 && row?.message.metadata.messengerPartCount !== parts.length)
+      await recordPartCount(context.tx, message.messageId, parts.length);
     let first: string | undefined;
     for (const [index, part] of parts.entries()) {
       let mid = sent[String(index)];
       if (!mid) {
+        const requestedAt = target.runtime.now();
         try {
           mid = await sendPart(
             target,
@@ -170,7 +175,7 @@ export const messengerAdapter: ChannelAdapter = {
           if (error instanceof MessengerGraphError) throw mapMessengerError(error);
           throw error;
         }
-        if (parts.length > 1) await recordSentPart(context.tx, message.messageId, index, mid);
+        if (parts.length > 1) await recordSentPart(context.tx, message.messageId, index, mid, requestedAt);
       }
       first ??= mid;
     }

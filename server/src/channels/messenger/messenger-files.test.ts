@@ -37,7 +37,7 @@ describe('files from the operator', () => {
     w.sandbox.setSwitches({ statusBeforeResponse: false });
     expect(sent.status).toBe(201);
     const id = sent.body.id as string;
-    // The first part's echo already shows the message as sent; the files follow it.
+    // Each part's echo is recorded; the message counts as sent once all three have gone out.
     const partsOf = async () =>
       (await w.t.database.db.select().from(messages).where(eq(messages.id, id)))[0]!.metadata.messengerParts;
     await expect.poll(async () => Object.keys((await partsOf()) ?? {}).length, { timeout: 15_000 }).toBe(3);

@@ -78,15 +78,78 @@ export async function filesOfMessage(db: Executor, tenantId: string, messageId: 
 
 /**
  * Records the mid of one part of a multi-part send (text, then one message per file) as soon as Meta accepted it,
- * so a retry after a later part failed never sends the earlier ones twice.
+ * so a retry after a later part failed never sends the earlier ones twice. `at` is no later than Meta's time of
+ * the part (when it was asked for, or the echo's timestamp); the latest is kept, for watermarks. Returns the
+ * message when the part was new.
  */
-export async function recordSentPart(db: Executor, messageId: string, part: number, mid: string) {
-  await db
+export async function recordSentPart(db: Executor, messageId: string, part: number, mid: string, at: Date) {
+  const [row] = await db
     .update(messages)
     .set({
-      metadata: sql`jsonb_set(${messages.metadata}, '{messengerParts}', coalesce(${messages.metadata} -> 'messengerParts', '{}'::jsonb) || jsonb_build_object(${String(part)}::text, ${mid}::text))`,
+      metadata: sql`jsonb_set(jsonb_set(${messages.metadata}, '{messengerParts}', coalesce(${messages.metadata} -> 'messengerParts', '{}'::jsonb) || jsonb_build_object(${String(part)}::text, ${mid}::text)), '{messengerLastPartAt}', to_jsonb(greatest(${messages.metadata} ->> 'messengerLastPartAt', ${at.toISOString()}::text)))`,
     })
+    .where(
+      and(
+        eq(messages.id, messageId),
+        sql`${messages.metadata} -> 'messengerParts' ->> ${String(part)}::text IS DISTINCT FROM ${mid}::text`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** How many Messenger messages an outbound message goes out as, recorded before the first is sent. */
+export async function recordPartCount(db: Executor, messageId: string, count: number) {
+  await db
+    .update(messages)
+    .set({ metadata: sql`jsonb_set(${messages.metadata}, '{messengerPartCount}', to_jsonb(${count}::int))` })
     .where(eq(messages.id, messageId));
+}
+
+/**
+ * Where a message sent in parts stands: every part's mid known (sent), and when the last one was — a
+ * watermark covers the message only from then. A message sent as one part is complete as soon as it is sent.
+ */
+export function partsOfMessage(metadata: Record<string, unknown>) {
+  const count = typeof metadata.messengerPartCount === 'number' ? metadata.messengerPartCount : 1;
+  const mids = (metadata.messengerParts as Record<string, string> | undefined) ?? {};
+  const lastAt =
+    typeof metadata.messengerLastPartAt === 'string' ? new Date(metadata.messengerLastPartAt) : null;
+  return { count, mids, allSent: count <= 1 || Object.keys(mids).length >= count, lastAt };
+}
+
+/**
+ * Our message of which `mid` is a later part (a file sent after the text), among the messages to this customer
+ * on this Page: what a customer's reply or reaction to that part refers to.
+ */
+export async function findMessageByPartMid(
+  db: Executor,
+  channelAccountId: string,
+  psid: string,
+  mid: string,
+) {
+  const [row] = await db
+    .select({ id: messages.id, channelMessageId: messages.channelMessageId, metadata: messages.metadata })
+    .from(messages)
+    .innerJoin(sessions, eq(sessions.id, messages.sessionId))
+    .innerJoin(
+      contactIdentities,
+      and(
+        eq(contactIdentities.contactId, sessions.contactId),
+        eq(contactIdentities.kind, 'psid'),
+        eq(contactIdentities.value, psid),
+        eq(contactIdentities.channelAccountId, channelAccountId),
+      ),
+    )
+    .where(
+      and(
+        eq(messages.channelAccountId, channelAccountId),
+        eq(messages.direction, 'out'),
+        sql`EXISTS (SELECT 1 FROM jsonb_each_text(${messages.metadata} -> 'messengerParts') AS part WHERE part.value = ${mid}::text)`,
+      ),
+    )
+    .limit(1);
+  return row;
 }
 
 export async function findMessageByMid(db: Executor, channelAccountId: string, mid: string) {

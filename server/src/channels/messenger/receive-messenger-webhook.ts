@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { contacts } from '../../db/schema.js';
 import type { SecretBox } from '../../lib/secret-box.js';
+import type { InboundEvent } from '../channel-adapter.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
 import { receiveInbound } from '../../sessions/receive-inbound.js';
 import type { MessageRow } from '../../sessions/sessions.repo.js';
@@ -10,7 +11,15 @@ import { credentialsOf } from '../whatsapp/credentials-of.js';
 import { applyEcho } from './apply-echo.js';
 import { downloadMessengerAttachment } from './download-attachment.job.js';
 import { fetchMessengerProfile } from './fetch-profile.job.js';
-import { accountsByPageIds, allPageAccounts, type PageAccountRow } from './messenger.repo.js';
+import { applyMessengerWatermark } from './apply-watermark.js';
+import {
+  accountsByPageIds,
+  allPageAccounts,
+  findMessageByMid,
+  findMessageByPartMid,
+  partsOfMessage,
+  type PageAccountRow,
+} from './messenger.repo.js';
 import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
 
 export interface MessengerWebhookDeps {
@@ -79,12 +88,16 @@ async function processItem(deps: MessengerWebhookDeps, account: PageAccountRow, 
     if (result.outcome === 'stored') await queueDownloads(engine, account, result.message);
     return result.outcome === 'stored';
   }
+  if (item.event.kind === 'watermark') {
+    const { status, upTo } = item.event;
+    return (await applyMessengerWatermark(engine, account, { psid: item.psid, status, upTo })) === 'updated';
+  }
   const result = await receiveInbound(engine, {
     tenantId: account.tenantId,
     channel: 'messenger',
     channelAccountId: account.id,
     customer: { identities: [{ kind: 'psid', value: item.psid }] },
-    event: item.event,
+    event: await withPartsResolved(engine, account, item.psid, item.event),
   });
   if (result.outcome !== 'stored' && result.outcome !== 'duplicate') return result.outcome === 'updated';
   // Also on a duplicate: a delivery that died before its downloads were queued gets them now.
@@ -109,6 +122,33 @@ async function processItem(deps: MessengerWebhookDeps, account: PageAccountRow, 
     }
   }
   return result.outcome === 'stored';
+}
+
+/**
+ * A reply or a reaction to a later part of one of our messages (a file sent after the text) names that part's
+ * mid; the message is known by its first part's, so the event is pointed at that.
+ */
+async function withPartsResolved(
+  engine: JobDeps,
+  account: PageAccountRow,
+  psid: string,
+  event: InboundEvent,
+): Promise<InboundEvent> {
+  const mid =
+    event.kind === 'message'
+      ? event.quotedChannelMessageId
+      : event.kind === 'reaction'
+        ? event.channelMessageId
+        : undefined;
+  if (!mid) return event;
+  const db = engine.database.db;
+  if (await findMessageByMid(db, account.id, mid)) return event;
+  const owner = await findMessageByPartMid(db, account.id, psid, mid);
+  const first = owner?.channelMessageId ?? partsOfMessage(owner?.metadata ?? {}).mids['0'];
+  if (!first) return event;
+  if (event.kind === 'message') return { ...event, quotedChannelMessageId: first };
+  if (event.kind === 'reaction') return { ...event, channelMessageId: first };
+  return event;
 }
 
 /** One download job per attachment not yet stored: Meta's CDN URLs expire, so they are fetched at once. */
