@@ -170,6 +170,8 @@ export function Composer({
           type="button"
           aria-expanded={panel === 'templates'}
           onClick={() => setPanel(panel === 'templates' ? null : 'templates')}
+          // A canned reply goes into the text, which cannot be sent now.
+          disabled={!composer.freeText}
         >
           {t('composer.templates')}
         </button>
@@ -195,7 +197,7 @@ export function Composer({
         </button>
       </div>
       <ErrorText error={error} />
-      {panel === 'emoji' && (
+      {panel === 'emoji' && composer.freeText && (
         <div className="composer-panel">
           <Suspense fallback={<p className="muted">…</p>}>
             <EmojiPicker
@@ -223,7 +225,7 @@ export function Composer({
           </Suspense>
         </div>
       )}
-      {panel === 'templates' && (
+      {panel === 'templates' && composer.freeText && (
         <div className="composer-panel templates" role="group" aria-label={t('composer.templates')}>
           {templates.data?.length === 0 && <p className="muted">{t('composer.noTemplates')}</p>}
           <ul>
