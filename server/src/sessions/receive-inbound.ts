@@ -86,8 +86,9 @@ async function receiveInTransaction(
   let session = await findOpenSession(tx, input.tenantId, contact.id, input.channelAccountId);
   const newSession = !session;
   if (!session) {
-    // Lock order everywhere: the routing lock before any event is recorded (the event counter's row lock).
-    await lockTenantRouting(tx, input.tenantId);
+    // A concurrent first message of the same contact waits on the open-session unique index and joins this one
+    // (RETRYABLE). The routing lock is taken only for the dispatch below, so the tenant's first messages do not
+    // queue behind each other for all of this.
     const groupId = await chooseGroup(tx, input.tenantId, {
       channel: input.channel,
       channelAccountId: input.channelAccountId,
@@ -152,18 +153,19 @@ async function receiveInTransaction(
     return { outcome: 'stored', session, message, newSession };
   }
   await announceMessage(tx, session, message);
-  {
-    await scheduleSessionTimers(tx, deps, session);
-    const hours = session.groupId
-      ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
-      : { open: true as const };
-    if (!hours.open)
-      await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
-    if (session.groupId) await dispatchGroup(tx, deps, input.tenantId, session.groupId);
-    const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
-    session = fresh!;
-    await announceSession(tx, deps, session);
+  await scheduleSessionTimers(tx, deps, session);
+  const hours = session.groupId
+    ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
+    : { open: true as const };
+  if (!hours.open)
+    await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
+  if (session.groupId) {
+    await lockTenantRouting(tx, input.tenantId);
+    await dispatchGroup(tx, deps, input.tenantId, session.groupId);
   }
+  const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
+  session = fresh!;
+  await announceSession(tx, deps, session);
   return { outcome: 'stored', session, message, newSession };
 }
 
