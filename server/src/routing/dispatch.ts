@@ -45,9 +45,7 @@ export async function dispatchGroup(
   if (!group) return;
   const waiting = await waitingSessions(tx, tenantId, groupId);
   if (waiting.length === 0) return;
-  const operators = (await groupOperatorLoads(tx, tenantId, groupId)).filter(
-    (o) => o.presence === 'available',
-  );
+  const operators = await groupOperatorLoads(tx, tenantId, groupId, { availableOnly: true });
   for (const session of waiting) {
     const free = operators.filter((o) => o.load < o.capacity);
     if (free.length === 0) return;

@@ -17,11 +17,15 @@ const loadOf = (userColumn: string) =>
     WHERE sp.user_id = ${userColumn} AND sp.left_at IS NULL AND s.state <> 'ended')
   + (SELECT count(*) FROM session_offers o WHERE o.user_id = ${userColumn} AND o.state = 'pending'))::int`);
 
-/** Load and presence of the active members of a group. */
+/**
+ * Load and presence of the active members of a group; with `availableOnly`, of those available now (routing): the
+ * load of every member is a subquery each, so a large group costs what its online operators cost.
+ */
 export async function groupOperatorLoads(
   tx: Executor,
   tenantId: string,
   groupId: string,
+  options: { availableOnly?: boolean } = {},
 ): Promise<OperatorLoad[]> {
   const rows = await queryRows<{
     user_id: string;
@@ -37,7 +41,8 @@ export async function groupOperatorLoads(
         FROM group_members gm
         JOIN users u ON u.id = gm.user_id AND u.active
         LEFT JOIN operator_presence p ON p.user_id = u.id
-        WHERE gm.group_id = ${groupId} AND gm.tenant_id = ${tenantId}`,
+        WHERE gm.group_id = ${groupId} AND gm.tenant_id = ${tenantId}
+          AND (${!options.availableOnly} OR p.status = 'available')`,
   );
   return rows.map((r) => ({
     userId: r.user_id,
