@@ -224,7 +224,7 @@ async function applyWatermark(
         eq(messages.channelAccountId, input.channelAccountId),
         eq(messages.direction, 'out'),
         lte(messages.createdAt, event.upTo),
-        sql`${messages.status} IN ('sent', 'delivered', 'sending')`,
+        sql`${messages.status} IN ('sent', 'delivered')`,
       ),
     );
   for (const { message, session } of candidates) {
