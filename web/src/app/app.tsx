@@ -15,6 +15,7 @@ import { PresenceSwitch } from '../features/presence/components/presence-switch'
 import { SessionTablePage } from '../features/sessions/components/session-table-page';
 import { NewWhatsAppSession } from '../features/whatsapp/components/new-whatsapp-session';
 import { applyEphemeral, applyEvent } from './realtime';
+import { ShortcutsHelp } from './shortcuts-help';
 import { AppSlots } from './slots';
 import { Workspace } from './workspace';
 
@@ -94,6 +95,7 @@ function Shell({ me }: { me: Me }) {
         <span className={`connection ${connected ? 'live' : 'down'}`} data-testid="connection" role="status">
           {connected ? t('connection.connected') : t('connection.reconnecting')}
         </span>
+        <ShortcutsHelp />
         <label className="language">
           <span className="sr-only">{t('language.label')}</span>
           <select value={i18n.resolvedLanguage} onChange={(e) => void i18n.changeLanguage(e.target.value)}>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { dialogOpen } from '../lib/keyboard';
 import type { Me } from '../lib/types';
 import { ContactPanel } from '../features/contacts/components/contact-panel';
 import { useClearUnread, useMySessions } from '../features/sessions/api/sessions';
@@ -35,7 +36,7 @@ export function Workspace({
   // Alt+N: the next session in the list.
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (!event.altKey || event.code !== 'KeyN') return;
+      if (!event.altKey || event.code !== 'KeyN' || dialogOpen()) return;
       const list = sessions.data ?? [];
       if (list.length === 0) return;
       event.preventDefault();

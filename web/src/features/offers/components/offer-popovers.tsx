@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { Elapsed } from '../../../components/ui/elapsed';
 import { ErrorText } from '../../../components/ui/error-text';
+import { dialogOpen } from '../../../lib/keyboard';
 import type { Offer } from '../../../lib/types';
 import { useAcceptOffer, useOffers } from '../api/offers';
 
@@ -26,6 +27,7 @@ export function OfferPopovers({ onAccepted }: { onAccepted: (sessionId: string) 
   useEffect(() => {
     if (!first) return;
     function onKey(event: KeyboardEvent) {
+      if (dialogOpen()) return;
       if (event.altKey && (event.key === 'a' || event.key === 'A' || event.code === 'KeyA')) {
         event.preventDefault();
         void run(first!);

@@ -191,7 +191,12 @@ export function Composer({
           className="primary"
           onClick={() => void send()}
           disabled={!canSend}
-          title={!composer.freeText ? (composer.reason ?? t('composer.windowClosed')) : undefined}
+          aria-keyshortcuts="Enter"
+          title={
+            composer.freeText
+              ? `${t('shortcuts.send')} (Enter)`
+              : (composer.reason ?? t('composer.windowClosed'))
+          }
         >
           {t('composer.send')}
         </button>

@@ -16,7 +16,15 @@ export function SessionList({
   const { data: sessions = [], isLoading } = useMySessions();
   return (
     <nav className="session-list" aria-label={t('sessions.title')}>
-      <h2>{t('sessions.title')}</h2>
+      <div className="list-head">
+        <h2>{t('sessions.title')}</h2>
+        {sessions.length > 1 && (
+          <span className="hint" title={t('shortcuts.next')} data-testid="next-hint">
+            <kbd aria-hidden="true">Alt+N</kbd>
+            <span className="sr-only">{t('shortcuts.next')}: Alt+N</span>
+          </span>
+        )}
+      </div>
       {!isLoading && sessions.length === 0 && <p className="muted empty">{t('sessions.empty')}</p>}
       <ul>
         {sessions.map((s) => {

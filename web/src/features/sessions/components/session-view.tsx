@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { ErrorText } from '../../../components/ui/error-text';
+import { dialogOpen } from '../../../lib/keyboard';
 import { attachmentsOf, type FileInfo, type Me, type Message } from '../../../lib/types';
 import {
   markRead,
@@ -72,7 +73,7 @@ export function SessionView({
   useEffect(() => {
     if (!owner) return;
     function onKey(event: KeyboardEvent) {
-      if (event.altKey && event.code === 'KeyE') {
+      if (event.altKey && event.code === 'KeyE' && !dialogOpen()) {
         event.preventDefault();
         setDialog('end');
       }
@@ -152,7 +153,7 @@ export function SessionView({
               className="danger"
               onClick={() => setDialog('end')}
               aria-keyshortcuts="Alt+E"
-              title="Alt+E"
+              title={`${t('shortcuts.end')} (Alt+E)`}
             >
               {t('wrapup.open')}
             </button>
