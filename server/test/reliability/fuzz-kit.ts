@@ -34,7 +34,7 @@ const mutationOp = fc.oneof(
       "'; DROP TABLE messages; --",
       '<script>window.__xss=1</script>',
       '00000000-0000-0000-0000-000000000000',
-      { __proto__: { polluted: true } },
+      JSON.parse('{"__proto__":{"polluted":true}}') as Json,
       { constructor: { prototype: { polluted: true } } },
     ),
   }),
@@ -72,7 +72,10 @@ export function mutate(
     if (all.length === 0) break;
     const [container, key] = all[at % all.length]!;
     const current = (container as Record<string | number, Json>)[key];
-    const set = (v: Json) => ((container as Record<string | number, Json>)[key] = v);
+    // A copy: the generated values are shared between runs and must never be changed, nor end up inside themselves.
+    const set = (v: Json) =>
+      ((container as Record<string | number, Json>)[key] =
+        v === undefined ? v : JSON.parse(JSON.stringify(v)));
     switch (change.op) {
       case 'delete':
         if (Array.isArray(container)) container.splice(key as number, 1);
