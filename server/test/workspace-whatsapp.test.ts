@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTemplates } from '@switchboard/sandbox/demo-config';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
+import { sessions } from '../src/db/schema.js';
 import { call } from './factories.js';
 import {
   browserRunnable,
@@ -144,6 +146,47 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: New session →
     await expect
       .poll(() => reply.getByTestId('message-status').textContent(), { timeout: 15_000 })
       .toMatch(/^(Sent|Delivered)$/);
+    expect(w.pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('offers only approved templates once the 24-hour window has closed, then waits for the reply', async () => {
+    // Karel's last message was 25 hours ago (the clock stays: signing in again is not what this is about).
+    const [open] = await w.t.database.db.select().from(sessions).where(eq(sessions.state, 'active'));
+    await w.t.database.db
+      .update(sessions)
+      .set({ lastCustomerMessageAt: new Date(w.t.clock.now().getTime() - 25 * 3600_000) })
+      .where(eq(sessions.id, open!.id));
+    await page.reload();
+    await page.getByTestId('session-row').first().click();
+    const view = page.getByRole('region', { name: /^Session with/ });
+    const composer = view.locator('.composer');
+    await composer
+      .getByRole('status')
+      .getByText('The 24-hour window has closed: only an approved WhatsApp template can be sent.')
+      .waitFor();
+    expect(await composer.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
+
+    const sender = composer.getByRole('form', { name: 'Send an approved template' });
+    await sender.getByLabel('Approved template').selectOption({ label: 'seguimiento (es)' });
+    await sender.getByLabel('Parameter 1').fill('Karel');
+    expect(await sender.getByTestId('template-preview').textContent()).toBe(
+      'Hola Karel, ¿podemos continuar con tu solicitud?',
+    );
+    await page.screenshot({ path: path.join(screenshots, 'whatsapp-window-closed.png') });
+    await sender.getByRole('button', { name: 'Send template' }).click();
+    await view
+      .getByTestId('timeline')
+      .getByText('Hola Karel, ¿podemos continuar con tu solicitud?')
+      .waitFor();
+    await composer.getByRole('status').getByText("Waiting for the customer's reply").waitFor();
+    expect(await sender.count()).toBe(0);
+    await expect
+      .poll(() =>
+        sandbox
+          .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+          .map((c) => (c.body as any).template?.name),
+      )
+      .toContain('seguimiento');
     expect(w.pageErrors).toEqual([]);
   }, 90_000);
 });

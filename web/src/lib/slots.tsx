@@ -12,6 +12,14 @@ export interface Slots {
   filePicker: (props: FilePickerProps) => ReactNode;
   /** The list of a session's files (Session Files). */
   sessionFiles: (sessionId: string) => ReactNode;
+  /** What the composer offers when only channel templates may be sent (a closed WhatsApp window). */
+  templateSender: (props: TemplateSenderProps) => ReactNode;
+}
+
+export interface TemplateSenderProps {
+  sessionId: string;
+  channel: string;
+  channelAccountId: string;
 }
 
 export interface FilePickerProps {
@@ -29,6 +37,7 @@ export const SlotsContext = createContext<Slots>({
   messageFiles: () => null,
   filePicker: () => null,
   sessionFiles: () => null,
+  templateSender: () => null,
 });
 
 export function useSlots(): Slots {

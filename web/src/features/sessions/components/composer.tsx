@@ -24,6 +24,7 @@ const emojiCategories = [
 export function Composer({
   sessionId,
   channel,
+  channelAccountId,
   composer,
   quote,
   onClearQuote,
@@ -31,6 +32,7 @@ export function Composer({
 }: {
   sessionId: string;
   channel: string;
+  channelAccountId: string;
   composer: ComposerState;
   quote: Message | null;
   onClearQuote: () => void;
@@ -143,9 +145,14 @@ export function Composer({
         <p className="composer-locked" id={reasonId} role="status">
           {composer.lockedUntilReply
             ? t('composer.lockedUntilReply')
-            : (composer.reason ?? t('composer.windowClosed'))}
+            : composer.otherwise === 'templates'
+              ? t('composer.onlyTemplates')
+              : (composer.reason ?? t('composer.windowClosed'))}
         </p>
       )}
+      {!composer.freeText &&
+        composer.otherwise === 'templates' &&
+        slots.templateSender({ sessionId, channel, channelAccountId })}
       <textarea
         ref={area}
         value={text}

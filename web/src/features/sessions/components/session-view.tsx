@@ -179,6 +179,7 @@ export function SessionView({
       <Composer
         sessionId={sessionId}
         channel={session.channel}
+        channelAccountId={session.channelAccountId}
         composer={composer}
         quote={quote}
         onClearQuote={() => setQuote(null)}

@@ -84,3 +84,11 @@ export function fillTemplate(text: string, values: string[]): string {
 
 /** E.164: a plus, a country code not starting with 0, 8 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{7,14}$/;
+
+/** Sends an approved template in a session whose 24-hour window has closed; the customer's answer reopens it. */
+export function sendSessionTemplate(
+  sessionId: string,
+  body: { name: string; language: string; parameters: string[]; clientMessageId: string },
+) {
+  return api<unknown>('POST', `/sessions/${sessionId}/whatsapp-template`, body);
+}

@@ -2,16 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
-import {
-  E164,
-  fillTemplate,
-  parameterCount,
-  startWhatsAppSession,
-  templateText,
-  useContactChoices,
-  useWhatsAppNumbers,
-  useWhatsAppTemplates,
-} from '../api/whatsapp';
+import { E164, startWhatsAppSession, useContactChoices, useWhatsAppNumbers } from '../api/whatsapp';
+import { TemplateFields, useTemplateChoice, type TemplateChoice } from './template-fields';
 
 /**
  * "New session → WhatsApp": the tenant's number, the customer's phone (E.164, checked here) or a contact, an
@@ -31,26 +23,18 @@ export function NewWhatsAppSession({
   const [phone, setPhone] = useState('');
   const [contactQuery, setContactQuery] = useState('');
   const [contactId, setContactId] = useState('');
-  const [templateId, setTemplateId] = useState('');
-  const [values, setValues] = useState<string[]>([]);
+  const [choice, setChoice] = useState<TemplateChoice>({ templateId: '', values: [] });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const templates = useWhatsAppTemplates(accountId);
+  const { template, ready: templateReady } = useTemplateChoice(accountId, choice);
   const contacts = useContactChoices(to === 'contact' ? contactQuery : '');
 
   useEffect(() => {
     if (!accountId && numbers.data?.length) setAccountId(numbers.data[0]!.id);
   }, [numbers.data, accountId]);
-  const template = templates.data?.find((x) => x.id === templateId);
-  const text = template ? templateText(template) : null;
-  const count = text ? parameterCount(text.body) : 0;
-  useEffect(() => setValues((v) => Array.from({ length: count }, (_, i) => v[i] ?? '')), [count]);
 
   const phoneValid = E164.test(phone.replace(/[\s()-]/g, ''));
-  const ready =
-    Boolean(accountId && template) &&
-    (to === 'phone' ? phoneValid : Boolean(contactId)) &&
-    values.every((v) => v.trim().length > 0);
+  const ready = Boolean(accountId) && templateReady && (to === 'phone' ? phoneValid : Boolean(contactId));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -61,7 +45,7 @@ export function NewWhatsAppSession({
       const result = await startWhatsAppSession({
         channelAccountId: accountId,
         to: to === 'phone' ? { phone: phone.replace(/[\s()-]/g, '') } : { contactId },
-        template: { name: template.name, language: template.language, parameters: values },
+        template: { name: template.name, language: template.language, parameters: choice.values },
       });
       onOpened('session' in result ? result.session.id : result.id);
     } catch (e) {
@@ -142,37 +126,7 @@ export function NewWhatsAppSession({
             </div>
           </>
         )}
-        <label>
-          {t('whatsapp.template')}
-          <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} required>
-            <option value="">{t('whatsapp.chooseTemplate')}</option>
-            {templates.data?.map((x) => (
-              <option key={x.id} value={x.id}>
-                {x.name} ({x.language})
-              </option>
-            ))}
-          </select>
-        </label>
-        {values.map((value, i) => (
-          <label key={i}>
-            {t('whatsapp.parameter', { n: i + 1 })}
-            <input
-              value={value}
-              maxLength={1024}
-              onChange={(e) => setValues(values.map((v, j) => (j === i ? e.target.value : v)))}
-            />
-          </label>
-        ))}
-        {text && (
-          <figure className="template-preview" aria-label={t('whatsapp.preview')}>
-            <figcaption className="muted">{t('whatsapp.preview')}</figcaption>
-            {text.header && <strong>{fillTemplate(text.header, values)}</strong>}
-            <p className="pre" data-testid="template-preview">
-              {fillTemplate(text.body, values)}
-            </p>
-            {text.footer && <small className="muted">{text.footer}</small>}
-          </figure>
-        )}
+        <TemplateFields channelAccountId={accountId} choice={choice} onChange={setChoice} />
         <ErrorText error={error} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
