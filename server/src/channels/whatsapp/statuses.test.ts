@@ -1,0 +1,171 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { messages, sessions } from '../../db/schema.js';
+import { call, logIn } from '../../../test/factories.js';
+import { SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+
+const kit = useWhatsAppKit(9);
+
+describe('outbound messages and statuses', () => {
+  it('sends text with a quote through the outbox and moves the status forward to read', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    kit.sandbox.setSwitches({ statusProgression: 'read' });
+    const { sessionId, inbound } = await kit.activeSession(number, accountId);
+    const id = await kit.reply(sessionId, 'Hi! How can I help? 😊', inbound.id);
+    await expect.poll(async () => (await kit.statusOf(id)).status, { timeout: 15_000 }).toBe('read');
+    const message = await kit.statusOf(id);
+    expect(message.channelMessageId).toMatch(/^wamid\./);
+    const send = kit.sandbox
+      .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+      .find((c) => (c.body as any).biz_opaque_callback_data === id);
+    expect(send!.headers.authorization).toBe(`Bearer ${number.accessToken}`);
+    expect(send!.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: `+${SHEENA}`,
+      type: 'text',
+      text: { body: 'Hi! How can I help? 😊' },
+      context: { message_id: inbound.channelMessageId },
+      biz_opaque_callback_data: id,
+    });
+  });
+
+  it('applies statuses that come before the send returned, twice and in reverse, never backwards', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    const { sessionId } = await kit.activeSession(number, accountId);
+    kit.sandbox.setSwitches({
+      statusBeforeResponse: true,
+      duplicate: true,
+      reorder: true,
+      statusProgression: 'read',
+    });
+    const id = await kit.reply(sessionId, 'Early statuses');
+    await expect.poll(async () => (await kit.statusOf(id)).status, { timeout: 15_000 }).toBe('read');
+    await kit.sandbox.idle();
+    expect((await kit.statusOf(id)).status).toBe('read');
+  });
+
+  it('parks a status of a wamid not stored yet and applies it once the send’s result is recorded', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    const { sessionId } = await kit.activeSession(number, accountId);
+    const [pending] = await kit.t.database.db
+      .insert(messages)
+      .values({
+        tenantId: kit.f.tenant.id,
+        sessionId,
+        channelAccountId: accountId,
+        direction: 'out',
+        authorKind: 'operator',
+        text: 'Sent by a slow outbox',
+        status: 'sending',
+      })
+      .returning();
+    const status = (id: string) => ({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: number.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: {
+                  display_phone_number: number.displayPhoneNumber,
+                  phone_number_id: number.phoneNumberId,
+                },
+                statuses: [{ id, status: 'delivered', timestamp: '1750000100', recipient_id: SHEENA }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const [late] = await kit.sandbox.sendRawWebhook('whatsapp', status('wamid.slow-outbox'), 'valid');
+    expect(late!.status).toBe(200);
+    const [unknown] = await kit.sandbox.sendRawWebhook('whatsapp', status('wamid.sent-elsewhere'), 'valid');
+    expect(unknown!.status).toBe(200);
+    expect((await kit.statusOf(pending!.id)).status).toBe('sending');
+    // The outbox records the send's result, as send-outbound does.
+    await kit.t.database.db
+      .update(messages)
+      .set({ status: 'sent', channelMessageId: 'wamid.slow-outbox' })
+      .where(eq(messages.id, pending!.id));
+    await expect
+      .poll(async () => (await kit.statusOf(pending!.id)).status, { timeout: 20_000 })
+      .toBe('delivered');
+  });
+
+  it('retries a transient error and sends; a final error is shown with Meta’s code and what to do', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    const { sessionId } = await kit.activeSession(number, accountId);
+    kit.sandbox.failNext({ product: 'whatsapp', code: 131000 });
+    const retried = await kit.reply(sessionId, 'Transient');
+    await expect.poll(async () => (await kit.statusOf(retried)).status, { timeout: 20_000 }).toBe('sent');
+    expect(
+      kit.sandbox.calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` }).length,
+    ).toBeGreaterThanOrEqual(2);
+
+    kit.sandbox.failNext({ product: 'whatsapp', code: 131026 });
+    const final = await kit.reply(sessionId, 'Final');
+    await expect.poll(async () => (await kit.statusOf(final)).status, { timeout: 15_000 }).toBe('error');
+    expect(await kit.statusOf(final)).toMatchObject({
+      errorCode: '131026',
+      errorReason: expect.stringContaining('check the number'),
+    });
+  });
+});
+
+describe('the 24-hour window and read receipts', () => {
+  it('allows free text for 24 hours after the customer’s last message, then templates only', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    const { sessionId, inbound } = await kit.activeSession(number, accountId);
+    const open = await call(kit.t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
+      headers: kit.f.sessions.olga!.headers,
+    });
+    expect(open.body.composer).toMatchObject({ freeText: true, maxTextLength: 4096 });
+    const until = new Date(open.body.composer.freeTextUntil).getTime();
+    const [session] = await kit.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(until).toBe(session!.lastCustomerMessageAt!.getTime() + 24 * 3600_000);
+
+    const tooLong = await call(kit.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: kit.f.sessions.olga!.headers,
+      body: { text: 'x'.repeat(4097) },
+    });
+    expect(tooLong.body.error.code).toBe('text_too_long');
+
+    // Both clocks move a day on; the app's timers are not released (the inactivity end would close the session).
+    kit.sandbox.advanceClock(25 * 3600_000);
+    kit.t.clock.set(new Date(kit.t.clock.now().getTime() + 25 * 3600_000));
+    // Sign-ins last 12 hours: Olga signs in again.
+    kit.f.sessions.olga = await logIn(kit.t.url, kit.f.tenant.operators[0]!);
+    const closed = await call(kit.t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
+      headers: kit.f.sessions.olga!.headers,
+    });
+    expect(closed.body.composer).toMatchObject({
+      freeText: false,
+      otherwise: 'templates',
+      reason: expect.stringContaining('24 hours'),
+    });
+    const refused = await call(kit.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: kit.f.sessions.olga!.headers,
+      body: { text: 'Still there?' },
+    });
+    expect(refused.body.error.code).toBe('window_closed');
+
+    const read = await call(kit.t.url, 'POST', `/api/v1/sessions/${sessionId}/read`, {
+      headers: kit.f.sessions.olga!.headers,
+      body: { upToMessageId: inbound.id },
+    });
+    expect(read.body.read).toBe(1);
+    await expect
+      .poll(
+        () =>
+          kit.sandbox
+            .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+            .map((c) => c.body as any)
+            .find((b) => b.status === 'read'),
+        { timeout: 15_000 },
+      )
+      .toMatchObject({ message_id: inbound.channelMessageId });
+  });
+});
