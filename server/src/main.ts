@@ -45,7 +45,13 @@ async function main(): Promise<void> {
 
   const engine = await createEngine({ database, logger, fileStore: createFileStore(config.fileStore) });
   const { jobs } = engine;
-  configureWhatsApp({ graph: config.graphApi, secretBox, jobs, maxUploadBytes: config.maxUploadBytes });
+  configureWhatsApp({
+    graph: config.graphApi,
+    secretBox,
+    jobs,
+    maxUploadBytes: config.maxUploadBytes,
+    fileStore: engine.fileStore,
+  });
   configureFiles({ orphanFileMaxAgeMs: config.orphanFileMaxAgeMinutes * 60_000 });
   configureMessenger({
     graph: config.graphApi,
