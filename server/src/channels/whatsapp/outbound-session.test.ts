@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { call } from '../../../test/factories.js';
-import { KAREL, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { createTestContact } from '../../../test/session-factory.js';
+import { contacts, sessions } from '../../db/schema.js';
+import { JOAO, KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(4);
 
@@ -85,6 +88,82 @@ describe('an operator writes first with a template (seed 001)', () => {
     await expect.poll(async () => (await kit.statusOf(reply)).status, { timeout: 15_000 }).toBe('sent');
     const inbound = (await kit.messagesOf(accountId)).filter((m) => m.direction === 'in');
     expect(inbound.map((m) => m.sessionId)).toEqual([sessionId]);
+  });
+});
+
+describe('an operator writes first to a known or refused customer', () => {
+  it('refuses a blacklisted number or contact with contact_blacklisted: no session, message or Graph call', async () => {
+    const { number, accountId, f } = await kit.connectedTenant();
+    await kit.templatesSynced(accountId);
+    const blocked = await createTestContact(kit.t.database, f.tenant, { name: 'João', phone: `+${JOAO}` });
+    const admin = f.sessions.admin!.headers;
+    for (const entry of [
+      { identityKind: 'phone', identityValue: '+1 650 555 1234' },
+      { contactId: blocked.id, reason: 'Abuse' },
+    ]) {
+      const added = await call(kit.t.url, 'POST', '/api/v1/blacklist', { headers: admin, body: entry });
+      expect(added.status).toBe(201);
+    }
+    const contactsOf = () =>
+      kit.t.database.db.select().from(contacts).where(eq(contacts.tenantId, f.tenant.id));
+    const contactsBefore = (await contactsOf()).length;
+    kit.sandbox.clearCalls();
+
+    for (const to of [{ phone: `+${SHEENA}` }, { contactId: blocked.id }]) {
+      const refused = await start({ channelAccountId: accountId, to, template });
+      expect([refused.status, refused.body.error?.code]).toEqual([409, 'contact_blacklisted']);
+    }
+    expect(await kit.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id))).toEqual(
+      [],
+    );
+    expect(await kit.messagesOf(accountId)).toEqual([]);
+    expect(await contactsOf()).toHaveLength(contactsBefore);
+    await kit.sandbox.idle();
+    expect(kit.sandbox.calls({ method: 'POST', pathContains: number.phoneNumberId })).toEqual([]);
+  });
+
+  it('reaches an existing contact at the number on their card, locked until their reply in that session', async () => {
+    const { number, accountId, f } = await kit.connectedTenant();
+    await kit.templatesSynced(accountId);
+    const karel = await createTestContact(kit.t.database, f.tenant, {
+      name: 'Karel Novák',
+      phone: '+420 777 123 456',
+    });
+    kit.sandbox.clearCalls();
+    const started = await start({ channelAccountId: accountId, to: { contactId: karel.id }, template });
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({
+      state: 'active',
+      contact: { id: karel.id },
+      composer: { freeText: false, otherwise: 'nothing', lockedUntilReply: true },
+    });
+    const sessionId = started.body.id as string;
+    expect(await kit.sessionRow(sessionId)).toMatchObject({
+      contactId: karel.id,
+      origin: 'operator',
+      lockedUntilReply: true,
+    });
+    await expect
+      .poll(
+        () =>
+          kit.sandbox
+            .calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` })
+            .map((c) => c.body as any)
+            .find((b) => b.type === 'template'),
+        { timeout: 15_000 },
+      )
+      .toMatchObject({ to: `+${KAREL}`, template: { name: 'follow_up' } });
+
+    // Karel answers from WhatsApp: the same contact and session, and the composer opens.
+    await kit.inject(number, { from: KAREL, type: 'text', text: { body: 'Yes, call me' } });
+    await expect.poll(async () => (await kit.sessionRow(sessionId)).lockedUntilReply).toBe(false);
+    const inbound = (await kit.messagesOf(accountId)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => [m.sessionId, m.text])).toEqual([[sessionId, 'Yes, call me']]);
+    const contactsNow = await kit.t.database.db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.tenantId, f.tenant.id));
+    expect(contactsNow.map((c) => c.id)).toEqual([karel.id]);
   });
 });
 
