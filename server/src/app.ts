@@ -14,7 +14,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { AppError } from './http/app-error.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { answerClientError, registerErrorHandling } from './http/error-handler.js';
 import { validatorCompiler } from './http/validation.js';
 import type { JobDeps } from './jobs/all-jobs.js';
 import type { SecretBox } from './lib/secret-box.js';
@@ -66,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.nodeEnv === 'production',
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groups } from '../db/schema.js';
@@ -100,5 +101,41 @@ describe('bad input is refused with a stable code and changes nothing', () => {
       offerTimeoutSeconds: 30,
       memberIds: [],
     });
+  });
+});
+
+describe('a request cut short before any route runs', () => {
+  /** Writes raw bytes, half-closes the socket and answers everything the server sent back. */
+  function rawExchange(request: string): Promise<string> {
+    const { hostname, port } = new URL(t.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) }, () => {
+        socket.write(request);
+        socket.end();
+      });
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers a body that stops halfway in the API error format, and creates nothing', async () => {
+    const before = await groupCount();
+    const body = '{"name": "Night shift"}';
+    const { cookie, csrfToken } = admin;
+    const raw = await rawExchange(
+      `POST /api/v1/groups HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length + 40}\r\ncookie: ${cookie}\r\n` +
+        `x-csrf-token: ${csrfToken}\r\n\r\n${body}`,
+    );
+    const [head, payload] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(payload!)).toEqual({
+      error: { code: 'validation_failed', message: expect.any(String) },
+    });
+    expect(await groupCount()).toBe(before);
   });
 });

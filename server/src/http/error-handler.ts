@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorCode } from './app-error.js';
 
@@ -81,4 +83,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
       error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
     }),
   );
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's parser refused before any route ran (a body cut short by a
+ * half-closed socket, malformed framing, headers too large, too slow) is answered in the API's own error format,
+ * when the socket can still be written to, and the connection is closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('payload_too_large', 'The request headers are too large')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('validation_failed', 'The request did not arrive in time')
+        : new AppError('validation_failed', 'The request was cut short or is not valid HTTP');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code: appError.code, message: appError.message } });
+    socket.write(
+      `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
