@@ -2,6 +2,7 @@ import type { VisitorFile, VisitorMessage } from '@switchboard/server/events';
 import { formatBytes } from '@switchboard/server/check-upload';
 import { h, richText } from './dom';
 import type { createFileLinks } from './file-links';
+import type { Outgoing } from './storage';
 
 type Links = ReturnType<typeof createFileLinks>;
 
@@ -77,4 +78,18 @@ export function messageItem(message: VisitorMessage, links: Links) {
     files(message, links),
     tick(read ? 'read' : 'sent', read ? 'Read' : 'Sent'),
   );
+}
+
+/** The customer's messages not yet stored: queued ones (sending, unless already echoed back) and refused ones. */
+export function pendingItems(
+  queued: Outgoing[],
+  failed: Array<Outgoing & { reason: string }>,
+  echoed: (clientMessageId: string) => boolean,
+) {
+  const item = (text: string, status: 'sending' | 'failed', label: string) =>
+    h('li', { class: 'msg customer' }, bubble(text), tick(status, label));
+  return [
+    ...queued.filter((q) => !echoed(q.clientMessageId)).map((q) => item(q.text, 'sending', 'Sending…')),
+    ...failed.map((f) => item(f.text, 'failed', `Not sent: ${f.reason}`)),
+  ];
 }

@@ -9,11 +9,12 @@ import {
   type WidgetConfig,
 } from './api';
 import { createAttach } from './attach';
+import { bindComposer } from './composer-input';
 import { buildEntryForm, type EntryFields } from './entry-form';
-import { h } from './dom';
 import { createFileLinks } from './file-links';
-import { bubble, messageItem, tick } from './message-view';
+import { messageItem, pendingItems } from './message-view';
 import { createMessageList } from './messages';
+import { bindOpenClose } from './open-close';
 import { createOutbox } from './outbox';
 import { createReceipts } from './receipts';
 import { renderRating as drawRating } from './rating-view';
@@ -53,8 +54,6 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   /** The socket dropped after having been up (not the first connection still under way). */
   let lost = false;
   let operatorTyping: string | null = null;
-  let ownTyping = false;
-  let ownTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let failed: Array<Outgoing & { reason: string }> = [];
   let stars = 0;
   /** The chat has not been loaded since the page opened (the first GET failed): load it when connected. */
@@ -97,6 +96,26 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   // ---- rendering ----
   const chatOpen = () => !!session && session.state !== 'ended';
   const ended = () => session?.state === 'ended';
+  const { setOpen, focusFirst } = bindOpenClose(
+    panel,
+    launcher,
+    closeButton,
+    () =>
+      view === 'form'
+        ? entryForm.querySelector<HTMLElement>('input, textarea')
+        : view === 'chat' && !composer.hidden
+          ? textarea
+          : view === 'chat' && ended()
+            ? rating.querySelector<HTMLElement>('button')
+            : null,
+    (open) => {
+      storage.update({ open });
+      if (open) {
+        body.scrollTop = body.scrollHeight;
+        sendReceipts();
+      }
+    },
+  );
 
   function render() {
     title.textContent = config?.name ?? 'Chat';
@@ -132,16 +151,10 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
   function renderMessages() {
     if (view !== 'chat') return;
     const atEnd = body.scrollHeight - body.scrollTop - body.clientHeight < 40;
-    const items = messages.all().map((m) => messageItem(m, links));
-    for (const queued of storage.get().outbox ?? []) {
-      if (messages.hasClientId(queued.clientMessageId)) continue;
-      items.push(h('li', { class: 'msg customer' }, bubble(queued.text), tick('sending', 'Sending…')));
-    }
-    for (const item of failed)
-      items.push(
-        h('li', { class: 'msg customer' }, bubble(item.text), tick('failed', `Not sent: ${item.reason}`)),
-      );
-    list.replaceChildren(...items);
+    list.replaceChildren(
+      ...messages.all().map((m) => messageItem(m, links)),
+      ...pendingItems(storage.get().outbox ?? [], failed, (id) => messages.hasClientId(id)),
+    );
     if (atEnd) body.scrollTop = body.scrollHeight;
   }
 
@@ -239,11 +252,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     body.scrollTop = body.scrollHeight;
   }
 
-  function sendTyping(typing: boolean) {
-    if (ownTyping === typing || !chatOpen()) return;
-    ownTyping = typing;
-    api.typing(typing).catch(() => undefined);
-  }
+  const typing = bindComposer(composer, textarea, send, api, chatOpen);
 
   // ---- receipts ----
   const panelVisible = () => !panel.hidden && document.visibilityState === 'visible';
@@ -304,7 +313,7 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       if (view === 'form' && change.state !== 'ended') view = 'chat';
       if (wasOpen && change.state === 'ended') {
         operatorTyping = null;
-        ownTyping = false;
+        typing.reset();
       }
     } else {
       return;
@@ -313,49 +322,13 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
     sendReceipts();
   }
 
-  // ---- open, close, keys ----
-  function focusFirst() {
-    if (panel.hidden) return;
-    const target =
-      view === 'form'
-        ? entryForm.querySelector<HTMLElement>('input, textarea')
-        : view === 'chat' && !composer.hidden
-          ? textarea
-          : view === 'chat' && ended()
-            ? rating.querySelector<HTMLElement>('button')
-            : closeButton;
-    (target ?? closeButton).focus();
-  }
-
-  function setOpen(open: boolean, moveFocus = true) {
-    panel.hidden = !open;
-    launcher.setAttribute('aria-expanded', String(open));
-    launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
-    storage.update({ open });
-    if (open) {
-      body.scrollTop = body.scrollHeight;
-      if (moveFocus) focusFirst();
-      sendReceipts();
-    } else if (moveFocus) {
-      launcher.focus();
-    }
-  }
-
-  launcher.addEventListener('click', () => setOpen(!!panel.hidden));
-  closeButton.addEventListener('click', () => setOpen(false));
-  panel.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      setOpen(false);
-    }
-  });
   endButton.addEventListener('click', () => {
     endButton.disabled = true;
     api
       .end()
       .then(() => {
         if (session) session = { ...session, state: 'ended' };
-        sendTyping(false);
+        typing.setTyping(false);
         render();
         focusFirst();
       })
@@ -363,28 +336,6 @@ export function mountWidget({ key, base }: { key: string; base: string }) {
       .finally(() => {
         endButton.disabled = false;
       });
-  });
-  composer.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = textarea.value.trim();
-    if (!text) return;
-    textarea.value = '';
-    clearTimeout(ownTypingTimer);
-    sendTyping(false);
-    send(text);
-    textarea.focus();
-  });
-  textarea.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      composer.requestSubmit();
-    }
-  });
-  textarea.addEventListener('input', () => {
-    if (!textarea.value.trim()) return;
-    sendTyping(true);
-    clearTimeout(ownTypingTimer);
-    ownTypingTimer = setTimeout(() => sendTyping(false), 3000);
   });
   document.addEventListener('visibilitychange', sendReceipts);
   window.addEventListener('online', () => {
