@@ -82,9 +82,12 @@ export function readMessengerWebhook(body: Json): ReadMessengerWebhook {
   return { items, problems, ignored };
 }
 
+/** Later than any date the database stores exactly (year 9999): a broken or hostile timestamp. */
+const LATEST_TIMESTAMP_MS = Date.UTC(9999, 11, 31);
+
 function millis(value: unknown): Date {
   const ms = Number(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new Error('no valid timestamp');
+  if (!Number.isFinite(ms) || ms <= 0 || ms > LATEST_TIMESTAMP_MS) throw new Error('no valid timestamp');
   return new Date(ms);
 }
 

@@ -21,6 +21,7 @@ import {
   type PageAccountRow,
 } from './messenger.repo.js';
 import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
+import { parseWebhookBody } from '../meta/parse-webhook-body.js';
 
 export interface MessengerWebhookDeps {
   engine: JobDeps;
@@ -42,12 +43,7 @@ export async function receiveMessengerWebhook(
   deps: MessengerWebhookDeps,
   input: { rawBody: Buffer; signature: string | undefined },
 ): Promise<MessengerWebhookOutcome> {
-  let body: unknown;
-  try {
-    body = JSON.parse(input.rawBody.toString('utf8'));
-  } catch {
-    body = undefined;
-  }
+  const body = parseWebhookBody(input.rawBody);
   const db = deps.engine.database.db;
   let candidates = await accountsByPageIds(db, pageIdsOf(body));
   if (candidates.length === 0) candidates = await allPageAccounts(db);

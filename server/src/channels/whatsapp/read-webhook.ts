@@ -105,9 +105,13 @@ export function readWebhook(body: Json): ReadWebhook {
   return { items, problems };
 }
 
+/** Later than any date the database stores exactly (year 9999): a broken or hostile timestamp. */
+const LATEST_TIMESTAMP_MS = Date.UTC(9999, 11, 31);
+
 function timestampOf(value: unknown): Date {
   const seconds = Number(str(value));
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('no valid timestamp');
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > LATEST_TIMESTAMP_MS)
+    throw new Error('no valid timestamp');
   return new Date(seconds * 1000);
 }
 

@@ -9,6 +9,7 @@ import { verifySignature } from './verify-signature.js';
 import { setTemplateStatus } from './whatsapp-templates.repo.js';
 import { credentialsOf } from './credentials-of.js';
 import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
+import { parseWebhookBody } from '../meta/parse-webhook-body.js';
 
 export interface WebhookDeps {
   engine: EngineDeps;
@@ -30,12 +31,7 @@ export async function receiveWebhook(
   deps: WebhookDeps,
   input: { rawBody: Buffer; signature: string | undefined },
 ): Promise<WebhookOutcome> {
-  let body: unknown;
-  try {
-    body = JSON.parse(input.rawBody.toString('utf8'));
-  } catch {
-    body = undefined;
-  }
+  const body = parseWebhookBody(input.rawBody);
   const db = deps.engine.database.db;
   let candidates = await accountsByPhoneNumberIds(db, phoneNumberIdsOf(body));
   if (candidates.length === 0) candidates = await allWhatsAppAccounts(db);
