@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type TestTenant } from '../../test/factories.js';
-import type { TestApp } from '../../test/harness.js';
+import { driver, type TestApp } from '../../test/harness.js';
 import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { connectSocket, sleep } from '../../test/socket-client.js';
 import { rooms } from './event-map.js';
@@ -162,7 +162,7 @@ describe('resume after reconnecting', () => {
 });
 
 describe('ordering without a shared lock', () => {
-  it.runIf(process.env.TEST_DATABASE_URL)(
+  it.runIf(driver === 'postgres')(
     'holds a later commit back until an older transaction ends, then numbers both in recording order',
     async () => {
       const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
