@@ -49,6 +49,8 @@ export function Composer({
   const typingStop = useRef<ReturnType<typeof setTimeout>>(undefined);
   const counterId = useId();
   const reasonId = useId();
+  // The server's reason is English; what the operator reads comes from the language files.
+  const closedText = channel === 'messenger' ? t('composer.messengerClosed') : t('composer.windowClosed');
   const templates = useTemplates();
   const slots = useSlots();
 
@@ -147,7 +149,7 @@ export function Composer({
             ? t('composer.lockedUntilReply')
             : composer.otherwise === 'templates'
               ? t('composer.onlyTemplates')
-              : (composer.reason ?? t('composer.windowClosed'))}
+              : closedText}
         </p>
       )}
       {!composer.freeText &&
@@ -199,11 +201,7 @@ export function Composer({
           onClick={() => void send()}
           disabled={!canSend}
           aria-keyshortcuts="Enter"
-          title={
-            composer.freeText
-              ? `${t('shortcuts.send')} (Enter)`
-              : (composer.reason ?? t('composer.windowClosed'))
-          }
+          title={composer.freeText ? `${t('shortcuts.send')} (Enter)` : closedText}
         >
           {t('composer.send')}
         </button>
