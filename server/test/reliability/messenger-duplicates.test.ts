@@ -21,7 +21,7 @@ import {
  */
 
 const APP_SECRET = 'messenger-dup-secret';
-const DELIVERIES = scaled(driver === 'pglite' ? 300 : 600, 10_000);
+const DELIVERIES = scaled(driver === 'pglite' ? 100 : 600, 10_000);
 
 let t: TestApp;
 let f: EngineFixture;

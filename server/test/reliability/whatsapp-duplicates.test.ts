@@ -33,7 +33,7 @@ const EXTRA = Array.from({ length: 8 }, (_, i) => ({
 // Salt 17: the channel's own test files use 0–9; two digits give this file's numbers a length of their own.
 const kit = useWhatsAppKit(17, { customers: EXTRA });
 // PGlite runs one transaction at a time (no races to find, and slower): CI sends it fewer.
-const DELIVERIES = scaled(driver === 'pglite' ? 500 : 1_000, 10_000);
+const DELIVERIES = scaled(driver === 'pglite' ? 150 : 1_000, 10_000);
 const RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, read: 3 };
 
 describe('duplicate and disordered WhatsApp deliveries', () => {
