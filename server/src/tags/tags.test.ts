@@ -111,6 +111,8 @@ describe('tags of a session', () => {
     const session = await createTestSession(t.database, a, { groupId: a.groupA });
     const gone = (await api(s.adminA!, 'POST', '/tags', { name: 'Temporary' })).body.id;
     await api(s.olga!, 'PUT', `/sessions/${session.id}/tags`, { tagIds: [gone] });
+    // The tagging's own event is numbered after its commit: let it pass before watching for the deletion's.
+    await t.app.realtime.relay.flush();
     const watcher = await connectSocket(t.url, { cookie: s.olga!.cookie });
     expect((await api(s.adminA!, 'DELETE', `/tags/${gone}`)).status).toBe(204);
     const event = await watcher.waitFor(
