@@ -6,8 +6,6 @@ import type { InboundEvent } from '../channel-adapter.js';
 import type { JobDeps } from '../../jobs/all-jobs.js';
 import { receiveInbound } from '../../sessions/receive-inbound.js';
 import type { MessageRow } from '../../sessions/sessions.repo.js';
-import { verifySignature } from '../whatsapp/verify-signature.js';
-import { credentialsOf } from '../whatsapp/credentials-of.js';
 import { applyEcho } from './apply-echo.js';
 import { downloadMessengerAttachment } from './download-attachment.job.js';
 import { fetchMessengerProfile } from './fetch-profile.job.js';
@@ -21,7 +19,7 @@ import {
   type PageAccountRow,
 } from './messenger.repo.js';
 import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
-import { parseWebhookBody } from '../meta/parse-webhook-body.js';
+import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface MessengerWebhookDeps {
   engine: JobDeps;
@@ -43,17 +41,15 @@ export async function receiveMessengerWebhook(
   deps: MessengerWebhookDeps,
   input: { rawBody: Buffer; signature: string | undefined },
 ): Promise<MessengerWebhookOutcome> {
-  const body = parseWebhookBody(input.rawBody);
   const db = deps.engine.database.db;
-  let candidates = await accountsByPageIds(db, pageIdsOf(body));
-  if (candidates.length === 0) candidates = await allPageAccounts(db);
-  const signedBy = candidates.filter((account) =>
-    verifySignature(input.rawBody, input.signature, credentialsOf(deps.secretBox, account).appSecret ?? ''),
-  );
-  if (signedBy.length === 0) return { status: 401 };
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400 };
+  const opened = await openSignedWebhook(deps.secretBox, input, {
+    named: (raw) => accountsByPageIds(db, pageIdsOf(raw)),
+    all: () => allPageAccounts(db),
+  });
+  if ('status' in opened) return opened;
+  const { body, signedBy } = opened;
 
-  const { items, problems, ignored: skipped } = readMessengerWebhook(body as Record<string, unknown>);
+  const { items, problems, ignored: skipped } = readMessengerWebhook(body);
   for (const problem of problems) deps.logger.warn({ problem }, 'Messenger webhook event skipped');
   const byPage = new Map(signedBy.map((a) => [a.externalId, a]));
   let stored = 0;

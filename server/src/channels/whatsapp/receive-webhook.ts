@@ -5,11 +5,9 @@ import { receiveInbound } from '../../sessions/receive-inbound.js';
 import { applyParkedStatus, applyStatus } from './apply-status.js';
 import { downloadWhatsAppMedia } from './download-media.job.js';
 import { phoneNumberIdsOf, readWebhook, type WebhookItem } from './read-webhook.js';
-import { verifySignature } from './verify-signature.js';
 import { setTemplateStatus } from './whatsapp-templates.repo.js';
-import { credentialsOf } from './credentials-of.js';
 import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
-import { parseWebhookBody } from '../meta/parse-webhook-body.js';
+import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface WebhookDeps {
   engine: EngineDeps;
@@ -31,17 +29,15 @@ export async function receiveWebhook(
   deps: WebhookDeps,
   input: { rawBody: Buffer; signature: string | undefined },
 ): Promise<WebhookOutcome> {
-  const body = parseWebhookBody(input.rawBody);
   const db = deps.engine.database.db;
-  let candidates = await accountsByPhoneNumberIds(db, phoneNumberIdsOf(body));
-  if (candidates.length === 0) candidates = await allWhatsAppAccounts(db);
-  const signedBy = candidates.filter((account) =>
-    verifySignature(input.rawBody, input.signature, credentialsOf(deps.secretBox, account).appSecret ?? ''),
-  );
-  if (signedBy.length === 0) return { status: 401 };
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400 };
+  const opened = await openSignedWebhook(deps.secretBox, input, {
+    named: (raw) => accountsByPhoneNumberIds(db, phoneNumberIdsOf(raw)),
+    all: () => allWhatsAppAccounts(db),
+  });
+  if ('status' in opened) return opened;
+  const { body, signedBy } = opened;
 
-  const { items, problems } = readWebhook(body as Record<string, unknown>);
+  const { items, problems } = readWebhook(body);
   for (const problem of problems) deps.logger.warn({ problem }, 'WhatsApp webhook item skipped');
   const byNumber = new Map(signedBy.map((a) => [a.externalId, a]));
   let stored = 0;
