@@ -43,9 +43,11 @@ export async function dispatchGroup(
     .from(groups)
     .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)));
   if (!group) return;
-  const waiting = await waitingSessions(tx, tenantId, groupId);
-  if (waiting.length === 0) return;
   const operators = await groupOperatorLoads(tx, tenantId, groupId, { availableOnly: true });
+  // No session can take more offers than the free places: a long queue behind busy operators is not read.
+  const places = operators.reduce((sum, o) => sum + Math.max(0, o.capacity - o.load), 0);
+  if (places === 0) return;
+  const waiting = await waitingSessions(tx, tenantId, groupId, places);
   for (const session of waiting) {
     const free = operators.filter((o) => o.load < o.capacity);
     if (free.length === 0) return;

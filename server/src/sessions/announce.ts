@@ -38,9 +38,33 @@ export async function announceSession(
   extraUserIds: string[] = [],
 ): Promise<SessionView> {
   const view = await sessionView(tx, session.tenantId, session.id, deps);
-  await recordEvent(tx, session.tenantId, 'session.changed', await sessionRooms(tx, session, extraUserIds), {
+  // The view lists the session's operators: its rooms need no second read.
+  await recordEvent(tx, session.tenantId, 'session.changed', roomsOfView(session, view, extraUserIds), {
     session: view,
   });
+  await tellChannel(tx, deps, session, view);
+  return view;
+}
+
+function roomsOfView(
+  session: { id: string; groupId: string | null },
+  view: SessionView,
+  extraUserIds: string[] = [],
+) {
+  const userIds = new Set([...view.participants.map((p) => p.userId), ...extraUserIds]);
+  return [
+    ...(session.groupId ? [rooms.group(session.groupId)] : []),
+    rooms.session(session.id),
+    ...[...userIds].map(rooms.operator),
+  ];
+}
+
+async function tellChannel(
+  tx: Executor,
+  deps: { channels: ChannelRegistry },
+  session: SessionRow,
+  view: SessionView,
+): Promise<void> {
   await deps.channels.get(session.channel).sessionChanged?.(
     {
       tx,
@@ -52,7 +76,6 @@ export async function announceSession(
     view.state,
     view.participants.map((p) => p.name),
   );
-  return view;
 }
 
 /** Adds an entry to the session's timeline (who, when, why) and pushes it. */
@@ -76,15 +99,27 @@ export async function recordTimeline(
     data: entry.data ?? {},
     createdAt: entry.at,
   });
-  await recordEvent(tx, session.tenantId, 'session.timeline', await sessionRooms(tx, session), {
+  await recordEvent(
+    tx,
+    session.tenantId,
+    'session.timeline',
+    await sessionRooms(tx, session),
+    timelinePayload(row),
+  );
+}
+
+type TimelineRow = Awaited<ReturnType<typeof insertTimelineEntry>>;
+
+function timelinePayload(row: TimelineRow) {
+  return {
     id: row.id,
-    sessionId: session.id,
+    sessionId: row.sessionId,
     type: row.type,
     actorKind: row.actorKind,
     actorUserId: row.actorUserId,
     data: row.data,
     at: row.createdAt.toISOString(),
-  });
+  };
 }
 
 export async function messageSummary(tx: Executor, message: MessageRow): Promise<MessageSummary> {
@@ -159,4 +194,27 @@ export async function announceCustomerMessage(
       payload: { session: view },
     },
   ]);
+}
+
+/**
+ * A customer's first message opened a session: its timeline's first entry, the message and the session's state
+ * are recorded in one statement from one read of the view (a new session has no operators yet).
+ */
+export async function announceNewSession(
+  tx: Executor,
+  deps: { channels: ChannelRegistry; now: () => Date },
+  session: SessionRow,
+  created: TimelineRow,
+  message: MessageRow,
+): Promise<SessionView> {
+  const view = await sessionView(tx, session.tenantId, session.id, deps);
+  const sessionRoom = [rooms.session(session.id)];
+  const groupRooms = [...(session.groupId ? [rooms.group(session.groupId)] : []), ...sessionRoom];
+  await recordEvents(tx, session.tenantId, [
+    { name: 'session.timeline', rooms: groupRooms, payload: timelinePayload(created) },
+    { name: 'message.created', rooms: sessionRoom, payload: await messageSummary(tx, message) },
+    { name: 'session.changed', rooms: roomsOfView(session, view), payload: { session: view } },
+  ]);
+  await tellChannel(tx, deps, session, view);
+  return view;
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { FileStore } from '../files/file-store.js';
 import { allJobs, type JobDeps } from '../jobs/all-jobs.js';
 import { createJobQueue, type JobQueue } from '../jobs/job-queue.js';
+import { createDispatcher, type Dispatcher } from '../routing/dispatcher.js';
 import { createChannelRegistry } from './engine-deps.js';
 
 /**
@@ -25,7 +26,9 @@ export async function createEngine(options: {
     fileStore: options.fileStore,
     channels: createChannelRegistry([webchatAdapter, whatsappAdapter, messengerAdapter]),
     jobs: undefined as unknown as JobQueue,
+    dispatcher: undefined as unknown as Dispatcher,
   };
+  engine.dispatcher = createDispatcher(engine, options.logger);
   engine.jobs = await createJobQueue({
     database: options.database,
     logger: options.logger,

@@ -2,6 +2,7 @@ import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import type { Channel } from '../channels/channel-accounts.repo.js';
 import type { Database } from '../db/database.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { Dispatcher } from '../routing/dispatcher.js';
 
 /** What the conversation engine's use cases and timers use. */
 export interface EngineDeps {
@@ -9,6 +10,8 @@ export interface EngineDeps {
   now: () => Date;
   jobs: JobQueue;
   channels: ChannelRegistry;
+  /** Offers queued sessions after their transaction commits (see routing/dispatcher.ts). */
+  dispatcher: Dispatcher;
 }
 
 export interface ChannelRegistry {

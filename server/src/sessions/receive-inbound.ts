@@ -5,9 +5,7 @@ import type { Executor } from '../db/database.js';
 import { messages, sessions } from '../db/schema.js';
 import { isBlacklisted } from '../blacklist/is-blacklisted.js';
 import { chooseGroup } from '../routing-rules/choose-group.js';
-import { dispatchGroup } from '../routing/dispatch.js';
-import { lockTenantRouting } from '../routing/routing-lock.js';
-import { announceCustomerMessage, announceMessage, announceSession, recordTimeline } from './announce.js';
+import { announceCustomerMessage, announceMessage, announceNewSession, announceSession } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
 import { resolveContact } from './resolve-contact.js';
@@ -15,6 +13,7 @@ import { scheduleSessionTimers } from './session-timers.js';
 import {
   findOpenSession,
   insertMessageOnce,
+  insertTimelineEntry,
   insertSession,
   updateSession,
   type MessageRow,
@@ -47,10 +46,20 @@ const RETRYABLE = new Set(['23505', '40P01']);
 /**
  * The one entry point for what customers do, from every channel. A first message creates a session in the group
  * the routing rules choose and offers it; later messages join the open session; a duplicate delivery (same
- * channel message id) changes nothing. Concurrent first messages of one contact end in one session: the
+ * channel message id) changes nothing. A new session is offered after its transaction commits (routing/dispatcher.ts),
+ * before this returns. Concurrent first messages of one contact end in one session: the
  * database refuses a second open session, and the loser runs again and joins the first.
  */
 export async function receiveInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
+  const result = await storeInbound(deps, input);
+  // Offered once the session is committed, in a short routing transaction shared with concurrent first messages:
+  // storing a message never waits on the tenant's routing lock.
+  if (result.outcome === 'stored' && result.newSession && result.session.groupId)
+    await deps.dispatcher.request(input.tenantId, result.session.groupId);
+  return result;
+}
+
+async function storeInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.database.db.transaction((tx) => receiveInTransaction(tx, deps, input));
@@ -85,10 +94,10 @@ async function receiveInTransaction(
   const now = deps.now();
   let session = await findOpenSession(tx, input.tenantId, contact.id, input.channelAccountId);
   const newSession = !session;
+  let createdEntry: Awaited<ReturnType<typeof insertTimelineEntry>> | undefined;
   if (!session) {
     // A concurrent first message of the same contact waits on the open-session unique index and joins this one
-    // (RETRYABLE). The routing lock is taken only for the dispatch below, so the tenant's first messages do not
-    // queue behind each other for all of this.
+    // (RETRYABLE). No routing lock here: the session is offered after commit (receiveInbound).
     const groupId = await chooseGroup(tx, input.tenantId, {
       channel: input.channel,
       channelAccountId: input.channelAccountId,
@@ -106,7 +115,14 @@ async function receiveInTransaction(
       queuedAt: now,
       createdAt: now,
     });
-    await recordTimeline(tx, session, { type: 'created', actorKind: 'customer', data: { groupId }, at: now });
+    createdEntry = await insertTimelineEntry(tx, {
+      tenantId: input.tenantId,
+      sessionId: session.id,
+      type: 'created',
+      actorKind: 'customer',
+      data: { groupId },
+      createdAt: now,
+    });
   }
   let quotedMessageId: string | null = null;
   if (event.quotedChannelMessageId) {
@@ -152,20 +168,15 @@ async function receiveInTransaction(
     await announceCustomerMessage(tx, deps, session, message);
     return { outcome: 'stored', session, message, newSession };
   }
-  await announceMessage(tx, session, message);
+  await announceNewSession(tx, deps, session, createdEntry!, message);
   await scheduleSessionTimers(tx, deps, session);
   const hours = session.groupId
     ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
     : { open: true as const };
-  if (!hours.open)
+  if (!hours.open) {
     await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
-  if (session.groupId) {
-    await lockTenantRouting(tx, input.tenantId);
-    await dispatchGroup(tx, deps, input.tenantId, session.groupId);
+    await announceSession(tx, deps, session);
   }
-  const [fresh] = await tx.select().from(sessions).where(eq(sessions.id, session.id));
-  session = fresh!;
-  await announceSession(tx, deps, session);
   return { outcome: 'stored', session, message, newSession };
 }
 

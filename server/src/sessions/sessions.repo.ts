@@ -168,10 +168,12 @@ export async function lastOwnerOfContact(
   return row?.user_id;
 }
 
-export async function waitingSessions(tx: Executor, tenantId: string, groupId: string) {
-  return tx
+/** A group's queue, first to be offered first: higher priority, then longest waiting. */
+export async function waitingSessions(tx: Executor, tenantId: string, groupId: string, limit?: number) {
+  const query = tx
     .select()
     .from(sessions)
     .where(and(eq(sessions.tenantId, tenantId), eq(sessions.groupId, groupId), eq(sessions.state, 'waiting')))
     .orderBy(desc(sessions.priority), asc(sessions.queuedAt));
+  return limit === undefined ? query : query.limit(limit);
 }

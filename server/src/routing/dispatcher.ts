@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { EngineDeps } from '../sessions/engine-deps.js';
+import { dispatchGroup } from './dispatch.js';
+import { lockTenantRouting } from './routing-lock.js';
+
+/**
+ * Offers waiting sessions in a short transaction of its own, after the transaction that queued them committed.
+ * Requests for one tenant coalesce: while a dispatch runs, every request that arrives waits for one more run
+ * that covers all the groups asked for meanwhile, so a burst of first messages takes the tenant's routing lock a
+ * few times instead of once per message, and never while its own message is being stored.
+ *
+ * Durable: a session queued by a process that dies before its dispatch is offered by the `dispatch-waiting`
+ * sweep, by the next dispatch of its group, or when an operator of the group becomes free.
+ */
+export interface Dispatcher {
+  /** Resolves when a dispatch of the group that started after this call has committed (or failed, logged). */
+  request(tenantId: string, groupId: string): Promise<void>;
+}
+
+interface TenantQueue {
+  running: boolean;
+  groups: Set<string>;
+  waiters: Array<() => void>;
+}
+
+export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>): Dispatcher {
+  const tenants = new Map<string, TenantQueue>();
+
+  async function run(tenantId: string, queue: TenantQueue): Promise<void> {
+    queue.running = true;
+    while (queue.groups.size > 0) {
+      const groups = [...queue.groups];
+      const waiters = queue.waiters;
+      queue.groups = new Set();
+      queue.waiters = [];
+      try {
+        await deps.database.db.transaction(async (tx) => {
+          await lockTenantRouting(tx, tenantId);
+          for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
+        });
+      } catch (error) {
+        // The sessions stay waiting; the sweep or the group's next dispatch offers them.
+        logger.error({ err: error, tenantId, groups }, 'dispatch failed');
+      }
+      for (const done of waiters) done();
+    }
+    queue.running = false;
+    tenants.delete(tenantId);
+  }
+
+  return {
+    request(tenantId, groupId) {
+      let queue = tenants.get(tenantId);
+      if (!queue) {
+        queue = { running: false, groups: new Set(), waiters: [] };
+        tenants.set(tenantId, queue);
+      }
+      queue.groups.add(groupId);
+      const done = new Promise<void>((resolve) => queue.waiters.push(resolve));
+      if (!queue.running) void run(tenantId, queue);
+      return done;
+    },
+  };
+}
