@@ -19,6 +19,7 @@ import {
   type PageAccountRow,
 } from './messenger.repo.js';
 import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
+import { cachedAccounts } from '../meta/account-cache.js';
 import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface MessengerWebhookDeps {
@@ -43,7 +44,10 @@ export async function receiveMessengerWebhook(
 ): Promise<MessengerWebhookOutcome> {
   const db = deps.engine.database.db;
   const opened = await openSignedWebhook(deps.secretBox, input, {
-    named: (raw) => accountsByPageIds(db, pageIdsOf(raw)),
+    named: (raw) => {
+      const ids = pageIdsOf(raw).sort();
+      return cachedAccounts(db, `messenger:${ids.join(',')}`, () => accountsByPageIds(db, ids));
+    },
     all: () => allPageAccounts(db),
   });
   if ('status' in opened) return opened;

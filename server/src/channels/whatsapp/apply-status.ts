@@ -10,7 +10,7 @@ import { advanceMessageStatus, recordSendFailure } from '../../sessions/message-
 import type { WebhookItem } from './read-webhook.js';
 import { statusError } from './map-send-error.js';
 import { partWamidsOf } from './send-parts.js';
-import { findMessageByWamid } from './whatsapp.repo.js';
+import { findMessageByWamid, PARKED_STATUS_JOB } from './whatsapp.repo.js';
 
 type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
 
@@ -120,11 +120,12 @@ const PARK_RETRIES = 8;
 
 /**
  * A status whose message is not known yet (the send's result not committed yet, and no callback data): parked
- * as a job and tried again with backoff (about eight minutes in all), then dropped as a status of a message sent
+ * as a job and tried again with backoff (about eight minutes in all; woken at once when the outbox records the
+ * wamid of a part, `wakeParkedStatuses`), then dropped as a status of a message sent
  * elsewhere (WhatsApp Manager, another app on the same number).
  */
 export const applyParkedStatus = defineJob({
-  name: 'whatsapp-apply-parked-status',
+  name: PARKED_STATUS_JOB,
   payload: Type.Object({
     channelAccountId: Type.String(),
     wamid: Type.String(),

@@ -7,6 +7,7 @@ import { downloadWhatsAppMedia } from './download-media.job.js';
 import { phoneNumberIdsOf, readWebhook, type WebhookItem } from './read-webhook.js';
 import { setTemplateStatus } from './whatsapp-templates.repo.js';
 import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
+import { cachedAccounts } from '../meta/account-cache.js';
 import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface WebhookDeps {
@@ -31,7 +32,10 @@ export async function receiveWebhook(
 ): Promise<WebhookOutcome> {
   const db = deps.engine.database.db;
   const opened = await openSignedWebhook(deps.secretBox, input, {
-    named: (raw) => accountsByPhoneNumberIds(db, phoneNumberIdsOf(raw)),
+    named: (raw) => {
+      const ids = phoneNumberIdsOf(raw).sort();
+      return cachedAccounts(db, `whatsapp:${ids.join(',')}`, () => accountsByPhoneNumberIds(db, ids));
+    },
     all: () => allWhatsAppAccounts(db),
   });
   if ('status' in opened) return opened;

@@ -7,6 +7,7 @@ import { findFile } from '../../files/files.repo.js';
 import { ChannelError } from '../channel-adapter.js';
 import { GraphError, uploadGraphMedia } from './call-graph.js';
 import { mapSendError } from './map-send-error.js';
+import { wakeParkedStatuses } from './whatsapp.repo.js';
 import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 
 /*
@@ -73,6 +74,7 @@ export async function sendParts(
   runtime: WhatsAppRuntime,
   input: {
     tenantId: string;
+    channelAccountId: string;
     messageId: string;
     accessToken: string;
     phoneNumberId: string;
@@ -116,7 +118,7 @@ export async function sendParts(
         type: 'text',
         text: { body: input.text, preview_url: /https?:\/\//.test(input.text) },
       });
-      await recordPart(db, input.messageId, { textWamid });
+      await recordPart(db, input, { textWamid });
     }
     last = textWamid;
     context = {};
@@ -134,7 +136,7 @@ export async function sendParts(
       if (index === 0 && caption) media.caption = caption;
       if (kind === 'document' && attachment.name) media.filename = attachment.name;
       wamid = await input.post({ ...input.base, ...context, type: kind, [kind]: media });
-      await recordPart(db, input.messageId, { index, wamid, mediaId });
+      await recordPart(db, input, { index, wamid, mediaId });
     }
     last = wamid;
     context = {};
@@ -143,10 +145,13 @@ export async function sendParts(
   return last;
 }
 
-/** Records one accepted part on the message, at once: a later retry must not send it twice. */
+/**
+ * Records one accepted part on the message, at once: a later retry must not send it twice. A status of the part
+ * that came first and was parked is applied now.
+ */
 async function recordPart(
   db: Executor,
-  messageId: string,
+  message: { messageId: string; channelAccountId: string },
   part: { textWamid: string } | { index: number; wamid: string; mediaId: string },
 ) {
   const patch =
@@ -157,7 +162,8 @@ async function recordPart(
   await db
     .update(messages)
     .set({ metadata: sql`${messages.metadata} || ${patch}` })
-    .where(eq(messages.id, messageId));
+    .where(eq(messages.id, message.messageId));
+  await wakeParkedStatuses(db, message.channelAccountId, 'textWamid' in part ? part.textWamid : part.wamid);
 }
 
 /** The wamids of a message's parts, when it was sent as several WhatsApp messages. */

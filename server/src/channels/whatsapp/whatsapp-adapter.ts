@@ -144,6 +144,7 @@ export const whatsappAdapter: ChannelAdapter = {
     const quoted = message.quotedChannelMessageId ?? stored.quotedWamid;
     const channelMessageId = await sendParts(context.tx, runtime, {
       tenantId: context.tenantId,
+      channelAccountId: context.channelAccountId,
       messageId: message.messageId,
       accessToken,
       phoneNumberId: account.externalId,

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/database.js';
 import { channelAccounts, contactIdentities, messages, sessions } from '../../db/schema.js';
@@ -104,4 +104,22 @@ export function templateIn(metadata: Record<string, unknown>) {
     { name?: unknown; language?: unknown; components?: unknown } | undefined;
   if (typeof template?.name !== 'string' || typeof template.language !== 'string') return undefined;
   return { name: template.name, language: template.language, parameters: template.components ?? [] };
+}
+
+/** The job that holds a status whose message is not known yet (apply-status.ts). */
+export const PARKED_STATUS_JOB = 'whatsapp-apply-parked-status';
+
+/**
+ * A wamid was just recorded (a part of a message sent in parts): statuses parked for it are due now rather than at
+ * their next backoff, which grows to minutes.
+ */
+export async function wakeParkedStatuses(
+  db: Executor,
+  channelAccountId: string,
+  wamid: string,
+): Promise<void> {
+  await db.execute(sql`
+    UPDATE pgboss.job SET start_after = now()
+    WHERE name = ${PARKED_STATUS_JOB} AND state IN ('created', 'retry') AND start_after > now()
+      AND data->>'wamid' = ${wamid} AND data->>'channelAccountId' = ${channelAccountId}`);
 }
