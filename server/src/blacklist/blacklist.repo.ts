@@ -87,18 +87,42 @@ export async function deleteEntry(db: Executor, tenantId: string, entryId: strin
   return rows.length > 0;
 }
 
-/** Identities a contact is known by: its identity rows plus the phone and e-mail on its card. */
-export async function identitiesOfContact(db: Executor, tenantId: string, contactId: string) {
-  // Its identity rows and the phone and e-mail on its card, in one round trip.
-  return queryRows<{ kind: string; value: string }>(
+/**
+ * In one round trip: whether an entry names this contact or any of these (already normalised) identities, and
+ * the identities the contact is known by (its identity rows, the phone and e-mail on its card), for the caller to
+ * check those it did not pass.
+ */
+export async function matchAndIdentitiesOfContact(
+  db: Executor,
+  tenantId: string,
+  contactId: string,
+  identities: Array<{ kinds: string[]; value: string }>,
+): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
+  const keys = identities.map(
+    (i) =>
+      sql`(b.identity_kind IN (${sql.join(
+        i.kinds.map((k) => sql`${k}`),
+        sql`, `,
+      )}) AND b.identity_value = ${i.value})`,
+  );
+  const rows = await queryRows<{ kind: string | null; value: string | null; matched: boolean }>(
     db,
     sql`
-    SELECT kind, value FROM contact_identities WHERE tenant_id = ${tenantId} AND contact_id = ${contactId}
+    SELECT NULL AS kind, NULL AS value, EXISTS (
+      SELECT 1 FROM blacklist_entries b
+      WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contactId}${keys.length ? sql` OR ${sql.join(keys, sql` OR `)}` : sql``})
+    ) AS matched
     UNION ALL
-    SELECT k.kind, k.value FROM contacts c
+    SELECT kind, value, false FROM contact_identities WHERE tenant_id = ${tenantId} AND contact_id = ${contactId}
+    UNION ALL
+    SELECT k.kind, k.value, false FROM contacts c
     CROSS JOIN LATERAL (VALUES ('phone', c.phone), ('email', c.email)) AS k(kind, value)
     WHERE c.tenant_id = ${tenantId} AND c.id = ${contactId} AND k.value IS NOT NULL AND k.value <> ''`,
   );
+  return {
+    matched: rows.some((r) => r.matched),
+    identities: rows.filter((r) => r.kind !== null).map((r) => ({ kind: r.kind!, value: r.value! })),
+  };
 }
 
 /** Whether an entry names this contact or any of these (already normalised) identities. */

@@ -117,6 +117,15 @@ describe('isBlacklisted', () => {
     expect(await check({ contactId: clean.id })).toBe(true);
     const carded = await createTestContact(t.database, tenant, { phone: '+420999888777' });
     expect(await check({ contactId: carded.id })).toBe(true);
+    // Writing from an identity that is not listed does not hide the e-mail on the card (the inbound path's call).
+    const mailed = await createTestContact(t.database, tenant, { email: 'TROLL@example.test' });
+    expect(
+      await check({
+        contactId: mailed.id,
+        identities: [{ kind: 'wa_id', value: '420555000111' }],
+        contactIsCurrent: true,
+      }),
+    ).toBe(true);
 
     // A duplicate merged into a blacklisted contact is refused as that contact.
     const duplicate = await createTestContact(t.database, tenant);

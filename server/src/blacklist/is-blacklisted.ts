@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { anyEntryMatches, currentContactId, identitiesOfContact } from './blacklist.repo.js';
+import { anyEntryMatches, currentContactId, matchAndIdentitiesOfContact } from './blacklist.repo.js';
 import { equivalentKinds, normalizeIdentity } from './normalize-identity.js';
 
 /**
@@ -17,12 +17,24 @@ export async function isBlacklisted(
     contactIsCurrent?: boolean;
   },
 ): Promise<boolean> {
-  const identities = [...(who.identities ?? [])];
   // A contact merged into another is that other contact now: its entries and identities moved there.
   const contactId =
     who.contactId &&
     (who.contactIsCurrent ? who.contactId : await currentContactId(db, tenantId, who.contactId));
-  if (contactId) identities.push(...(await identitiesOfContact(db, tenantId, contactId)));
+  const given = keysOf(who.identities ?? []);
+  if (!contactId) return anyEntryMatches(db, tenantId, undefined, [...given.values()]);
+  // The usual case in one statement: the contact and the given identities, and what else the contact is known
+  // by; only identities of the contact beyond the given ones (a phone on its card) need a second look.
+  const first = await matchAndIdentitiesOfContact(db, tenantId, contactId, [...given.values()]);
+  if (first.matched) return true;
+  const more = [...keysOf(first.identities)]
+    .filter(([key]) => !given.has(key))
+    .map(([, identity]) => identity);
+  return more.length > 0 && anyEntryMatches(db, tenantId, undefined, more);
+}
+
+/** Identities in the form entries are compared in, without repeats. */
+function keysOf(identities: Array<{ kind: string; value: string }>) {
   const keys = new Map<string, { kinds: string[]; value: string }>();
   for (const identity of identities) {
     const { kind, value } = normalizeIdentity(identity.kind, identity.value);
@@ -30,5 +42,5 @@ export async function isBlacklisted(
     const kinds = equivalentKinds(kind);
     keys.set(`${kinds.join(',')}\u0000${value}`, { kinds, value });
   }
-  return anyEntryMatches(db, tenantId, contactId || undefined, [...keys.values()]);
+  return keys;
 }
