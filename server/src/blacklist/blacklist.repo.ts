@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { queryPrepared, type Executor } from '../db/database.js';
 import { blacklistEntries, contacts } from '../db/schema.js';
 
 const entryColumns = {
@@ -87,6 +87,19 @@ export async function deleteEntry(db: Executor, tenantId: string, entryId: strin
   return rows.length > 0;
 }
 
+const MATCH_AND_IDENTITIES = `
+  SELECT NULL AS kind, NULL AS value, EXISTS (
+    SELECT 1 FROM blacklist_entries b
+    WHERE b.tenant_id = $1 AND (b.contact_id = $2 OR (b.identity_kind, b.identity_value) IN (
+      SELECT k, v FROM unnest($3::text[], $4::text[]) AS given(k, v)))
+  ) AS matched
+  UNION ALL
+  SELECT kind, value, false FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2
+  UNION ALL
+  SELECT k.kind, k.value, false FROM contacts c
+  CROSS JOIN LATERAL (VALUES ('phone', c.phone), ('email', c.email)) AS k(kind, value)
+  WHERE c.tenant_id = $1 AND c.id = $2 AND k.value IS NOT NULL AND k.value <> ''`;
+
 /**
  * In one round trip: whether an entry names this contact or any of these (already normalised) identities, and
  * the identities the contact is known by (its identity rows, the phone and e-mail on its card), for the caller to
@@ -98,26 +111,12 @@ export async function matchAndIdentitiesOfContact(
   contactId: string,
   identities: Array<{ kinds: string[]; value: string }>,
 ): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
-  const keys = identities.map(
-    (i) =>
-      sql`(b.identity_kind IN (${sql.join(
-        i.kinds.map((k) => sql`${k}`),
-        sql`, `,
-      )}) AND b.identity_value = ${i.value})`,
-  );
-  const rows = await queryRows<{ kind: string | null; value: string | null; matched: boolean }>(
+  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  const rows = await queryPrepared<{ kind: string | null; value: string | null; matched: boolean }>(
     db,
-    sql`
-    SELECT NULL AS kind, NULL AS value, EXISTS (
-      SELECT 1 FROM blacklist_entries b
-      WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contactId}${keys.length ? sql` OR ${sql.join(keys, sql` OR `)}` : sql``})
-    ) AS matched
-    UNION ALL
-    SELECT kind, value, false FROM contact_identities WHERE tenant_id = ${tenantId} AND contact_id = ${contactId}
-    UNION ALL
-    SELECT k.kind, k.value, false FROM contacts c
-    CROSS JOIN LATERAL (VALUES ('phone', c.phone), ('email', c.email)) AS k(kind, value)
-    WHERE c.tenant_id = ${tenantId} AND c.id = ${contactId} AND k.value IS NOT NULL AND k.value <> ''`,
+    'blacklist_match_and_identities',
+    MATCH_AND_IDENTITIES,
+    [tenantId, contactId, pairs.map(([kind]) => kind), pairs.map(([, value]) => value)],
   );
   return {
     matched: rows.some((r) => r.matched),

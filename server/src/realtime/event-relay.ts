@@ -56,15 +56,20 @@ export async function startEventRelay(
   let idleDelay = ACTIVE_MS;
   let eagerUntil = 0;
 
-  /** Counts what waits: `ready` can be numbered now, the rest waits for an older transaction. */
-  async function look(): Promise<{ ready: number; pending: number }> {
-    const [row] = await queryRows<{ ready: string | number; pending: string | number }>(
+  /**
+   * Whether anything waits: `ready` can be numbered now, `pending` waits for an older transaction. EXISTS, not
+   * count: it stops at the first row, and its plain index scan marks the entries of numbered events dead in the
+   * pending index, where a count's bitmap scan would visit every one of them again until the next vacuum.
+   */
+  async function look(): Promise<{ ready: boolean; pending: boolean }> {
+    const [row] = await queryRows<{ ready: boolean; pending: boolean }>(
       database.db,
       sql`
-      SELECT count(*) FILTER (WHERE xid < pg_snapshot_xmin(pg_current_snapshot())) AS ready, count(*) AS pending
-      FROM realtime_events WHERE seq IS NULL`,
+      SELECT EXISTS (SELECT 1 FROM realtime_events
+                     WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())) AS ready,
+             EXISTS (SELECT 1 FROM realtime_events WHERE seq IS NULL) AS pending`,
     );
-    return { ready: Number(row?.ready ?? 0), pending: Number(row?.pending ?? 0) };
+    return { ready: Boolean(row?.ready), pending: Boolean(row?.pending) };
   }
 
   /** Numbers what is ready, unless another process's relay is numbering now (then nothing: it announces them). */
@@ -109,9 +114,9 @@ export async function startEventRelay(
   /** One look, and numbering when something is ready; returns when to look again. */
   async function round(): Promise<number> {
     const { ready, pending } = await look();
-    const numbered = ready > 0 ? await number() : 0;
+    const numbered = ready ? await number() : 0;
     if (numbered >= BATCH) return 0;
-    if (pending > 0 || Date.now() < eagerUntil) {
+    if (pending || Date.now() < eagerUntil) {
       idleDelay = ACTIVE_MS;
       return ACTIVE_MS;
     }
@@ -156,7 +161,7 @@ export async function startEventRelay(
       while (running) await running;
       for (;;) {
         const { ready } = await look();
-        if (ready === 0) return;
+        if (!ready) return;
         await number();
       }
     },

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { queryPrepared, type Executor } from '../db/database.js';
 import type { SessionSummary } from '../realtime/event-map.js';
 import { composerSummary } from './composer-of.js';
 import type { ChannelRegistry } from './engine-deps.js';
@@ -13,7 +12,24 @@ const dateOrNull = (value: string | Date | null) => (value ? new Date(value) : n
 /** With the channels and the clock, a view carries the composer's state too. */
 export type ComposerDeps = { channels: ChannelRegistry; now: () => Date };
 
-/** Builds the views of the given sessions in one query. */
+const SESSION_VIEWS = `
+  SELECT s.*, ca.name AS source_name, g.name AS group_name, c.name AS contact_name,
+    coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'name', u.name, 'role', sp.role) ORDER BY sp.joined_at)
+              FROM session_participants sp JOIN users u ON u.id = sp.user_id
+              WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
+    (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at,
+            'systemText', m.metadata->'systemText', 'systemVars', m.metadata->'systemVars')
+       FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.position DESC LIMIT 1) AS last_message,
+    (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
+    coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids,
+    (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.direction = 'in' AND m.status = 'received') AS unread_count
+  FROM sessions s
+  JOIN channel_accounts ca ON ca.id = s.channel_account_id
+  JOIN contacts c ON c.id = s.contact_id
+  LEFT JOIN groups g ON g.id = s.group_id
+  WHERE s.tenant_id = $1 AND s.id = ANY($2::uuid[])`;
+
+/** Builds the views of the given sessions in one query (prepared: every event about a session reads it). */
 export async function sessionViews(
   tx: Executor,
   tenantId: string,
@@ -22,27 +38,10 @@ export async function sessionViews(
 ): Promise<SessionView[]> {
   if (sessionIds.length === 0) return [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one wide row, mapped field by field below
-  const rows = await queryRows<Record<string, any>>(
-    tx,
-    sql`SELECT s.*, ca.name AS source_name, g.name AS group_name, c.name AS contact_name,
-          coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'name', u.name, 'role', sp.role) ORDER BY sp.joined_at)
-                    FROM session_participants sp JOIN users u ON u.id = sp.user_id
-                    WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
-          (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at,
-                  'systemText', m.metadata->'systemText', 'systemVars', m.metadata->'systemVars')
-             FROM messages m WHERE m.session_id = s.id AND m.direction <> 'internal' ORDER BY m.position DESC LIMIT 1) AS last_message,
-          (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
-          coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids,
-          (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.direction = 'in' AND m.status = 'received') AS unread_count
-        FROM sessions s
-        JOIN channel_accounts ca ON ca.id = s.channel_account_id
-        JOIN contacts c ON c.id = s.contact_id
-        LEFT JOIN groups g ON g.id = s.group_id
-        WHERE s.tenant_id = ${tenantId} AND s.id IN (${sql.join(
-          sessionIds.map((id) => sql`${id}`),
-          sql`, `,
-        )})`,
-  );
+  const rows = await queryPrepared<Record<string, any>>(tx, 'session_views', SESSION_VIEWS, [
+    tenantId,
+    sessionIds,
+  ]);
   const byId = new Map(
     rows.map((r) => [
       r.id as string,
