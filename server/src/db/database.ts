@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,7 +99,11 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
     driver: 'postgres',
     db,
     async query<T>(text: string, values?: unknown[]) {
-      const result = await pool.query(text, values);
+      // Parameterised statements (pg-boss's fetch, insert and complete, polled all the time) are prepared once
+      // per connection; text without parameters may hold several statements and goes as it is.
+      const result = values?.length
+        ? await pool.query({ name: statementName(text), text, values })
+        : await pool.query(text);
       return { rows: result.rows as T[] };
     },
     async listen(channel, handler) {
@@ -158,4 +163,21 @@ export async function queryPrepared<T>(
   const named = client instanceof pg.Pool || client instanceof pg.Client;
   const result = await client.query(named ? { name, text } : text, values);
   return result.rows as T[];
+}
+
+/** Raw parameterised SQL in the executor's connection or transaction, prepared on PostgreSQL (pg-boss in a transaction). */
+export async function queryRawIn<T>(db: Executor, text: string, values: unknown[] = []): Promise<T[]> {
+  return values.length
+    ? queryPrepared<T>(db, statementName(text), text, values)
+    : queryPreparedless<T>(db, text);
+}
+
+async function queryPreparedless<T>(db: Executor, text: string): Promise<T[]> {
+  const client = (db as unknown as { session: { client: RawClient } }).session.client;
+  return (await client.query(text)).rows as T[];
+}
+
+/** A prepared statement's name from its text: the same text on any connection has the same name. */
+function statementName(text: string): string {
+  return `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
 }

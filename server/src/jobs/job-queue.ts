@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { Database, Executor } from '../db/database.js';
+import { queryRawIn, type Database, type Executor } from '../db/database.js';
 import type { JobDefinition } from './job-definition.js';
 
 /** Jobs fetched per poll and run side by side. */
@@ -134,14 +134,9 @@ export async function createJobQueue<D>(options: {
 }
 
 /**
- * pg-boss takes any `executeSql(text, values)`; a query-layer transaction exposes its underlying client
- * (a pg PoolClient or a PGlite transaction), both of which run parameterised text.
+ * pg-boss takes any `executeSql(text, values)`: in a query-layer transaction, its statements run on the
+ * transaction's own connection (a pg PoolClient, prepared, or a PGlite transaction).
  */
 function transactionExecutor(tx: Executor): PgBoss.Db {
-  const client = (
-    tx as unknown as {
-      session: { client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } };
-    }
-  ).session.client;
-  return { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) };
+  return { executeSql: async (text, values) => ({ rows: await queryRawIn(tx, text, values) }) };
 }
