@@ -66,7 +66,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     await releaseLock();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     driver: 'pglite',
     db,
@@ -93,7 +93,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // A broken idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {});
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db);
   const listeners = new Set<pg.Client>();
   return {
     driver: 'postgres',
@@ -180,4 +180,32 @@ async function queryPreparedless<T>(db: Executor, text: string): Promise<T[]> {
 /** A prepared statement's name from its text: the same text on any connection has the same name. */
 function statementName(text: string): string {
   return `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+}
+
+const commitHooks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs `hook` once the transaction `tx` has committed (not at all if it rolls back); at once when `tx` is not a
+ * transaction opened by `db.transaction` (the database itself, or a nested savepoint). For what must start from
+ * committed rows, such as waking a job worker for a job just queued.
+ */
+export function afterCommit(tx: Executor, hook: () => void): void {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(hook);
+  else hook();
+}
+
+/** `db.transaction` that runs the hooks registered with {@link afterCommit} after a successful commit. */
+function withCommitHooks(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = (async (run: (tx: Tx) => Promise<unknown>, config?: unknown) => {
+    const hooks: Array<() => void> = [];
+    const result = await transaction(async (tx) => {
+      commitHooks.set(tx, hooks);
+      return run(tx);
+    }, config as never);
+    for (const hook of hooks) hook();
+    return result;
+  }) as Db['transaction'];
+  return db;
 }

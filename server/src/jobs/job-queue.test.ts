@@ -37,13 +37,18 @@ function testJob(seen: Seen, options: { failTimes?: number } = {}) {
   }) as JobDefinition<TSchema, unknown>;
 }
 
-async function queue(database: Database, definition: JobDefinition<TSchema, unknown>, work = true) {
+async function queue(
+  database: Database,
+  definition: JobDefinition<TSchema, unknown>,
+  work = true,
+  pollingIntervalSeconds = 0.5,
+) {
   const q = await createJobQueue({
     database,
     logger,
     definitions: [definition],
     deps: {},
-    pollingIntervalSeconds: 0.5,
+    pollingIntervalSeconds,
   });
   open.push(q);
   if (work) await q.work();
@@ -163,4 +168,27 @@ describe('durable jobs', () => {
     await until(() => started.length === 4);
     release();
   }, 30_000);
+
+  it('runs a job as soon as its transaction commits, and a full batch is followed by the next at once', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const seen: Seen = { runs: [] };
+    const definition = { ...testJob(seen), batchSize: 2 };
+    // Queued before any worker runs: five jobs, fetched two at a time.
+    const idle = await queue(database, definition, false);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await idle.send(definition as never, { key } as never);
+    // Polling every minute: only the wake-ups can run these within the test.
+    const q = await queue(database, definition, true, 60);
+    await until(() => seen.runs.length === 5, 10_000);
+
+    let committed = false;
+    await database.db.transaction(async (tx) => {
+      await q.send(definition as never, { key: 'in-transaction' } as never, { tx });
+      await sleep(300);
+      expect(seen.runs.some((r) => r.key === 'in-transaction')).toBe(false);
+      committed = true;
+    });
+    await until(() => seen.runs.some((r) => r.key === 'in-transaction'), 10_000);
+    expect(committed).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { queryRawIn, type Database, type Executor } from '../db/database.js';
+import { afterCommit, queryRawIn, type Database, type Executor } from '../db/database.js';
 import type { JobDefinition } from './job-definition.js';
 
 /** Jobs fetched per poll and run side by side. */
@@ -23,6 +23,11 @@ export interface JobQueue {
     payload: Static<S>,
     options?: SendOptions,
   ): Promise<string | null>;
+  /**
+   * A job of this queue was committed just now: one of this process's loops fetches at once instead of at its
+   * next poll. Nothing happens in a process without the worker role (the other processes poll as usual).
+   */
+  wake(definition: JobDefinition<TSchema, never>): void;
   /** Starts claiming and running jobs in this process (the worker role). */
   work(): Promise<void>;
   stop(): Promise<void>;
@@ -62,8 +67,10 @@ export async function createJobQueue<D>(options: {
   }
 
   let workerBoss: PgBoss | undefined;
+  /** The fetch loops of each queue in this process, and which one the next wake goes to. */
+  const loops = new Map<string, { ids: string[]; next: number }>();
 
-  return {
+  const queue: JobQueue = {
     async send(definition, payload, sendOptions = {}) {
       if (!Value.Check(definition.payload, payload)) {
         throw new Error(`Invalid payload for job ${definition.name}`);
@@ -72,7 +79,16 @@ export async function createJobQueue<D>(options: {
       if (sendOptions.startAfter) jobOptions.startAfter = sendOptions.startAfter;
       if (sendOptions.singletonKey) jobOptions.singletonKey = sendOptions.singletonKey;
       if (sendOptions.tx) jobOptions.db = transactionExecutor(sendOptions.tx);
-      return boss.send(definition.name, payload as object, jobOptions);
+      const id = await boss.send(definition.name, payload as object, jobOptions);
+      // Due now: a loop of this process fetches it as soon as it is committed, not at its next poll.
+      if (!sendOptions.startAfter || sendOptions.startAfter.getTime() <= Date.now())
+        afterCommit(sendOptions.tx ?? database.db, () => queue.wake(definition));
+      return id;
+    },
+    wake(definition) {
+      const queue = loops.get(definition.name);
+      if (!workerBoss || !queue || queue.ids.length === 0) return;
+      workerBoss.notifyWorker(queue.ids[queue.next++ % queue.ids.length]!);
     },
     async work() {
       // A second instance with supervision and cron on: pg-boss elects one maintainer across processes.
@@ -92,7 +108,7 @@ export async function createJobQueue<D>(options: {
           batchSize: definition.batchSize ?? BATCH_SIZE,
           includeMetadata: true as const,
         };
-        const runBatch = async (jobs: PgBoss.JobWithMetadata<Static<TSchema>>[]) => {
+        const runBatch = async (jobs: PgBoss.JobWithMetadata<Static<TSchema>>[], again: () => void) => {
           await Promise.all(
             jobs.map(async (job) => {
               if (!Value.Check(definition.payload, job.data)) {
@@ -119,10 +135,19 @@ export async function createJobQueue<D>(options: {
               }
             }),
           );
+          if (jobs.length >= workOptions.batchSize) again();
         };
         // Several loops for a queue that asks for them: pg-boss claims each job for one loop only.
-        for (let loop = 0; loop < (definition.workers ?? 1); loop++)
-          await boss.work<Static<TSchema>>(definition.name, workOptions, runBatch);
+        const queue = { ids: [] as string[], next: 0 };
+        loops.set(definition.name, queue);
+        for (let loop = 0; loop < (definition.workers ?? 1); loop++) {
+          let id = '';
+          id = await boss.work<Static<TSchema>>(definition.name, workOptions, (jobs) =>
+            // A full batch means more are waiting: the loop fetches again at once rather than after its interval.
+            runBatch(jobs, () => boss.notifyWorker(id)),
+          );
+          queue.ids.push(id);
+        }
         if (definition.schedule) await workerBoss.schedule(definition.name, definition.schedule, {});
       }
     },
@@ -131,6 +156,7 @@ export async function createJobQueue<D>(options: {
       await boss.stop({ graceful: false, wait: true, close: false });
     },
   };
+  return queue;
 }
 
 /**
