@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { queryPrepared, type Executor } from '../db/database.js';
+import { queryText, type Executor } from '../db/database.js';
 import { blacklistEntries, contacts } from '../db/schema.js';
 
 const entryColumns = {
@@ -112,9 +112,9 @@ export async function matchAndIdentitiesOfContact(
   identities: Array<{ kinds: string[]; value: string }>,
 ): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
   const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
-  const rows = await queryPrepared<{ kind: string | null; value: string | null; matched: boolean }>(
+  // Not prepared: a generic plan reads the tenant's whole identity index to find one contact's (see `queryText`).
+  const rows = await queryText<{ kind: string | null; value: string | null; matched: boolean }>(
     db,
-    'blacklist_match_and_identities',
     MATCH_AND_IDENTITIES,
     [tenantId, contactId, pairs.map(([kind]) => kind), pairs.map(([, value]) => value)],
   );

@@ -148,33 +148,27 @@ interface RawClient {
 }
 
 /**
- * A hot statement as a named prepared statement on PostgreSQL: parsed and planned once per connection instead of
- * on every call (planning took a third of the database's time under load, most of it in a few wide reads).
- * `text` must be the same on every call of a `name`, with `$1…` parameters. Runs in the transaction when given
- * one; PGlite runs the text as it is.
+ * Raw parameterised SQL (`$1…`) in the executor's connection or transaction. With `prepareAs`, a named prepared
+ * statement on PostgreSQL: parsed once per connection and, after five runs, planned once (a generic plan). Only for
+ * statements whose generic plan is as good as a fresh one: the session view's and the blacklist read's were not
+ * (their tenant and open-participant conditions drew index scans over the whole tenant; docs/performance.md).
+ * PGlite runs the text as it is.
  */
-export async function queryPrepared<T>(
+export async function queryText<T>(
   db: Executor,
-  name: string,
   text: string,
   values: unknown[],
+  options: { prepareAs?: string } = {},
 ): Promise<T[]> {
   const client = (db as unknown as { session: { client: RawClient } }).session.client;
-  const named = client instanceof pg.Pool || client instanceof pg.Client;
-  const result = await client.query(named ? { name, text } : text, values);
+  const name = client instanceof pg.Pool || client instanceof pg.Client ? options.prepareAs : undefined;
+  const result = await client.query(name ? { name, text } : text, values);
   return result.rows as T[];
 }
 
-/** Raw parameterised SQL in the executor's connection or transaction, prepared on PostgreSQL (pg-boss in a transaction). */
+/** Raw SQL in the executor's connection or transaction, parameterised statements prepared (pg-boss's). */
 export async function queryRawIn<T>(db: Executor, text: string, values: unknown[] = []): Promise<T[]> {
-  return values.length
-    ? queryPrepared<T>(db, statementName(text), text, values)
-    : queryPreparedless<T>(db, text);
-}
-
-async function queryPreparedless<T>(db: Executor, text: string): Promise<T[]> {
-  const client = (db as unknown as { session: { client: RawClient } }).session.client;
-  return (await client.query(text)).rows as T[];
+  return queryText<T>(db, text, values, values.length ? { prepareAs: statementName(text) } : {});
 }
 
 /** A prepared statement's name from its text: the same text on any connection has the same name. */

@@ -1,4 +1,4 @@
-import { queryPrepared, type Executor } from '../db/database.js';
+import { queryText, type Executor } from '../db/database.js';
 import type { SessionSummary } from '../realtime/event-map.js';
 import { composerSummary } from './composer-of.js';
 import type { ChannelRegistry } from './engine-deps.js';
@@ -29,7 +29,10 @@ const SESSION_VIEWS = `
   LEFT JOIN groups g ON g.id = s.group_id
   WHERE s.tenant_id = $1 AND s.id = ANY($2::uuid[])`;
 
-/** Builds the views of the given sessions in one query (prepared: every event about a session reads it). */
+/**
+ * Builds the views of the given sessions in one query. Not prepared: a generic plan reads the tenant's sessions and
+ * every open participation to find a few (see `queryText`).
+ */
 export async function sessionViews(
   tx: Executor,
   tenantId: string,
@@ -38,10 +41,7 @@ export async function sessionViews(
 ): Promise<SessionView[]> {
   if (sessionIds.length === 0) return [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one wide row, mapped field by field below
-  const rows = await queryPrepared<Record<string, any>>(tx, 'session_views', SESSION_VIEWS, [
-    tenantId,
-    sessionIds,
-  ]);
+  const rows = await queryText<Record<string, any>>(tx, SESSION_VIEWS, [tenantId, sessionIds]);
   const byId = new Map(
     rows.map((r) => [
       r.id as string,
