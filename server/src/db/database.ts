@@ -198,7 +198,14 @@ function withCommitHooks(db: Db): Db {
       commitHooks.set(tx, hooks);
       return run(tx);
     }, config as never);
-    for (const hook of hooks) hook();
+    // Committed: a hook that throws must not turn the caller's success into a failure.
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch {
+        // Hooks only hasten work that happens anyway (a worker's next poll).
+      }
+    }
     return result;
   }) as Db['transaction'];
   return db;
