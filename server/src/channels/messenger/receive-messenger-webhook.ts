@@ -19,7 +19,6 @@ import {
   type PageAccountRow,
 } from './messenger.repo.js';
 import { pageIdsOf, readMessengerWebhook, type MessengerItem } from './read-messenger-webhook.js';
-import { cachedAccounts } from '../meta/account-cache.js';
 import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface MessengerWebhookDeps {
@@ -44,10 +43,10 @@ export async function receiveMessengerWebhook(
 ): Promise<MessengerWebhookOutcome> {
   const db = deps.engine.database.db;
   const opened = await openSignedWebhook(deps.secretBox, input, {
-    named: (raw) => {
-      const ids = pageIdsOf(raw).sort();
-      return cachedAccounts(db, `messenger:${ids.join(',')}`, () => accountsByPageIds(db, ids));
-    },
+    db,
+    channel: 'messenger',
+    idsOf: pageIdsOf,
+    named: (ids) => accountsByPageIds(db, ids),
     all: () => allPageAccounts(db),
   });
   if ('status' in opened) return opened;

@@ -7,7 +7,6 @@ import { downloadWhatsAppMedia } from './download-media.job.js';
 import { phoneNumberIdsOf, readWebhook, type WebhookItem } from './read-webhook.js';
 import { setTemplateStatus } from './whatsapp-templates.repo.js';
 import { accountsByPhoneNumberIds, allWhatsAppAccounts, type ChannelAccountRow } from './whatsapp.repo.js';
-import { cachedAccounts } from '../meta/account-cache.js';
 import { openSignedWebhook } from '../meta/signed-webhook.js';
 
 export interface WebhookDeps {
@@ -32,10 +31,10 @@ export async function receiveWebhook(
 ): Promise<WebhookOutcome> {
   const db = deps.engine.database.db;
   const opened = await openSignedWebhook(deps.secretBox, input, {
-    named: (raw) => {
-      const ids = phoneNumberIdsOf(raw).sort();
-      return cachedAccounts(db, `whatsapp:${ids.join(',')}`, () => accountsByPhoneNumberIds(db, ids));
-    },
+    db,
+    channel: 'whatsapp',
+    idsOf: phoneNumberIdsOf,
+    named: (ids) => accountsByPhoneNumberIds(db, ids),
     all: () => allWhatsAppAccounts(db),
   });
   if ('status' in opened) return opened;
