@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * One run covers every workspace. The server suite runs on embedded PGlite always, and a second time on
  * PostgreSQL when TEST_DATABASE_URL is set (CI sets it), so both drivers stay on one code path.
+ *
+ * Files run in three workers: most of them wait on sockets, timers and Chromium rather than on the two cores.
+ * Each worker has a PostgreSQL database of its own, cloned from TEST_DATABASE_URL by the global set-up.
  */
 const serverProject = (name: string, driver: 'pglite' | 'postgres') => ({
   extends: true as const,
@@ -11,7 +14,7 @@ const serverProject = (name: string, driver: 'pglite' | 'postgres') => ({
     root: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     env: { TEST_DB: driver },
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: driver === 'postgres' ? ['test/global-setup.ts'] : [],
   },
 });
 
@@ -19,6 +22,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 3),
     projects: [
       serverProject('server:pglite', 'pglite'),
       ...(process.env.TEST_DATABASE_URL ? [serverProject('server:postgres', 'postgres')] : []),

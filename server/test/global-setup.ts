@@ -1,10 +1,34 @@
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
+import { workerDatabaseName } from './worker-database.js';
 
-/** Migrates the shared PostgreSQL test database once before the files run (they isolate by tenant). */
-export default async function setup(): Promise<void> {
+/**
+ * Migrates the PostgreSQL test database once, then clones it for every test worker: files in one worker run
+ * one after another and isolate by tenant, files in different workers never share a database. The clones are
+ * dropped when the run ends.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
-  if (!databaseUrl) return;
+  if (!databaseUrl) throw new Error('the PostgreSQL test project needs TEST_DATABASE_URL');
   const database = await openDatabase({ databaseUrl, dataDir: 'memory://', poolSize: 2 });
   await database.migrate();
   await database.close();
+
+  const base = new URL(databaseUrl).pathname.slice(1);
+  const clones = Array.from({ length: project.config.maxWorkers }, (_, i) => workerDatabaseName(base, i + 1));
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = '/postgres';
+  const run = async (statements: string[]) => {
+    const admin = new pg.Client({ connectionString: maintenance.toString() });
+    await admin.connect();
+    try {
+      for (const statement of statements) await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  const drop = clones.map((name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await run([...drop, ...clones.map((name) => `CREATE DATABASE ${name} TEMPLATE ${base}`)]);
+  return () => run(drop);
 }

@@ -11,12 +11,17 @@ import { createFileStore } from '../src/files/file-store.js';
 import type { JobDeps } from '../src/jobs/all-jobs.js';
 import { createEngine } from '../src/sessions/create-engine.js';
 import { freePort } from './processes.js';
+import { workerDatabaseName } from './worker-database.js';
 
 /** The driver this test project runs on: `pglite` (in memory) or `postgres` (TEST_DATABASE_URL). */
 export const driver = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
+/** This worker's own PostgreSQL database (see `global-setup.ts`), or nothing on PGlite. */
 export function testDatabaseUrl(): string | undefined {
-  return driver === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
+  if (driver !== 'postgres') return undefined;
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${workerDatabaseName(url.pathname.slice(1), Number(process.env.VITEST_POOL_ID ?? 1))}`;
+  return url.toString();
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -33,7 +38,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   );
 }
 
-/** Opens the test database of this project: a fresh in-memory PGlite, or the shared PostgreSQL. */
+/** Opens the test database of this worker: a fresh in-memory PGlite, or this worker's PostgreSQL database. */
 export async function openTestDatabase(): Promise<Database> {
   const database = await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'memory://', poolSize: 4 });
   await database.migrate();

@@ -62,8 +62,7 @@ export async function createJobQueue<D>(options: {
       retryBackoff: definition.retry.backoff,
       expireInSeconds: definition.expireInSeconds ?? 15 * 60,
     };
-    if (await boss.getQueue(definition.name)) await boss.updateQueue(definition.name, queue);
-    else await boss.createQueue(definition.name, queue);
+    await ensureQueue(boss, queue);
   }
 
   let workerBoss: PgBoss | undefined;
@@ -165,4 +164,23 @@ export async function createJobQueue<D>(options: {
  */
 function transactionExecutor(tx: Executor): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: await queryRawIn(tx, text, values) }) };
+}
+
+/**
+ * Creates or updates one queue. Processes starting together on a new database create the same queues at once,
+ * and PostgreSQL ends one of two such transactions as a deadlock (40P01) or a duplicate (23505): that process
+ * tries again and finds the queue made.
+ */
+async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue & { name: string }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, queue);
+      else await boss.createQueue(queue.name, queue);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
 }

@@ -111,7 +111,8 @@ export const PARKED_STATUS_JOB = 'whatsapp-apply-parked-status';
 
 /**
  * A wamid was just recorded (a part of a message sent in parts): statuses parked for it are due now rather than at
- * their next backoff, which grows to minutes.
+ * their next backoff, which grows to minutes. A parked status whose job is running may have looked before the wamid
+ * was committed: its retry is made immediate, so its failure brings it straight back.
  */
 export async function wakeParkedStatuses(
   db: Executor,
@@ -119,7 +120,9 @@ export async function wakeParkedStatuses(
   wamid: string,
 ): Promise<void> {
   await db.execute(sql`
-    UPDATE pgboss.job SET start_after = now()
-    WHERE name = ${PARKED_STATUS_JOB} AND state IN ('created', 'retry') AND start_after > now()
+    UPDATE pgboss.job
+    SET start_after = CASE WHEN state = 'active' THEN start_after ELSE least(start_after, now()) END,
+      retry_delay = 0, retry_backoff = false
+    WHERE name = ${PARKED_STATUS_JOB} AND state IN ('created', 'retry', 'active')
       AND data->>'wamid' = ${wamid} AND data->>'channelAccountId' = ${channelAccountId}`);
 }
