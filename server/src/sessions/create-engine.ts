@@ -8,6 +8,11 @@ import { allJobs, type JobDeps } from '../jobs/all-jobs.js';
 import { createJobQueue, type JobQueue } from '../jobs/job-queue.js';
 import { createDispatcher, type Dispatcher } from '../routing/dispatcher.js';
 import { createChannelRegistry } from './engine-deps.js';
+import { createGroupCommit, type GroupCommit } from '../lib/group-commit.js';
+import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
+
+/** Inbound transactions that run side by side on PostgreSQL (the pool has more connections, for everything else). */
+const INBOUND_LANES = 16;
 
 /**
  * Assembles the conversation engine: the channel adapters, the job queue with every job, and the clock. The
@@ -27,8 +32,14 @@ export async function createEngine(options: {
     channels: createChannelRegistry([webchatAdapter, whatsappAdapter, messengerAdapter]),
     jobs: undefined as unknown as JobQueue,
     dispatcher: undefined as unknown as Dispatcher,
+    inbound: undefined as unknown as GroupCommit<InboundInput, InboundResult>,
   };
   engine.dispatcher = createDispatcher(engine, options.logger);
+  // PGlite runs one transaction at a time; on PostgreSQL a few run side by side, each taking what queued meanwhile.
+  engine.inbound = createGroupCommit((inputs) => storeInboundBatch(engine, inputs), {
+    lanes: options.database.driver === 'pglite' ? 1 : INBOUND_LANES,
+    maxBatch: 32,
+  });
   engine.jobs = await createJobQueue({
     database: options.database,
     logger: options.logger,

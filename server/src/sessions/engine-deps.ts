@@ -3,6 +3,8 @@ import type { Channel } from '../channels/channel-accounts.repo.js';
 import type { Database } from '../db/database.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
+import type { GroupCommit } from '../lib/group-commit.js';
+import type { InboundInput, InboundResult } from './receive-inbound.js';
 
 /** What the conversation engine's use cases and timers use. */
 export interface EngineDeps {
@@ -12,6 +14,8 @@ export interface EngineDeps {
   channels: ChannelRegistry;
   /** Offers queued sessions after their transaction commits (see routing/dispatcher.ts). */
   dispatcher: Dispatcher;
+  /** Stores what customers do, events that arrive together in one transaction (receive-inbound.ts). */
+  inbound: GroupCommit<InboundInput, InboundResult>;
 }
 
 export interface ChannelRegistry {

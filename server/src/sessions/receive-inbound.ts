@@ -51,12 +51,52 @@ const RETRYABLE = new Set(['23505', '40P01']);
  * database refuses a second open session, and the loser runs again and joins the first.
  */
 export async function receiveInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
-  const result = await storeInbound(deps, input);
+  const result = await deps.inbound.submit(input);
   // Offered once the session is committed, in a short routing transaction shared with concurrent first messages:
   // storing a message never waits on the tenant's routing lock.
   if (result.outcome === 'stored' && result.newSession && result.session.groupId)
     await deps.dispatcher.request(input.tenantId, result.session.groupId);
   return result;
+}
+
+/**
+ * Stores events that arrived together (the engine's group commit, lib/group-commit.ts) in one transaction, each
+ * exactly as it would be stored alone, in an order every group follows: by account and customer, so two groups take
+ * their sessions' row locks the same way round, and one customer's events keep the order they came in. When that
+ * transaction fails (a concurrent first message of the same customer, a deadlock, one bad event), each event is
+ * stored again on its own with its own retries, so a failure is only that event's.
+ */
+export async function storeInboundBatch(
+  deps: EngineDeps,
+  inputs: InboundInput[],
+): Promise<PromiseSettledResult<InboundResult>[]> {
+  if (inputs.length > 1) {
+    const keyOf = (input: InboundInput) =>
+      `${input.channelAccountId} ${input.customer.identities[0]?.value ?? ''}`;
+    const order = inputs
+      .map((input, index) => ({ key: keyOf(input), index }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    try {
+      const results = await deps.database.db.transaction(async (tx) => {
+        const stored: InboundResult[] = new Array(inputs.length);
+        for (const { index } of order) stored[index] = await receiveInTransaction(tx, deps, inputs[index]!);
+        return stored;
+      });
+      return results.map((value) => ({ status: 'fulfilled', value }));
+    } catch {
+      // Each on its own, below.
+    }
+  }
+  const settled: PromiseSettledResult<InboundResult>[] = [];
+  for (const input of inputs) {
+    settled.push(
+      await storeInbound(deps, input).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
+  }
+  return settled;
 }
 
 async function storeInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
