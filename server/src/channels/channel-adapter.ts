@@ -131,6 +131,11 @@ export interface ChannelAdapter {
   composerState(input: WindowInput): ComposerState;
   /** Resuming an ended session (SPEC §3); when absent, a resumed session opens with free text. */
   resumePolicy?(input: WindowInput): ResumePolicy;
+  /**
+   * Whether an automatic message (a system text: a warning, a notice) may reach the customer now; when absent,
+   * whenever free text may. Messenger's HUMAN_AGENT tag, for example, carries a person's replies only.
+   */
+  automatedAllowed?(input: WindowInput): boolean;
   /** An automatic end the channel imposes (Messenger's 7-day window), if any. */
   autoEnd?: AutoEndPolicy;
   /**
@@ -177,4 +182,9 @@ export function windowInputOf(
     lockedUntilReply: session.lockedUntilReply,
     now,
   };
+}
+
+/** Whether the channel lets an automatic message reach the customer now (see `ChannelAdapter.automatedAllowed`). */
+export function automatedAllowed(adapter: ChannelAdapter, input: WindowInput): boolean {
+  return adapter.automatedAllowed ? adapter.automatedAllowed(input) : adapter.composerState(input).freeText;
 }

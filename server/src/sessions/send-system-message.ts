@@ -1,3 +1,4 @@
+import { automatedAllowed, windowInputOf } from '../channels/channel-adapter.js';
 import type { Executor } from '../db/database.js';
 import { DEFAULT_END_MESSAGE, readTenantSettings } from '../tenants/read-tenant-settings.js';
 import { announceMessage } from './announce.js';
@@ -20,7 +21,11 @@ const TEXTS = {
 
 export type SystemText = keyof typeof TEXTS;
 
-/** Sends a system message to the customer (and shows it to the operators), through the session's channel. */
+/**
+ * Sends a system message to the customer (and shows it to the operators), through the session's channel. Nothing
+ * is sent when the channel lets no automatic message through now (outside WhatsApp's 24-hour window, Messenger's
+ * HUMAN_AGENT days): Meta would refuse it, or count it against the Page's policy.
+ */
 export async function sendSystemMessage(
   tx: Executor,
   deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
@@ -28,6 +33,8 @@ export async function sendSystemMessage(
   key: SystemText,
   vars: Record<string, string> = {},
 ) {
+  if (!automatedAllowed(deps.channels.get(session.channel), windowInputOf(session, deps.now())))
+    return undefined;
   let text = TEXTS[key](vars);
   if (key === 'session_ended') {
     // The tenant's own end text; none at all when the tenant cleared it.

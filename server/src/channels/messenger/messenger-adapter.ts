@@ -134,6 +134,9 @@ async function sendPart(
   return answer.message_id;
 }
 
+const AUTOMATED_AFTER_24H =
+  "More than 24 hours have passed since the customer's last message: Messenger lets only a person's replies through now (HUMAN_AGENT), not automatic messages.";
+
 /**
  * Facebook Messenger (Send API). Not inline: the outbox job calls `send` after commit and retries what is
  * retryable. Each send carries our message id as `metadata`, so its echo is recognised even when it arrives
@@ -146,6 +149,9 @@ export const messengerAdapter: ChannelAdapter = {
   limits: { maxTextLength: MESSENGER_MAX_TEXT, maxAttachmentsPerMessage: 10 },
   composerState: messengerComposerState,
   resumePolicy: messengerResumePolicy,
+  // Within 24 h only: after that, only a person's replies may go out (HUMAN_AGENT).
+  automatedAllowed: (input) =>
+    messagingTypeAt(input.lastCustomerMessageAt, input.now)?.messaging_type === 'RESPONSE',
   autoEnd: { afterMs: 168 * HOUR, warnBeforeMs: 10 * 60_000 },
   async send(context, message) {
     const target = await recipientOf(context);
@@ -153,6 +159,8 @@ export const messengerAdapter: ChannelAdapter = {
     const messagingType = messagingTypeAt(row?.lastCustomerMessageAt ?? null, target.runtime.now());
     if (!messagingType)
       throw new ChannelError('window_closed', closedReason(row?.lastCustomerMessageAt ?? null), false);
+    if (messagingType.messaging_type === 'MESSAGE_TAG' && row?.message.authorKind !== 'operator')
+      throw new ChannelError('window_closed', AUTOMATED_AFTER_24H, false);
     const parts = await partsOf(context.tx, context, message, message.text ?? row?.message.text ?? undefined);
     const sent = (row?.message.metadata.messengerParts as Record<string, string> | undefined) ?? {};
     const quoted = message.quotedChannelMessageId ?? row?.quotedMid ?? undefined;

@@ -115,12 +115,19 @@ describe('the Messenger window', () => {
     expect(fresh.sessionId).not.toBe(resumedId);
   });
 
-  it('ends a session 168 h after the customer entered the queue, warning the customer first', async () => {
+  it('ends a session 168 h after the customer entered the queue, and warns only a customer it may still reach', async () => {
     const tenant = await w.tenant({ ...NO_INACTIVITY, warnBeforeMinutes: 15 });
-    const psid = tenant.customer();
-    const sessionId = await w.activeSession(tenant, psid, 'Will this stay open?');
-    const [queued] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    const quiet = tenant.customer();
+    const back = tenant.customer();
+    const quietId = await w.activeSession(tenant, quiet, 'Will this stay open?');
+    const backId = await w.activeSession(tenant, back, 'Me too');
+    const [queued] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, quietId));
     const endAt = queued!.queuedAt.getTime() + 168 * HOUR;
+
+    // `back` wrote 10 hours before the end, within the 24 hours an automatic message may go out in.
+    await w.t.advance(endAt - 10 * HOUR - w.t.clock.now().getTime());
+    const { mid: recent } = await w.inject({ psid: back, text: 'Any news?' });
+    await expect.poll(() => w.messageByMid(tenant.accountId, recent)).toBeTruthy();
 
     await w.t.advance(endAt - 16 * MINUTE - w.t.clock.now().getTime());
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -128,27 +135,36 @@ describe('the Messenger window', () => {
     expect(early.some((m) => m.metadata.systemText === 'auto_end_warning')).toBe(false);
 
     await w.t.advance(MINUTE);
+    const warning = 'This conversation will close in 15 minutes unless you reply.';
     await expect
       .poll(
-        () => w.sandbox.conversation({ product: 'messenger', customer: psid }).messages.map((m) => m.text),
-        { timeout: 15_000 },
-      )
-      .toContain('This conversation will close in 15 minutes unless you reply.');
-    expect(sends(psid).at(-1)).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
-    const [still] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
-    expect(still!.state).not.toBe('ended');
-
-    await w.t.advance(15 * MINUTE);
-    await expect
-      .poll(
-        async () =>
-          (await w.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.state,
+        () => w.sandbox.conversation({ product: 'messenger', customer: back }).messages.map((m) => m.text),
         {
           timeout: 15_000,
         },
       )
-      .toBe('ended');
-    const [ended] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+      .toContain(warning);
+    expect(sends(back).at(-1)).toMatchObject({ messaging_type: 'RESPONSE', message: { text: warning } });
+    // `quiet` last wrote almost 7 days ago: only a person may answer now (HUMAN_AGENT), so no warning goes out.
+    await expect
+      .poll(
+        async () =>
+          (await w.messagesOf(tenant.accountId)).filter((m) => m.metadata.systemText === 'auto_end_warning')
+            .length,
+      )
+      .toBe(1);
+    expect(sends(quiet).some((b) => b.messaging_type === 'MESSAGE_TAG')).toBe(false);
+    for (const id of [quietId, backId]) {
+      const [still] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, id));
+      expect(still!.state).not.toBe('ended');
+    }
+
+    await w.t.advance(15 * MINUTE);
+    const stateOf = async (id: string) =>
+      (await w.t.database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!.state;
+    await expect.poll(() => stateOf(quietId), { timeout: 15_000 }).toBe('ended');
+    await expect.poll(() => stateOf(backId), { timeout: 15_000 }).toBe('ended');
+    const [ended] = await w.t.database.db.select().from(sessions).where(eq(sessions.id, quietId));
     const [reason] = await w.t.database.db
       .select()
       .from(wrapupReasons)
@@ -156,5 +172,8 @@ describe('the Messenger window', () => {
     expect(reason!.name.toLowerCase()).toBe('auto-ended');
     expect(ended).toMatchObject({ endedBy: 'system', endReason: 'channel_window' });
     expect(ended!.endedAt!.getTime()).toBeGreaterThanOrEqual(endAt);
+    // Not one automatic message went out with the tag meant for people.
+    expect(sends(quiet).filter((b) => b.messaging_type === 'MESSAGE_TAG')).toEqual([]);
+    expect(sends(back).filter((b) => b.messaging_type === 'MESSAGE_TAG')).toEqual([]);
   });
 });
