@@ -94,11 +94,12 @@ const MATCH_AND_IDENTITIES = `
       SELECT k, v FROM unnest($3::text[], $4::text[]) AS given(k, v)))
   ) AS matched
   UNION ALL
-  SELECT kind, value, false FROM contact_identities WHERE tenant_id = $1 AND contact_id = $2
+  SELECT i.kind, i.value, false FROM contacts c JOIN contact_identities i ON i.contact_id = c.id
+  WHERE c.id = $2 AND c.tenant_id = $1
   UNION ALL
   SELECT k.kind, k.value, false FROM contacts c
   CROSS JOIN LATERAL (VALUES ('phone', c.phone), ('email', c.email)) AS k(kind, value)
-  WHERE c.tenant_id = $1 AND c.id = $2 AND k.value IS NOT NULL AND k.value <> ''`;
+  WHERE c.id = $2 AND c.tenant_id = $1 AND k.value IS NOT NULL AND k.value <> ''`;
 
 /**
  * In one round trip: whether an entry names this contact or any of these (already normalised) identities, and
@@ -112,11 +113,14 @@ export async function matchAndIdentitiesOfContact(
   identities: Array<{ kinds: string[]; value: string }>,
 ): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
   const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
-  // Not prepared: a generic plan reads the tenant's whole identity index to find one contact's (see `queryText`).
+  // Prepared: the contact's identities are reached through the contact (its primary key, then the contact's
+  // index), so the generic plan cannot prefer the tenant's whole identity index, as it did when they were filtered
+  // by tenant and contact directly.
   const rows = await queryText<{ kind: string | null; value: string | null; matched: boolean }>(
     db,
     MATCH_AND_IDENTITIES,
     [tenantId, contactId, pairs.map(([kind]) => kind), pairs.map(([, value]) => value)],
+    { prepareAs: 'blacklist_match_and_identities' },
   );
   return {
     matched: rows.some((r) => r.matched),

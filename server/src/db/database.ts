@@ -150,8 +150,8 @@ interface RawClient {
 /**
  * Raw parameterised SQL (`$1…`) in the executor's connection or transaction. With `prepareAs`, a named prepared
  * statement on PostgreSQL: parsed once per connection and, after five runs, planned once (a generic plan). Only for
- * statements whose generic plan is as good as a fresh one: the session view's and the blacklist read's were not
- * (their tenant and open-participant conditions drew index scans over the whole tenant; docs/performance.md).
+ * statements written so that their generic plan is the one every call wants whatever the statistics were when it
+ * was made (reach rows by primary key, not by a tenant condition an index could lead with; docs/performance.md).
  * PGlite runs the text as it is.
  */
 export async function queryText<T>(

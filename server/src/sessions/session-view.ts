@@ -12,10 +12,17 @@ const dateOrNull = (value: string | Date | null) => (value ? new Date(value) : n
 /** With the channels and the clock, a view carries the composer's state too. */
 export type ComposerDeps = { channels: ChannelRegistry; now: () => Date };
 
+/**
+ * One row per wanted session. Written so that its generic plan (it is a prepared statement) is the plan any call
+ * wants, whatever the table statistics were when it was made: the sessions come from the wanted ids by primary key
+ * (a tenant condition joined in as a filter, never an index scan over the tenant), participants by session and
+ * their names by user id. Planning it afresh cost 0.7–1.3 ms a call, more than running it (0.2 ms).
+ */
 const SESSION_VIEWS = `
   SELECT s.*, ca.name AS source_name, g.name AS group_name, c.name AS contact_name,
-    coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'name', u.name, 'role', sp.role) ORDER BY sp.joined_at)
-              FROM session_participants sp JOIN users u ON u.id = sp.user_id
+    coalesce((SELECT json_agg(json_build_object('userId', sp.user_id,
+                'name', (SELECT u.name FROM users u WHERE u.id = sp.user_id), 'role', sp.role) ORDER BY sp.joined_at)
+              FROM session_participants sp
               WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]'::json) AS participants,
     (SELECT json_build_object('text', m.text, 'authorKind', m.author_kind, 'at', m.created_at,
             'systemText', m.metadata->'systemText', 'systemVars', m.metadata->'systemVars')
@@ -23,16 +30,14 @@ const SESSION_VIEWS = `
     (SELECT m.text FROM messages m WHERE m.session_id = s.id AND m.author_kind = 'customer' ORDER BY m.position LIMIT 1) AS first_message,
     coalesce((SELECT json_agg(st.tag_id) FROM session_tags st WHERE st.session_id = s.id), '[]'::json) AS tag_ids,
     (SELECT count(*) FROM messages m WHERE m.session_id = s.id AND m.direction = 'in' AND m.status = 'received') AS unread_count
-  FROM sessions s
+  FROM unnest($2::uuid[]) AS wanted(id)
+  JOIN sessions s ON s.id = wanted.id
   JOIN channel_accounts ca ON ca.id = s.channel_account_id
   JOIN contacts c ON c.id = s.contact_id
   LEFT JOIN groups g ON g.id = s.group_id
-  WHERE s.tenant_id = $1 AND s.id = ANY($2::uuid[])`;
+  WHERE s.tenant_id = $1`;
 
-/**
- * Builds the views of the given sessions in one query. Not prepared: a generic plan reads the tenant's sessions and
- * every open participation to find a few (see `queryText`).
- */
+/** Builds the views of the given sessions in one query. */
 export async function sessionViews(
   tx: Executor,
   tenantId: string,
@@ -41,7 +46,9 @@ export async function sessionViews(
 ): Promise<SessionView[]> {
   if (sessionIds.length === 0) return [];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one wide row, mapped field by field below
-  const rows = await queryText<Record<string, any>>(tx, SESSION_VIEWS, [tenantId, sessionIds]);
+  const rows = await queryText<Record<string, any>>(tx, SESSION_VIEWS, [tenantId, sessionIds], {
+    prepareAs: 'session_views',
+  });
   const byId = new Map(
     rows.map((r) => [
       r.id as string,
