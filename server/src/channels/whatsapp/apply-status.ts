@@ -10,7 +10,7 @@ import { advanceMessageStatus, recordSendFailure } from '../../sessions/message-
 import type { WebhookItem } from './read-webhook.js';
 import { statusError } from './map-send-error.js';
 import { partWamidsOf } from './send-parts.js';
-import { findMessageByWamid, PARKED_STATUS_JOB } from './whatsapp.repo.js';
+import { findMessageByWamid, PARKED_STATUS_JOB, REACTION_CALLBACK } from './whatsapp.repo.js';
 
 type StatusItem = Extract<WebhookItem, { kind: 'status' }>;
 
@@ -27,6 +27,8 @@ export async function applyStatus(
   channelAccountId: string,
   item: Omit<StatusItem, 'kind' | 'phoneNumberId'>,
 ): Promise<boolean> {
+  // A status of a reaction we sent: the reaction is kept on its message, nothing to follow.
+  if (item.callbackData === REACTION_CALLBACK) return true;
   return deps.database.db.transaction(async (tx) => {
     let found = await findMessageByWamid(tx, channelAccountId, item.wamid);
     if (!found && item.callbackData && UUID.test(item.callbackData)) {

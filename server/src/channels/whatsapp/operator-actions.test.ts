@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../../../test/factories.js';
 import { SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { PARKED_STATUS_JOB } from './whatsapp.repo.js';
 
 const kit = useWhatsAppKit(2);
 
@@ -68,6 +69,7 @@ describe('an operator retries a failed message', () => {
 
 describe('an operator reacts to a customer’s message', () => {
   it('keeps the reaction on the message, announces it, sends it to Meta, and takes it back', async () => {
+    kit.sandbox.setSwitches({ statusProgression: 'delivered' });
     const { number, accountId, f } = await kit.connectedTenant();
     const { sessionId, inbound } = await kit.activeSession(number, accountId);
     const path = `/api/v1/sessions/${sessionId}/messages/${inbound.id}/reaction`;
@@ -111,5 +113,18 @@ describe('an operator reacts to a customer’s message', () => {
       body: { emoji: '' },
     });
     expect(bad.status).toBe(400);
+
+    // Meta reports on the reactions as on messages; those statuses are answered and dropped, not parked as
+    // statuses of a message not known yet.
+    const reactionStatuses = () =>
+      kit.sandbox
+        .deliveries()
+        .filter((d) => d.status === 200 && d.body.includes('"biz_opaque_callback_data":"reaction"'));
+    await expect.poll(() => reactionStatuses().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const { rows: parked } = await kit.t.database.query(
+      `SELECT id FROM pgboss.job WHERE name = $1 AND data->>'channelAccountId' = $2`,
+      [PARKED_STATUS_JOB, accountId],
+    );
+    expect(parked).toEqual([]);
   });
 });

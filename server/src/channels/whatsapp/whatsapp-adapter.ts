@@ -11,7 +11,13 @@ import { markReadAtMeta } from './mark-read.job.js';
 import { holdSends, waitBeforeSend } from './send-backoff.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
 import { sendParts } from './send-parts.js';
-import { findWhatsAppAccount, outboundOf, templateIn, whatsappIdentitiesOf } from './whatsapp.repo.js';
+import {
+  findWhatsAppAccount,
+  outboundOf,
+  REACTION_CALLBACK,
+  templateIn,
+  whatsappIdentitiesOf,
+} from './whatsapp.repo.js';
 
 export const WHATSAPP_MAX_TEXT = 4096;
 /** Meta's customer-service window: free-form messages up to 24 hours after the customer's last message. */
@@ -172,6 +178,8 @@ export const whatsappAdapter: ChannelAdapter = {
         ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
         type: 'reaction',
         reaction: { message_id: target.channelMessageId, emoji: emoji ?? '' },
+        // Its statuses come back marked, and are not taken for a message we do not know yet.
+        biz_opaque_callback_data: REACTION_CALLBACK,
       });
     } catch (error) {
       throw error instanceof GraphError ? mapSendError(error) : error;

@@ -106,6 +106,9 @@ export function templateIn(metadata: Record<string, unknown>) {
   return { name: template.name, language: template.language, parameters: template.components ?? [] };
 }
 
+/** What a reaction we send carries as `biz_opaque_callback_data` (a message carries its id). */
+export const REACTION_CALLBACK = 'reaction';
+
 /** The job that holds a status whose message is not known yet (apply-status.ts). */
 export const PARKED_STATUS_JOB = 'whatsapp-apply-parked-status';
 
