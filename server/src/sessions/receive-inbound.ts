@@ -8,10 +8,9 @@ import { chooseGroup } from '../routing-rules/choose-group.js';
 import { announceCustomerMessage, announceMessage, announceNewSession, announceSession } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
-import { resolveContact } from './resolve-contact.js';
+import { resolveContact, resolveContactAndOpenSession } from './resolve-contact.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import {
-  findOpenSession,
   insertMessageOnce,
   insertTimelineEntry,
   insertSession,
@@ -120,8 +119,16 @@ async function receiveInTransaction(
   const { event } = input;
   if (event.kind === 'status') return applyStatus(tx, deps, input, event);
   if (event.kind === 'watermark') return applyWatermark(tx, deps, input, event);
-  const contact = await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
-  if (event.kind !== 'message') return applyChange(tx, deps, input, event);
+  if (event.kind !== 'message') {
+    await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
+    return applyChange(tx, deps, input, event);
+  }
+  const { contact, openSession } = await resolveContactAndOpenSession(
+    tx,
+    input.tenantId,
+    input.channelAccountId,
+    input.customer,
+  );
   if (
     await isBlacklisted(tx, input.tenantId, {
       contactId: contact.id,
@@ -132,7 +139,7 @@ async function receiveInTransaction(
     return { outcome: 'blacklisted' };
   }
   const now = deps.now();
-  let session = await findOpenSession(tx, input.tenantId, contact.id, input.channelAccountId);
+  let session = openSession;
   const newSession = !session;
   let createdEntry: Awaited<ReturnType<typeof insertTimelineEntry>> | undefined;
   if (!session) {

@@ -1,10 +1,13 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull, ne, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { contactIdentities, contacts } from '../db/schema.js';
+import { contactIdentities, contacts, sessions } from '../db/schema.js';
+import { findOpenSession, type SessionRow } from './sessions.repo.js';
 import type { InboundContact } from '../channels/channel-adapter.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
 const SCOPED = new Set(['psid', 'webchat_visitor']);
+
+type ContactRow = typeof contacts.$inferSelect;
 
 /**
  * Finds the contact behind a customer's identities, or creates it with the channel's profile data. A merged
@@ -15,7 +18,38 @@ export async function resolveContact(
   tenantId: string,
   channelAccountId: string,
   customer: InboundContact,
-) {
+): Promise<ContactRow> {
+  return (await resolve(tx, tenantId, channelAccountId, customer)).contact;
+}
+
+/**
+ * `resolveContact`, and the contact's open session on the account. For the usual returning customer both come
+ * from one statement (a round trip less on every message); otherwise the session is looked up once the contact
+ * is known.
+ */
+export async function resolveContactAndOpenSession(
+  tx: Executor,
+  tenantId: string,
+  channelAccountId: string,
+  customer: InboundContact,
+): Promise<{ contact: ContactRow; openSession: SessionRow | undefined }> {
+  const { contact, openSession } = await resolve(tx, tenantId, channelAccountId, customer);
+  return {
+    contact,
+    openSession:
+      openSession === null
+        ? undefined
+        : (openSession ?? (await findOpenSession(tx, tenantId, contact.id, channelAccountId))),
+  };
+}
+
+/** The contact, and its open session on the account when the first read found it (null: none; undefined: not read). */
+async function resolve(
+  tx: Executor,
+  tenantId: string,
+  channelAccountId: string,
+  customer: InboundContact,
+): Promise<{ contact: ContactRow; openSession?: SessionRow | null }> {
   const scopeOf = (kind: string) => (SCOPED.has(kind) ? channelAccountId : null);
   const matches = customer.identities.map((identity) =>
     and(
@@ -27,15 +61,30 @@ export async function resolveContact(
     ),
   );
   const found = await tx
-    .select({ contact: contacts, kind: contactIdentities.kind, value: contactIdentities.value })
+    .select({
+      contact: contacts,
+      kind: contactIdentities.kind,
+      value: contactIdentities.value,
+      session: sessions,
+    })
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+    .leftJoin(
+      sessions,
+      and(
+        eq(sessions.tenantId, tenantId),
+        eq(sessions.contactId, contacts.id),
+        eq(sessions.channelAccountId, channelAccountId),
+        ne(sessions.state, 'ended'),
+      ),
+    )
     .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)));
   let contact = found[0]?.contact;
   // The usual returning customer: every identity already belongs to this (unmerged) contact.
   const known = (i: { kind: string; value: string }) =>
     found.some((f) => f.contact.id === contact?.id && f.kind === i.kind && f.value === i.value);
-  if (contact && !contact.mergedIntoId && customer.identities.every(known)) return contact;
+  if (contact && !contact.mergedIntoId && customer.identities.every(known))
+    return { contact, openSession: found.find((f) => f.contact.id === contact!.id)!.session };
   while (contact?.mergedIntoId) {
     [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   }
@@ -74,9 +123,9 @@ export async function resolveContact(
     // A concurrent delivery from the same new customer created the contact first (its insert won the identity):
     // drop ours and take that one, or the customer would be split over two contacts and two sessions.
     await tx.delete(contacts).where(eq(contacts.id, contact!.id));
-    return resolveContact(tx, tenantId, channelAccountId, customer);
+    return resolve(tx, tenantId, channelAccountId, customer);
   }
-  return contact!;
+  return { contact: contact! };
 }
 
 /** Contacts of the tenant holding any of these identities (for blacklist checks on raw identities). */
