@@ -306,6 +306,10 @@ export const sessionOffers = pgTable(
     uniqueIndex('session_offers_pending_key')
       .on(t.sessionId, t.userId)
       .where(sql`${t.state} = 'pending'`),
+    // A time-out expires every pending offer of its tenant that is past its time (offer-timeout.job.ts).
+    index('session_offers_tenant_due_idx')
+      .on(t.tenantId, t.expiresAt)
+      .where(sql`${t.state} = 'pending'`),
   ],
 );
 

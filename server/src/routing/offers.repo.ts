@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { sessionOffers } from '../db/schema.js';
 
@@ -20,6 +20,32 @@ export async function lockOffer(
     .where(and(eq(sessionOffers.id, offerId), eq(sessionOffers.tenantId, tenantId)))
     .for('update');
   return offer;
+}
+
+/**
+ * Locks this offer and every other pending offer of the tenant whose time is up, soonest first (at most `limit`):
+ * what one offer time-out handles at once.
+ */
+export async function lockDueOffers(
+  tx: Executor,
+  tenantId: string,
+  offerId: string,
+  now: Date,
+  limit = 200,
+): Promise<OfferRow[]> {
+  return tx
+    .select()
+    .from(sessionOffers)
+    .where(
+      and(
+        eq(sessionOffers.tenantId, tenantId),
+        eq(sessionOffers.state, 'pending'),
+        or(eq(sessionOffers.id, offerId), lte(sessionOffers.expiresAt, now)),
+      ),
+    )
+    .orderBy(asc(sessionOffers.expiresAt), asc(sessionOffers.id))
+    .limit(limit)
+    .for('update');
 }
 
 export async function pendingOffersOfSession(tx: Executor, sessionId: string, kind?: OfferRow['kind']) {

@@ -1,0 +1,1 @@
+CREATE INDEX "session_offers_tenant_due_idx" ON "session_offers" USING btree ("tenant_id","expires_at") WHERE "session_offers"."state" = 'pending';
