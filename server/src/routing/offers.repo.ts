@@ -24,14 +24,15 @@ export async function lockOffer(
 
 /**
  * Locks this offer and every other pending offer of the tenant whose time is up, soonest first (at most `limit`):
- * what one offer time-out handles at once.
+ * what one offer time-out handles at once. Small on purpose: the routing lock is held meanwhile, and new
+ * customers' dispatches wait for it (200 at once doubled their lock waits in the benchmark; 10 halved them).
  */
 export async function lockDueOffers(
   tx: Executor,
   tenantId: string,
   offerId: string,
   now: Date,
-  limit = 200,
+  limit = 10,
 ): Promise<OfferRow[]> {
   return tx
     .select()
