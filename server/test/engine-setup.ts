@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { groups, users } from '../src/db/schema.js';
 import { insertChannelAccount } from '../src/channels/channel-accounts.repo.js';
 import { call, createTestTenant, logIn, type Session, type TestTenant } from './factories.js';
-import type { TestApp } from './harness.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from './harness.js';
 import { connectSocket, type TestSocket } from './socket-client.js';
 
 export interface EngineFixture {
@@ -62,6 +63,36 @@ export async function engineFixture(
     },
     close() {
       Object.values(sockets).forEach((s) => s.close());
+    },
+  };
+}
+
+/**
+ * The set-up engine test files share: one app for the file, and the fixture a test opens, closed after it.
+ * `t` is there once the file's tests run.
+ */
+export function useEngineTestApp(): {
+  readonly t: TestApp;
+  fixture(options?: Parameters<typeof engineFixture>[1]): Promise<EngineFixture>;
+} {
+  let app: TestApp | undefined;
+  let open: EngineFixture | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.close());
+  afterEach(() => {
+    open?.close();
+    open = undefined;
+  });
+  return {
+    get t() {
+      if (!app) throw new Error('the test app starts before the tests');
+      return app;
+    },
+    async fixture(options) {
+      open = await engineFixture(this.t, options);
+      return open;
     },
   };
 }

@@ -1,31 +1,23 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionOffers, sessions } from '../db/schema.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { useEngineTestApp } from '../../test/engine-setup.js';
 import { createTestSession } from '../../test/session-factory.js';
 import { sleep } from '../../test/socket-client.js';
 import { startWebchat } from '../../test/webchat-client.js';
 import { dispatchWaiting } from './dispatch-waiting.job.js';
 
-let t: TestApp;
-let f: EngineFixture | undefined;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
+const app = useEngineTestApp();
 
 const offersOf = (sessionIds: string[]) =>
-  t.database.db
+  app.t.database.db
     .select()
     .from(sessionOffers)
     .where(and(inArray(sessionOffers.sessionId, sessionIds), eq(sessionOffers.state, 'pending')));
 
 const sessionIdsOf = async (channelAccountId: string) =>
   (
-    await t.database.db
+    await app.t.database.db
       .select({ id: sessions.id })
       .from(sessions)
       .where(eq(sessions.channelAccountId, channelAccountId))
@@ -33,14 +25,14 @@ const sessionIdsOf = async (channelAccountId: string) =>
 
 describe('offering new sessions after they are stored', () => {
   it('offers first messages that arrive together once each, never past capacity', async () => {
-    f = await engineFixture(t, { capacity: 3 });
+    const f = await app.fixture({ capacity: 3 });
     await f.available('olga');
     const customers = await Promise.all(
-      Array.from({ length: 7 }, (_, i) => startWebchat(t.url, f!.key, { question: `Question ${i}` })),
+      Array.from({ length: 7 }, (_, i) => startWebchat(app.t.url, f.key, { question: `Question ${i}` })),
     );
-    await expect.poll(async () => (await offersOf(await sessionIdsOf(f!.channelAccountId))).length).toBe(3);
+    await expect.poll(async () => (await offersOf(await sessionIdsOf(f.channelAccountId))).length).toBe(3);
     await sleep(300);
-    const stored = await t.database.db
+    const stored = await app.t.database.db
       .select()
       .from(sessions)
       .where(eq(sessions.channelAccountId, f.channelAccountId));
@@ -48,28 +40,28 @@ describe('offering new sessions after they are stored', () => {
     const offers = await offersOf(stored.map((s) => s.id));
     expect(offers).toHaveLength(3);
     expect(new Set(offers.map((o) => o.sessionId)).size).toBe(3);
-    expect(offers.every((o) => o.userId === f!.tenant.operators[0]!.id)).toBe(true);
+    expect(offers.every((o) => o.userId === f.tenant.operators[0]!.id)).toBe(true);
     expect(stored.filter((s) => s.state === 'offered')).toHaveLength(3);
     expect(stored.filter((s) => s.state === 'waiting')).toHaveLength(4);
   });
 
   it('offers a session whose process ended before its dispatch on the next sweep', async () => {
-    f = await engineFixture(t);
+    const f = await app.fixture();
     await f.available('olga');
     // Stored and committed, but never dispatched: what a process leaves when it dies between the two.
-    const stranded = await createTestSession(t.database, f.tenant, {
+    const stranded = await createTestSession(app.t.database, f.tenant, {
       groupId: f.tenant.groupA,
       channelAccountId: f.channelAccountId,
       messages: ['Anyone there?'],
     });
     // Stored, nothing offered it (the scheduled sweep could, once a minute: the same code as below).
-    const [waiting] = await t.database.db.select().from(sessions).where(eq(sessions.id, stranded.id));
+    const [waiting] = await app.t.database.db.select().from(sessions).where(eq(sessions.id, stranded.id));
     expect(waiting!.state).toBe('waiting');
 
-    await dispatchWaiting.handle(t.engine, {}, { id: 'sweep', retryCount: 0 });
+    await dispatchWaiting.handle(app.t.engine, {}, { id: 'sweep', retryCount: 0 });
     const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     expect((offer.payload as { sessionId: string }).sessionId).toBe(stranded.id);
-    const [row] = await t.database.db.select().from(sessions).where(eq(sessions.id, stranded.id));
+    const [row] = await app.t.database.db.select().from(sessions).where(eq(sessions.id, stranded.id));
     expect(row!.state).toBe('offered');
   });
 });

@@ -1,48 +1,41 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operatorPresence, sessionOffers, sessions } from '../db/schema.js';
 import { call } from '../../test/factories.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { useEngineTestApp } from '../../test/engine-setup.js';
 import { startWebchat } from '../../test/webchat-client.js';
 
-let t: TestApp;
-let f: EngineFixture | undefined;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
+const app = useEngineTestApp();
 
 describe('offers nobody answers', () => {
   it('expire together: one time-out also expires every other offer of the tenant whose time is up', async () => {
-    f = await engineFixture(t, { capacity: 1 });
+    const f = await app.fixture({ capacity: 1 });
     const [olga, petr] = f.tenant.operators;
-    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+    await call(app.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
       headers: f.sessions.admin!.headers,
       body: { members: [{ userId: olga!.id }, { userId: petr!.id }] },
     });
     await f.available('olga');
     await f.available('petr');
-    await startWebchat(t.url, f.key, { question: 'First' });
-    await startWebchat(t.url, f.key, { question: 'Second' });
+    await startWebchat(app.t.url, f.key, { question: 'First' });
+    await startWebchat(app.t.url, f.key, { question: 'Second' });
     await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
-    const offers = await t.database.db
+    const offers = await app.t.database.db
       .select()
       .from(sessionOffers)
       .where(and(eq(sessionOffers.tenantId, f.tenant.id), eq(sessionOffers.state, 'pending')));
     expect(offers).toHaveLength(2);
     // Petr's timer is lost (as if its job had been dropped): Olga's time-out must expire his offer too.
     const petrsOffer = offers.find((o) => o.userId === petr!.id)!;
-    await t.database.query(`DELETE FROM pgboss.job WHERE name = 'offer-timeout' AND data->>'offerId' = $1`, [
-      petrsOffer.id,
-    ]);
+    await app.t.database.query(
+      `DELETE FROM pgboss.job WHERE name = 'offer-timeout' AND data->>'offerId' = $1`,
+      [petrsOffer.id],
+    );
 
-    await t.advance(31_000);
+    await app.t.advance(31_000);
     await f.sockets.petr!.waitFor((e) => e.name === 'offer.closed', 10_000);
-    const after = await t.database.db
+    const after = await app.t.database.db
       .select({ state: sessionOffers.state, resolvedAt: sessionOffers.resolvedAt })
       .from(sessionOffers)
       .where(
@@ -52,19 +45,19 @@ describe('offers nobody answers', () => {
         ),
       );
     expect(after.map((o) => o.state)).toEqual(['expired', 'expired']);
-    const presence = await t.database.db
+    const presence = await app.t.database.db
       .select({ status: operatorPresence.status })
       .from(operatorPresence)
       .where(inArray(operatorPresence.userId, [olga!.id, petr!.id]));
     expect(presence.map((p) => p.status)).toEqual(['rona', 'rona']);
     // Both sessions are back in the queue, and nobody in rona is offered anything.
-    const waiting = await t.database.db
+    const waiting = await app.t.database.db
       .select({ state: sessions.state })
       .from(sessions)
       .where(eq(sessions.channelAccountId, f.channelAccountId));
     expect(waiting.map((s) => s.state)).toEqual(['waiting', 'waiting']);
     const [{ pending }] = (
-      await t.database.query<{ pending: number }>(
+      await app.t.database.query<{ pending: number }>(
         `SELECT count(*)::int AS pending FROM session_offers WHERE tenant_id = $1 AND state = 'pending'`,
         [f.tenant.id],
       )

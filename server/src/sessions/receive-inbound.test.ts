@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages, sessions } from '../db/schema.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
 
-let t: TestApp;
-let f: EngineFixture | undefined;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
+const app = useEngineTestApp();
 
 /** A web chat message of `visitor`, as the widget's channel hands it to the engine. */
 function message(fixture: EngineFixture, visitor: string, id: string, overrides: Partial<InboundInput> = {}) {
@@ -34,7 +26,7 @@ const stored = (result: PromiseSettledResult<InboundResult>) =>
 
 async function messagesOf(sessionId: string) {
   return (
-    await t.database.db
+    await app.t.database.db
       .select({ text: messages.text })
       .from(messages)
       .where(eq(messages.sessionId, sessionId))
@@ -44,9 +36,9 @@ async function messagesOf(sessionId: string) {
 
 describe('events that arrive together, stored in one go', () => {
   it('stores each as it would be stored alone: one session per customer, in order, duplicates once', async () => {
-    f = await engineFixture(t);
+    const f = await app.fixture();
     const [ada, bob] = [randomUUID(), randomUUID()];
-    const results = await storeInboundBatch(t.engine, [
+    const results = await storeInboundBatch(app.t.engine, [
       message(f, ada, 'a1'),
       message(f, bob, 'b1'),
       message(f, ada, 'a2'),
@@ -69,7 +61,7 @@ describe('events that arrive together, stored in one go', () => {
       'text of a2',
       'text of a3',
     ]);
-    const open = await t.database.db
+    const open = await app.t.database.db
       .select()
       .from(sessions)
       .where(eq(sessions.channelAccountId, f.channelAccountId));
@@ -77,9 +69,9 @@ describe('events that arrive together, stored in one go', () => {
   });
 
   it('fails only the event that cannot be stored, and stores the others of its group', async () => {
-    f = await engineFixture(t);
+    const f = await app.fixture();
     const [ada, bob] = [randomUUID(), randomUUID()];
-    const results = await storeInboundBatch(t.engine, [
+    const results = await storeInboundBatch(app.t.engine, [
       message(f, ada, 'a1'),
       // An account that does not exist: its session cannot be written.
       message(f, bob, 'b1', { channelAccountId: randomUUID() }),
@@ -88,7 +80,7 @@ describe('events that arrive together, stored in one go', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const [a1] = results.map(stored) as Array<{ sessionId: string }>;
     expect(await messagesOf(a1!.sessionId)).toEqual(['text of a1', 'text of a2']);
-    const open = await t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
+    const open = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
     expect(open).toHaveLength(1);
   });
 });
