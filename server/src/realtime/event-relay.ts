@@ -72,16 +72,26 @@ export async function startEventRelay(
     return { ready: Boolean(row?.ready), pending: Boolean(row?.pending) };
   }
 
-  /** Numbers what is ready, unless another process's relay is numbering now (then nothing: it announces them). */
+  /**
+   * Numbers what is ready, unless another process's relay is numbering now (then nothing: it announces them). The
+   * lock is taken by a statement of its own: the numbering statement's snapshot must come after it. Taken inside
+   * that statement, it could be granted just after another relay committed and released it, to a snapshot taken
+   * before that commit, which still saw those events unnumbered and numbered them a second time (operators then
+   * received one event twice, under two sequence numbers).
+   */
   async function number(): Promise<number> {
     return database.db.transaction(async (tx) => {
+      const [lock] = await queryRows<{ locked: boolean }>(
+        tx,
+        sql`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS locked`,
+      );
+      if (!lock?.locked) return 0;
       const rows = await queryRows<NumberedRow>(
         tx,
         sql`
         WITH pending AS (
           SELECT id, tenant_id FROM realtime_events
-          WHERE (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}))
-            AND seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
+          WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY id LIMIT ${BATCH}
         ),
         counts AS (SELECT tenant_id, count(*) AS n FROM pending GROUP BY tenant_id),
