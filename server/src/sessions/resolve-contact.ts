@@ -1,7 +1,7 @@
-import { and, eq, isNull, ne, or } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { contactIdentities, contacts, sessions } from '../db/schema.js';
-import { findOpenSession, type SessionRow } from './sessions.repo.js';
+import { findOpenSession, isOpenSessionOf, type SessionRow } from './sessions.repo.js';
 import type { InboundContact } from '../channels/channel-adapter.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
@@ -69,15 +69,7 @@ async function resolve(
     })
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-    .leftJoin(
-      sessions,
-      and(
-        eq(sessions.tenantId, tenantId),
-        eq(sessions.contactId, contacts.id),
-        eq(sessions.channelAccountId, channelAccountId),
-        ne(sessions.state, 'ended'),
-      ),
-    )
+    .leftJoin(sessions, isOpenSessionOf(tenantId, contacts.id, channelAccountId))
     .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)));
   let contact = found[0]?.contact;
   // The usual returning customer: every identity already belongs to this (unmerged) contact.

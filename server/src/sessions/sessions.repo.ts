@@ -1,3 +1,4 @@
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
@@ -19,6 +20,16 @@ export async function lockSession(
   return row;
 }
 
+/** The open session of a contact (an id, or a column in a join) on a channel account: at most one (a unique index). */
+export function isOpenSessionOf(tenantId: string, contactId: string | AnyPgColumn, channelAccountId: string) {
+  return and(
+    eq(sessions.tenantId, tenantId),
+    eq(sessions.contactId, contactId),
+    eq(sessions.channelAccountId, channelAccountId),
+    sql`${sessions.state} <> 'ended'`,
+  );
+}
+
 export async function findOpenSession(
   tx: Executor,
   tenantId: string,
@@ -28,14 +39,7 @@ export async function findOpenSession(
   const [row] = await tx
     .select()
     .from(sessions)
-    .where(
-      and(
-        eq(sessions.tenantId, tenantId),
-        eq(sessions.contactId, contactId),
-        eq(sessions.channelAccountId, channelAccountId),
-        sql`${sessions.state} <> 'ended'`,
-      ),
-    );
+    .where(isOpenSessionOf(tenantId, contactId, channelAccountId));
   return row;
 }
 
