@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { queryText, type Executor } from '../db/database.js';
 import { blacklistEntries, contacts } from '../db/schema.js';
 
@@ -125,6 +125,32 @@ export async function matchAndIdentitiesOfContact(
   return {
     matched: rows.some((r) => r.matched),
     identities: rows.filter((r) => r.kind !== null).map((r) => ({ kind: r.kind!, value: r.value! })),
+  };
+}
+
+/**
+ * `matchAndIdentitiesOfContact` as two columns of a caller's statement about the contact (the inbound path reads
+ * them with the contact, a round trip less on every customer message): whether an entry names the contact or one
+ * of the given identities, and what the contact is known by.
+ */
+export function blacklistColumnsOf(
+  tenantId: string,
+  contact: { id: SQLWrapper; phone: SQLWrapper; email: SQLWrapper },
+  identities: Array<{ kinds: string[]; value: string }>,
+) {
+  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  return {
+    blacklistMatched: sql<boolean>`EXISTS (
+      SELECT 1 FROM blacklist_entries b
+      WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contact.id} OR (b.identity_kind, b.identity_value) IN (
+        SELECT k, v FROM unnest(${sql.param(pairs.map(([kind]) => kind))}::text[],
+                                ${sql.param(pairs.map(([, value]) => value))}::text[]) AS given(k, v))))`,
+    knownBy: sql<Array<{ kind: string; value: string }>>`(
+      SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'value', k.value)), '[]'::json) FROM (
+        SELECT i.kind, i.value FROM contact_identities i WHERE i.contact_id = ${contact.id}
+        UNION ALL
+        SELECT card.kind, card.value FROM (VALUES ('phone', ${contact.phone}), ('email', ${contact.email}))
+          AS card(kind, value) WHERE card.value <> '') AS k)`,
   };
 }
 

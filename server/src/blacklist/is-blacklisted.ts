@@ -21,20 +21,36 @@ export async function isBlacklisted(
   const contactId =
     who.contactId &&
     (who.contactIsCurrent ? who.contactId : await currentContactId(db, tenantId, who.contactId));
-  const given = keysOf(who.identities ?? []);
+  const given = blacklistKeysOf(who.identities ?? []);
   if (!contactId) return anyEntryMatches(db, tenantId, undefined, [...given.values()]);
-  // The usual case in one statement: the contact and the given identities, and what else the contact is known
-  // by; only identities of the contact beyond the given ones (a phone on its card) need a second look.
-  const first = await matchAndIdentitiesOfContact(db, tenantId, contactId, [...given.values()]);
+  // The usual case in one statement: the contact and the given identities, and what else the contact is known by.
+  return blacklistedAfter(
+    db,
+    tenantId,
+    given,
+    await matchAndIdentitiesOfContact(db, tenantId, contactId, [...given.values()]),
+  );
+}
+
+/**
+ * `isBlacklisted` of a current contact once the first look (`matchAndIdentitiesOfContact`, or the same as columns,
+ * `blacklistColumnsOf`) has been read: only identities of the contact beyond the given ones need a second look.
+ */
+export async function blacklistedAfter(
+  db: Executor,
+  tenantId: string,
+  given: Map<string, { kinds: string[]; value: string }>,
+  first: { matched: boolean; identities: Array<{ kind: string; value: string }> },
+): Promise<boolean> {
   if (first.matched) return true;
-  const more = [...keysOf(first.identities)]
+  const more = [...blacklistKeysOf(first.identities)]
     .filter(([key]) => !given.has(key))
     .map(([, identity]) => identity);
   return more.length > 0 && anyEntryMatches(db, tenantId, undefined, more);
 }
 
 /** Identities in the form entries are compared in, without repeats. */
-function keysOf(identities: Array<{ kind: string; value: string }>) {
+export function blacklistKeysOf(identities: Array<{ kind: string; value: string }>) {
   const keys = new Map<string, { kinds: string[]; value: string }>();
   for (const identity of identities) {
     const { kind, value } = normalizeIdentity(identity.kind, identity.value);

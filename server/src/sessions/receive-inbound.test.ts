@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { messages, sessions } from '../db/schema.js';
+import { contacts, messages, sessions } from '../db/schema.js';
+import { call } from '../../test/factories.js';
 import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
 
@@ -82,5 +83,49 @@ describe('events that arrive together, stored in one go', () => {
     expect(await messagesOf(a1!.sessionId)).toEqual(['text of a1', 'text of a2']);
     const open = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
     expect(open).toHaveLength(1);
+  });
+});
+
+describe('a returning customer the tenant refuses', () => {
+  it('is refused by its contact, by the identity it writes from, or by the e-mail on its card', async () => {
+    const f = await app.fixture();
+    const [byContact, byIdentity, byCard, welcome] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const send = async (visitor: string, id: string) =>
+      (await storeInboundBatch(app.t.engine, [message(f, visitor, id)])).map(stored)[0];
+    const first = new Map<string, { sessionId: string }>();
+    for (const visitor of [byContact, byIdentity, byCard, welcome])
+      first.set(visitor, (await send(visitor, `${visitor}-1`)) as { sessionId: string });
+    const contactOf = async (visitor: string) => {
+      const [row] = await app.t.database.db
+        .select({ contactId: sessions.contactId })
+        .from(sessions)
+        .where(eq(sessions.id, first.get(visitor)!.sessionId));
+      return row!.contactId;
+    };
+    const blacklist = async (entry: Record<string, string>) => {
+      const response = await call(app.t.url, 'POST', '/api/v1/blacklist', {
+        headers: f.sessions.admin!.headers,
+        body: entry,
+      });
+      expect(response.status).toBe(201);
+    };
+    await blacklist({ contactId: await contactOf(byContact) });
+    await blacklist({ identityKind: 'webchat_visitor', identityValue: byIdentity });
+    await app.t.database.db
+      .update(contacts)
+      .set({ email: `${byCard}@example.test` })
+      .where(eq(contacts.id, await contactOf(byCard)));
+    await blacklist({ identityKind: 'email', identityValue: `${byCard.toUpperCase()}@example.test` });
+
+    for (const visitor of [byContact, byIdentity, byCard]) {
+      const result = await storeInboundBatch(app.t.engine, [message(f, visitor, `${visitor}-2`)]);
+      expect(result[0]).toEqual({ status: 'fulfilled', value: { outcome: 'blacklisted' } });
+      expect(await messagesOf(first.get(visitor)!.sessionId)).toEqual([`text of ${visitor}-1`]);
+    }
+    expect(await send(welcome, `${welcome}-2`)).toMatchObject({ outcome: 'stored' });
+    expect(await messagesOf(first.get(welcome)!.sessionId)).toEqual([
+      `text of ${welcome}-1`,
+      `text of ${welcome}-2`,
+    ]);
   });
 });

@@ -3,18 +3,16 @@ import type { InboundContact, InboundEvent } from '../channels/channel-adapter.j
 import type { Channel } from '../channels/channel-accounts.repo.js';
 import type { Executor } from '../db/database.js';
 import { messages, sessions } from '../db/schema.js';
-import { isBlacklisted } from '../blacklist/is-blacklisted.js';
 import { chooseGroup } from '../routing-rules/choose-group.js';
 import { announceCustomerMessage, announceMessage, announceNewSession, announceSession } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
-import { resolveContact, resolveContactAndOpenSession } from './resolve-contact.js';
+import { resolveContact, resolveMessageSender } from './resolve-contact.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import {
-  insertMessageOnce,
+  insertMessageUpdatingSession,
   insertTimelineEntry,
   insertSession,
-  updateSession,
   type MessageRow,
   type SessionRow,
 } from './sessions.repo.js';
@@ -123,21 +121,13 @@ async function receiveInTransaction(
     await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
     return applyChange(tx, deps, input, event);
   }
-  const { contact, openSession } = await resolveContactAndOpenSession(
+  const { contact, openSession, blacklisted } = await resolveMessageSender(
     tx,
     input.tenantId,
     input.channelAccountId,
     input.customer,
   );
-  if (
-    await isBlacklisted(tx, input.tenantId, {
-      contactId: contact.id,
-      identities: input.customer.identities,
-      contactIsCurrent: true,
-    })
-  ) {
-    return { outcome: 'blacklisted' };
-  }
+  if (blacklisted) return { outcome: 'blacklisted' };
   const now = deps.now();
   let session = openSession;
   const newSession = !session;
@@ -184,32 +174,37 @@ async function receiveInTransaction(
       );
     quotedMessageId = quoted?.id ?? null;
   }
-  const { message, created } = await insertMessageOnce(tx, {
-    tenantId: input.tenantId,
-    sessionId: session.id,
-    channelAccountId: input.channelAccountId,
-    direction: 'in',
-    authorKind: 'customer',
-    text: event.text ?? null,
-    quotedMessageId,
-    channelMessageId: event.channelMessageId,
-    clientMessageId: event.clientMessageId ?? null,
-    status: 'received',
-    metadata: {
-      ...(event.metadata ?? {}),
-      ...(event.attachments?.length ? { attachments: event.attachments } : {}),
-    },
-    createdAt: now,
-  });
-  if (!created) return { outcome: 'duplicate', session, message };
   // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
   const previous = session;
-  session = await updateSession(tx, session.id, {
-    lastCustomerMessageAt: event.sentAt,
-    lastMessageAt: now,
-    windowClosedAt: null,
-    lockedUntilReply: false,
-  });
+  const stored = await insertMessageUpdatingSession(
+    tx,
+    {
+      tenantId: input.tenantId,
+      sessionId: session.id,
+      channelAccountId: input.channelAccountId,
+      direction: 'in',
+      authorKind: 'customer',
+      text: event.text ?? null,
+      quotedMessageId,
+      channelMessageId: event.channelMessageId,
+      clientMessageId: event.clientMessageId ?? null,
+      status: 'received',
+      metadata: {
+        ...(event.metadata ?? {}),
+        ...(event.attachments?.length ? { attachments: event.attachments } : {}),
+      },
+      createdAt: now,
+    },
+    {
+      lastCustomerMessageAt: event.sentAt,
+      lastMessageAt: now,
+      windowClosedAt: null,
+      lockedUntilReply: false,
+    },
+  );
+  const { message } = stored;
+  if (!stored.session) return { outcome: 'duplicate', session, message };
+  session = stored.session;
   await scheduleComposerChange(tx, deps, session, previous);
   if (!newSession) {
     await announceCustomerMessage(tx, deps, session, message);

@@ -3,6 +3,8 @@ import type { Executor } from '../db/database.js';
 import { contactIdentities, contacts, sessions } from '../db/schema.js';
 import { findOpenSession, isOpenSessionOf, type SessionRow } from './sessions.repo.js';
 import type { InboundContact } from '../channels/channel-adapter.js';
+import { blacklistColumnsOf } from '../blacklist/blacklist.repo.js';
+import { blacklistedAfter, blacklistKeysOf, isBlacklisted } from '../blacklist/is-blacklisted.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
 const SCOPED = new Set(['psid', 'webchat_visitor']);
@@ -23,33 +25,50 @@ export async function resolveContact(
 }
 
 /**
- * `resolveContact`, and the contact's open session on the account. For the usual returning customer both come
- * from one statement (a round trip less on every message); otherwise the session is looked up once the contact
+ * `resolveContact` for a customer's message: also the contact's open session on the account, and whether the
+ * tenant refuses the customer (`isBlacklisted`). For the usual returning customer all three come from one statement
+ * (two round trips less on every message); otherwise the session and the blacklist are looked up once the contact
  * is known.
  */
-export async function resolveContactAndOpenSession(
+export async function resolveMessageSender(
   tx: Executor,
   tenantId: string,
   channelAccountId: string,
   customer: InboundContact,
-): Promise<{ contact: ContactRow; openSession: SessionRow | undefined }> {
-  const { contact, openSession } = await resolve(tx, tenantId, channelAccountId, customer);
+): Promise<{ contact: ContactRow; openSession: SessionRow | undefined; blacklisted: boolean }> {
+  const given = blacklistKeysOf(customer.identities);
+  const { contact, openSession, blacklist } = await resolve(tx, tenantId, channelAccountId, customer, given);
   return {
     contact,
     openSession:
       openSession === null
         ? undefined
         : (openSession ?? (await findOpenSession(tx, tenantId, contact.id, channelAccountId))),
+    blacklisted: blacklist
+      ? await blacklistedAfter(tx, tenantId, given, blacklist)
+      : await isBlacklisted(tx, tenantId, {
+          contactId: contact.id,
+          identities: customer.identities,
+          contactIsCurrent: true,
+        }),
   };
 }
 
-/** The contact, and its open session on the account when the first read found it (null: none; undefined: not read). */
+/**
+ * The contact, and when the first read found it as the usual returning customer: its open session on the account
+ * (null: none) and, when `blacklistKeys` are given, the first look at the blacklist. Undefined: not read.
+ */
 async function resolve(
   tx: Executor,
   tenantId: string,
   channelAccountId: string,
   customer: InboundContact,
-): Promise<{ contact: ContactRow; openSession?: SessionRow | null }> {
+  blacklistKeys?: Map<string, { kinds: string[]; value: string }>,
+): Promise<{
+  contact: ContactRow;
+  openSession?: SessionRow | null;
+  blacklist?: { matched: boolean; identities: Array<{ kind: string; value: string }> };
+}> {
   const scopeOf = (kind: string) => (SCOPED.has(kind) ? channelAccountId : null);
   const matches = customer.identities.map((identity) =>
     and(
@@ -66,6 +85,7 @@ async function resolve(
       kind: contactIdentities.kind,
       value: contactIdentities.value,
       session: sessions,
+      ...(blacklistKeys ? blacklistColumnsOf(tenantId, contacts, [...blacklistKeys.values()]) : {}),
     })
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
@@ -75,8 +95,16 @@ async function resolve(
   // The usual returning customer: every identity already belongs to this (unmerged) contact.
   const known = (i: { kind: string; value: string }) =>
     found.some((f) => f.contact.id === contact?.id && f.kind === i.kind && f.value === i.value);
-  if (contact && !contact.mergedIntoId && customer.identities.every(known))
-    return { contact, openSession: found.find((f) => f.contact.id === contact!.id)!.session };
+  if (contact && !contact.mergedIntoId && customer.identities.every(known)) {
+    const first = found.find((f) => f.contact.id === contact!.id)!;
+    return {
+      contact,
+      openSession: first.session,
+      ...(blacklistKeys
+        ? { blacklist: { matched: first.blacklistMatched!, identities: first.knownBy! } }
+        : {}),
+    };
+  }
   while (contact?.mergedIntoId) {
     [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   }
@@ -115,7 +143,7 @@ async function resolve(
     // A concurrent delivery from the same new customer created the contact first (its insert won the identity):
     // drop ours and take that one, or the customer would be split over two contacts and two sessions.
     await tx.delete(contacts).where(eq(contacts.id, contact!.id));
-    return resolve(tx, tenantId, channelAccountId, customer);
+    return resolve(tx, tenantId, channelAccountId, customer, blacklistKeys);
   }
   return { contact: contact! };
 }

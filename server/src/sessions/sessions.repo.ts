@@ -1,5 +1,5 @@
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
 
@@ -129,6 +129,41 @@ export async function insertMessageOnce(
           ),
     );
   return { message: existing!, created: false };
+}
+
+/**
+ * A customer's message and what it changes on its session, in one statement: the message is inserted unless it
+ * is a duplicate delivery (the channel's id is known), and only a message that was inserted updates the session.
+ * Returns both rows; a duplicate returns the message stored first and no session.
+ */
+export async function insertMessageUpdatingSession(
+  tx: Executor,
+  row: typeof messages.$inferInsert,
+  patch: Partial<typeof sessions.$inferInsert>,
+): Promise<{ message: MessageRow; session?: SessionRow }> {
+  const inserted = tx.$with('inserted').as(tx.insert(messages).values(row).onConflictDoNothing().returning());
+  const updated = tx.$with('updated').as(
+    tx
+      .update(sessions)
+      .set(patch)
+      .where(and(eq(sessions.id, row.sessionId), sql`EXISTS (SELECT 1 FROM ${inserted})`))
+      .returning(),
+  );
+  const [both] = await tx
+    .with(inserted, updated)
+    .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
+    .from(inserted)
+    .crossJoin(updated);
+  if (both) return both;
+  const { message } = await insertMessageOnce(tx, row);
+  return { message };
+}
+
+/** Every column of a table, as a CTE that returned its whole rows exposes them (for selecting them by name). */
+function fieldsOf<T extends PgTable>(cte: object, table: T): T['_']['columns'] {
+  return Object.fromEntries(
+    Object.keys(getTableColumns(table)).map((key) => [key, (cte as Record<string, unknown>)[key]]),
+  ) as T['_']['columns'];
 }
 
 export async function findMessage(tx: Executor, sessionId: string, messageId: string) {
