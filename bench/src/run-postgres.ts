@@ -15,6 +15,7 @@ import { freePort, resetPostgres, rssMiB, startApp, startFloor, type AppProcess 
 import { startProfile } from './profile.js';
 import { runScale, type ScaleResult } from './scale.js';
 import { INBOUND_NUMBER, META_APP, OUTBOUND_NUMBER, seedBench } from './seed-bench.js';
+import { analyzeWithoutAutovacuum } from './statistics.js';
 import { CustomerPool } from './webhook.js';
 
 export interface PostgresResults {
@@ -101,6 +102,8 @@ export async function runPostgres(
       client: counter,
     });
 
+    if (await analyzeWithoutAutovacuum(counter))
+      log('PostgreSQL runs with autovacuum off: ANALYZE between phases, as autovacuum would during them');
     const pool = openPool(app.url, mode.concurrency);
     const driver = new InboundDriver(pool, new CustomerPool('1555', 0.3), runId);
     const sockets = await connectOperators(app.url, seed.inbound.operators, driver.onOperatorEvent);
@@ -108,6 +111,7 @@ export async function runPostgres(
 
     log('inbound: warm-up, then as fast as the app answers');
     const warmup = await driver.saturate('warm-up', mode.concurrency, mode.warmupMs, mode.graceMs);
+    await analyzeWithoutAutovacuum(counter);
     const stopProfile = await startProfile(app.child.pid!, counter);
     const inbound = await driver.saturate('saturated', mode.concurrency, mode.inboundMs, mode.graceMs);
     inbound.profile = await stopProfile();
@@ -119,6 +123,7 @@ export async function runPostgres(
     steady.profile = await stopSteadyProfile();
 
     log('inbound from returning customers only');
+    await analyzeWithoutAutovacuum(counter);
     const stopReturningProfile = await startProfile(app.child.pid!, counter);
     const returning = await driver.saturate(
       'returning customers only',
@@ -132,6 +137,7 @@ export async function runPostgres(
     returning.profile = await stopReturningProfile();
 
     log('outbound: operators reply, the outbox calls the sandbox');
+    await analyzeWithoutAutovacuum(counter);
     const outbound = await runOutbound({
       url: app.url,
       sandbox,
@@ -156,7 +162,10 @@ export async function runPostgres(
         return Number(rows[0]!.open);
       },
       insertWaitingSessions: (count) => insertWaitingSessions(databaseUrl, seed.inbound, count, runId),
-      joinGroup: () => joinScaleOperators(databaseUrl, seed.inbound, seed.inbound.scaleOperators),
+      joinGroup: async () => {
+        await joinScaleOperators(databaseUrl, seed.inbound, seed.inbound.scaleOperators);
+        await analyzeWithoutAutovacuum(counter);
+      },
       sessions: mode.scaleSessions,
       operators: seed.inbound.scaleOperators,
       topUpLimitMs: mode.scaleTopUpLimitMs,
