@@ -23,6 +23,8 @@ export interface DatabaseCounters {
   deleted: number;
   /** Rows read by sequential and index scans. */
   returned: number;
+  /** Where rows were read: table (sequential scans) or index, by rows read. */
+  readBy: Map<string, number>;
 }
 
 async function readCounters(client: pg.Client): Promise<DatabaseCounters> {
@@ -32,7 +34,12 @@ async function readCounters(client: pg.Client): Promise<DatabaseCounters> {
      FROM pg_stat_database WHERE datname = current_database()`,
   );
   const row = rows[0]!;
+  const scans = await client.query<{ name: string; read: string }>(
+    `SELECT relname || ' (sequential)' AS name, seq_tup_read AS read FROM pg_stat_user_tables
+     UNION ALL SELECT indexrelname, idx_tup_read FROM pg_stat_user_indexes`,
+  );
   return {
+    readBy: new Map(scans.rows.map((r) => [r.name, Number(r.read)])),
     commits: Number(row.commits),
     inserted: Number(row.inserted),
     updated: Number(row.updated),
@@ -111,6 +118,11 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
         updated: end.updated - countersStart.updated,
         deleted: end.deleted - countersStart.deleted,
         returned: end.returned - countersStart.returned,
+        readBy: new Map(
+          [...end.readBy]
+            .map(([name, read]): [string, number] => [name, read - (countersStart.readBy.get(name) ?? 0)])
+            .filter(([, read]) => read > 0),
+        ),
       };
     }
     return {

@@ -50,6 +50,15 @@ function profileRow(profile: PhaseProfile | undefined, database: boolean, perIte
             `inserted ${num(counters.inserted / perItems, 1)}, updated ${num(counters.updated / perItems, 1)}, deleted ${num(counters.deleted / perItems, 1)}` +
               `, read ${num(counters.returned / perItems, 0)} (pg_stat_database, approximate: the whole database, timers and jobs included)`,
           ],
+          [
+            '  rows read per message, most',
+            '',
+            [...counters.readBy]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 4)
+              .map(([name, read]) => `${name} ${num(read / perItems, 0)}`)
+              .join(', '),
+          ],
         ]
       : [];
   const cores =
