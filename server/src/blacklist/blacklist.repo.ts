@@ -131,20 +131,15 @@ export async function matchAndIdentitiesOfContact(
 /**
  * `matchAndIdentitiesOfContact` as two columns of a caller's statement about the contact (the inbound path reads
  * them with the contact, a round trip less on every customer message): whether an entry names the contact or one
- * of the given identities, and what the contact is known by.
+ * of the given identities (`blacklistMatchOf`), and what the contact is known by.
  */
 export function blacklistColumnsOf(
   tenantId: string,
   contact: { id: SQLWrapper; phone: SQLWrapper; email: SQLWrapper },
   identities: Array<{ kinds: string[]; value: string }>,
 ) {
-  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
   return {
-    blacklistMatched: sql<boolean>`EXISTS (
-      SELECT 1 FROM blacklist_entries b
-      WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contact.id} OR (b.identity_kind, b.identity_value) IN (
-        SELECT k, v FROM unnest(${sql.param(pairs.map(([kind]) => kind))}::text[],
-                                ${sql.param(pairs.map(([, value]) => value))}::text[]) AS given(k, v))))`,
+    blacklistMatched: blacklistMatchOf(tenantId, contact.id, identities),
     knownBy: sql<Array<{ kind: string; value: string }>>`(
       SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'value', k.value)), '[]'::json) FROM (
         SELECT i.kind, i.value FROM contact_identities i WHERE i.contact_id = ${contact.id}
@@ -152,6 +147,21 @@ export function blacklistColumnsOf(
         SELECT card.kind, card.value FROM (VALUES ('phone', ${contact.phone}), ('email', ${contact.email}))
           AS card(kind, value) WHERE card.value <> '') AS k)`,
   };
+}
+
+/** Whether an entry names the contact or one of these (already normalised) identities, as a column. */
+export function blacklistMatchOf(
+  tenantId: string,
+  /** A column must come qualified by its table: inside the subquery a bare `contact_id` is the entry's own. */
+  contactId: SQLWrapper | string,
+  identities: Array<{ kinds: string[]; value: string }>,
+) {
+  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  return sql<boolean>`EXISTS (
+    SELECT 1 FROM blacklist_entries b
+    WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contactId} OR (b.identity_kind, b.identity_value) IN (
+      SELECT k, v FROM unnest(${sql.param(pairs.map(([kind]) => kind))}::text[],
+                              ${sql.param(pairs.map(([, value]) => value))}::text[]) AS given(k, v))))`;
 }
 
 /** Whether an entry names this contact or any of these (already normalised) identities. */

@@ -1,31 +1,41 @@
-import { asc, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { groups } from '../db/schema.js';
-import { findGroup } from '../groups/groups.repo.js';
-import { readTenantSettings } from '../tenants/read-tenant-settings.js';
-import { listRules } from './routing-rules.repo.js';
+import { groups, routingRules, tenants } from '../db/schema.js';
+import { settingsFrom } from '../tenants/read-tenant-settings.js';
+import type { RuleMatch } from './routing-rules.schema.js';
 import { ruleMatches, type RoutingInput } from './rule-matches.js';
 
 /**
  * The group a new session goes to: the first routing rule (by position) whose conditions hold, else the
- * tenant's default group, else its first group by name; null when the tenant has no group at all.
+ * tenant's default group, else its first group by name; null when the tenant has no group at all. What it needs
+ * is read in one statement (a new session's transaction makes many).
  */
 export async function chooseGroup(
   db: Executor,
   tenantId: string,
   input: RoutingInput,
 ): Promise<string | null> {
-  const settings = await readTenantSettings(db, tenantId);
-  for (const rule of await listRules(db, tenantId)) {
-    if (ruleMatches(rule.match, input, settings.timezone)) return rule.groupId;
+  // Named with its table: a bare column name inside the subqueries would be the subquery's own.
+  const tenantSettings = sql`${sql.identifier('tenants')}.${sql.identifier('settings')}`;
+  const [row] = await db
+    .select({
+      settings: tenants.settings,
+      rules: sql<Array<{ match: RuleMatch; groupId: string }> | null>`(
+        SELECT json_agg(json_build_object('match', r.match, 'groupId', r.group_id)
+                        ORDER BY r.position, r.created_at, r.id)
+        FROM ${routingRules} r WHERE r.tenant_id = ${tenantId})`,
+      defaultGroupId: sql<string | null>`(
+        SELECT g.id FROM ${groups} g
+        WHERE g.tenant_id = ${tenantId} AND g.id::text = ${tenantSettings}->>'defaultGroupId')`,
+      firstGroupId: sql<string | null>`(
+        SELECT g.id FROM ${groups} g WHERE g.tenant_id = ${tenantId} ORDER BY g.name, g.id LIMIT 1)`,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  if (!row) return null;
+  const { timezone } = settingsFrom(row.settings ?? {});
+  for (const rule of row.rules ?? []) {
+    if (ruleMatches(rule.match, input, timezone)) return rule.groupId;
   }
-  if (settings.defaultGroupId && (await findGroup(db, tenantId, settings.defaultGroupId)))
-    return settings.defaultGroupId;
-  const [first] = await db
-    .select({ id: groups.id })
-    .from(groups)
-    .where(eq(groups.tenantId, tenantId))
-    .orderBy(asc(groups.name), asc(groups.id))
-    .limit(1);
-  return first?.id ?? null;
+  return row.defaultGroupId ?? row.firstGroupId;
 }

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { groups } from '../db/schema.js';
+import { groups, tenants } from '../db/schema.js';
 import { localTime } from '../routing-rules/rule-matches.js';
-import { readTenantSettings } from '../tenants/read-tenant-settings.js';
+import { settingsFrom } from '../tenants/read-tenant-settings.js';
 
 /**
  * A group's business hours: weekly windows in a time zone (the tenant's unless given). Days are ISO weekdays, 1 (Monday) to 7 (Sunday);
@@ -33,11 +33,16 @@ export async function checkBusinessHours(
   at: Date,
 ): Promise<{ open: boolean; message?: string }> {
   const [group] = await tx
-    .select({ businessHours: groups.businessHours, offlineMessage: groups.offlineMessage })
+    .select({
+      businessHours: groups.businessHours,
+      offlineMessage: groups.offlineMessage,
+      tenantSettings: tenants.settings,
+    })
     .from(groups)
+    .innerJoin(tenants, eq(tenants.id, groups.tenantId))
     .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)));
   if (!group) return { open: true };
-  const settings = await readTenantSettings(tx, tenantId);
-  const open = isOpen(group.businessHours as BusinessHours | null, at, settings.timezone);
+  const { timezone } = settingsFrom(group.tenantSettings ?? {});
+  const open = isOpen(group.businessHours as BusinessHours | null, at, timezone);
   return open ? { open } : { open, ...(group.offlineMessage ? { message: group.offlineMessage } : {}) };
 }

@@ -86,8 +86,8 @@ describe('events that arrive together, stored in one go', () => {
   });
 });
 
-describe('a returning customer the tenant refuses', () => {
-  it('is refused by its contact, by the identity it writes from, or by the e-mail on its card', async () => {
+describe('a customer the tenant refuses', () => {
+  it('is refused by its contact, by the identity it writes from, or by the e-mail on its card, new or not', async () => {
     const f = await app.fixture();
     const [byContact, byIdentity, byCard, welcome] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const send = async (visitor: string, id: string) =>
@@ -122,6 +122,25 @@ describe('a returning customer the tenant refuses', () => {
       expect(result[0]).toEqual({ status: 'fulfilled', value: { outcome: 'blacklisted' } });
       expect(await messagesOf(first.get(visitor)!.sessionId)).toEqual([`text of ${visitor}-1`]);
     }
+    // New customers too: one writing from a listed identity, one whose card (from the channel) has a listed e-mail.
+    const [newListed, newCarded] = [randomUUID(), randomUUID()];
+    await blacklist({ identityKind: 'webchat_visitor', identityValue: newListed });
+    await blacklist({ identityKind: 'email', identityValue: `${newCarded}@example.test` });
+    const firstOfNew = await storeInboundBatch(app.t.engine, [
+      message(f, newListed, `${newListed}-1`),
+      message(f, newCarded, `${newCarded}-1`, {
+        customer: {
+          identities: [{ kind: 'webchat_visitor', value: newCarded }],
+          profile: { email: `${newCarded}@EXAMPLE.test` },
+        },
+      }),
+    ]);
+    expect(firstOfNew.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
+      'blacklisted',
+      'blacklisted',
+    ]);
+    const opened = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
+    expect(opened).toHaveLength(4);
     expect(await send(welcome, `${welcome}-2`)).toMatchObject({ outcome: 'stored' });
     expect(await messagesOf(first.get(welcome)!.sessionId)).toEqual([
       `text of ${welcome}-1`,

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import { contactIdentities, contacts, sessions } from '../db/schema.js';
 import { findOpenSession, isOpenSessionOf, type SessionRow } from './sessions.repo.js';
 import type { InboundContact } from '../channels/channel-adapter.js';
-import { blacklistColumnsOf } from '../blacklist/blacklist.repo.js';
+import { blacklistColumnsOf, blacklistMatchOf } from '../blacklist/blacklist.repo.js';
 import { blacklistedAfter, blacklistKeysOf, isBlacklisted } from '../blacklist/is-blacklisted.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
@@ -125,7 +125,8 @@ async function resolve(
       })
       .returning();
   }
-  // Identities seen for the first time join the contact; one already taken by another contact stays there.
+  // Identities seen for the first time join the contact; one already taken by another contact stays there. A new
+  // contact's first look at the blacklist comes back with them.
   const joined = await tx
     .insert(contactIdentities)
     .values(
@@ -138,14 +139,33 @@ async function resolve(
       })),
     )
     .onConflictDoNothing()
-    .returning({ id: contactIdentities.id });
+    .returning({
+      id: contactIdentities.id,
+      ...(blacklistKeys && created
+        ? {
+            blacklistMatched: blacklistMatchOf(tenantId, contact!.id, [...blacklistKeys.values()]),
+          }
+        : {}),
+    });
   if (created && joined.length === 0 && customer.identities.length > 0) {
     // A concurrent delivery from the same new customer created the contact first (its insert won the identity):
     // drop ours and take that one, or the customer would be split over two contacts and two sessions.
     await tx.delete(contacts).where(eq(contacts.id, contact!.id));
     return resolve(tx, tenantId, channelAccountId, customer, blacklistKeys);
   }
-  return { contact: contact! };
+  if (!created) return { contact: contact! };
+  // A contact made just now has no session yet, and is known by the identities it came with and its card.
+  const card = [
+    ...(contact!.phone ? [{ kind: 'phone', value: contact!.phone }] : []),
+    ...(contact!.email ? [{ kind: 'email', value: contact!.email }] : []),
+  ];
+  return {
+    contact: contact!,
+    openSession: null,
+    ...(blacklistKeys && joined[0]
+      ? { blacklist: { matched: joined.some((j) => j.blacklistMatched), identities: card } }
+      : {}),
+  };
 }
 
 /** Contacts of the tenant holding any of these identities (for blacklist checks on raw identities). */
