@@ -1,13 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { groups } from '../db/schema.js';
-import { recordEvent } from '../realtime/record-event.js';
-import { rooms } from '../realtime/event-map.js';
 import { setTimer } from '../jobs/timers.js';
-import { announceSession, recordTimeline } from '../sessions/announce.js';
+import { announceOffered } from '../sessions/announce.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
-import { sessionView } from '../sessions/session-view.js';
 import {
+  insertTimelineEntry,
   lastOwnerOfContact,
   updateSession,
   waitingSessions,
@@ -81,14 +79,16 @@ export async function offerSession(
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + timeoutSeconds * 1000);
   const current = kind === 'conference' ? session : await updateSession(tx, session.id, { state: 'offered' });
-  await recordTimeline(tx, current, {
+  const entry = await insertTimelineEntry(tx, {
+    tenantId: session.tenantId,
+    sessionId: session.id,
     type: kind === 'queue' ? 'offered' : `${kind}_offered`,
     actorKind: fromUserId ? 'operator' : 'system',
     actorUserId: fromUserId,
     data: { to: operators.map((o) => o.userId) },
-    at: now,
+    createdAt: now,
   });
-  const view = await sessionView(tx, session.tenantId, session.id);
+  const offers = [];
   for (const operator of operators) {
     const offer = await insertOffer(tx, {
       tenantId: session.tenantId,
@@ -99,15 +99,11 @@ export async function offerSession(
       createdAt: now,
       expiresAt,
     });
-    await recordEvent(tx, session.tenantId, 'offer.created', [rooms.operator(operator.userId)], {
-      id: offer.id,
-      sessionId: session.id,
-      kind,
-      expiresAt: expiresAt.toISOString(),
-      fromUserId,
-      session: view,
-    });
     await setTimer(deps, offerTimeout, { tenantId: session.tenantId, offerId: offer.id }, expiresAt, tx);
+    offers.push({
+      userId: operator.userId,
+      offer: { id: offer.id, sessionId: session.id, kind, expiresAt: expiresAt.toISOString(), fromUserId },
+    });
   }
-  if (kind !== 'conference') await announceSession(tx, deps, current);
+  await announceOffered(tx, deps, current, entry, offers, kind !== 'conference');
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import type { ChannelRegistry } from './engine-deps.js';
 import { users } from '../db/schema.js';
-import { rooms, type MessageSummary } from '../realtime/event-map.js';
+import { rooms, type MessageSummary, type OfferSummary } from '../realtime/event-map.js';
 import { recordEvent, recordEvents } from '../realtime/record-event.js';
 import { sessionView, type SessionView } from './session-view.js';
 import {
@@ -163,6 +163,35 @@ export async function announceMessage(
     [rooms.session(session.id), ...participants.map((p) => rooms.operator(p.userId))],
     await messageSummary(tx, message),
   );
+}
+
+/**
+ * A session was offered: its timeline entry, the offers and (unless it is a conference's, which leaves the session
+ * as it was) its new state are recorded in one statement from one read of its view, and the channel is told.
+ * `offers` are the `offer.created` payloads without the view.
+ */
+export async function announceOffered(
+  tx: Executor,
+  deps: { channels: ChannelRegistry; now: () => Date },
+  session: SessionRow,
+  entry: TimelineRow,
+  offers: Array<{ userId: string; offer: Omit<OfferSummary, 'session'> }>,
+  changed: boolean,
+): Promise<void> {
+  const view = await sessionView(tx, session.tenantId, session.id, deps);
+  const sessionRooms = roomsOfView(session, view);
+  await recordEvents(tx, session.tenantId, [
+    { name: 'session.timeline', rooms: sessionRooms, payload: timelinePayload(entry) },
+    ...offers.map(({ userId, offer }) => ({
+      name: 'offer.created' as const,
+      rooms: [rooms.operator(userId)],
+      payload: { ...offer, session: view },
+    })),
+    ...(changed
+      ? [{ name: 'session.changed' as const, rooms: sessionRooms, payload: { session: view } }]
+      : []),
+  ]);
+  if (changed) await tellChannel(tx, deps, session, view);
 }
 
 /**
