@@ -90,7 +90,13 @@ async function resolve(
     .from(contactIdentities)
     .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
     .leftJoin(sessions, isOpenSessionOf(tenantId, contacts.id, channelAccountId))
-    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)));
+    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)))
+    // Prepared, one statement per shape: planning this join afresh costs more than running it. Its generic plan
+    // is the one any call wants: identities by their unique key, the contact and its open session by key.
+    .prepare(
+      `resolve_contact_${customer.identities.map((i) => (scopeOf(i.kind) ? 's' : 'g')).join('')}${blacklistKeys ? '_b' : ''}`,
+    )
+    .execute();
   let contact = found[0]?.contact;
   // The usual returning customer: every identity already belongs to this (unmerged) contact.
   const known = (i: { kind: string; value: string }) =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
@@ -153,10 +154,18 @@ export async function insertMessageUpdatingSession(
     .with(inserted, updated)
     .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
     .from(inserted)
-    .crossJoin(updated);
+    .crossJoin(updated)
+    // Prepared, one statement per set of columns written: planning it afresh costs more than running it.
+    .prepare(`insert_message_updating_session_${shapeOf(row)}_${shapeOf(patch)}`)
+    .execute();
   if (both) return both;
   const { message } = await insertMessageOnce(tx, row);
   return { message };
+}
+
+/** Which columns a row sets, as a short name (the text of the statement writing it depends on nothing else). */
+function shapeOf(row: object): string {
+  return createHash('sha1').update(Object.keys(row).sort().join(',')).digest('base64url').slice(0, 12);
 }
 
 /** Every column of a table, as a CTE that returned its whole rows exposes them (for selecting them by name). */
