@@ -7,7 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
@@ -141,6 +141,16 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
 export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * `queryRows` as a named prepared statement (`queryText`'s `prepareAs`, named after its text), for hot statements
+ * whose planning costs more than running them. The same rules apply: only for statements whose generic plan is
+ * the one every call wants. Timestamps come back as the driver parses them (a Date on PostgreSQL).
+ */
+export async function queryRowsPrepared<T>(db: Executor, query: SQL): Promise<T[]> {
+  const { sql: text, params } = (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(query);
+  return queryRawIn<T>(db, text, params);
 }
 
 interface RawClient {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { queryRows, queryRowsPrepared, type Executor } from '../db/database.js';
 
 export interface OperatorLoad {
   userId: string;
@@ -19,7 +19,8 @@ const loadOf = (userColumn: string) =>
 
 /**
  * Load and presence of the active members of a group; with `availableOnly`, of those available now (routing): the
- * load of every member is a subquery each, so a large group costs what its online operators cost.
+ * load of every member is a subquery each, so a large group costs what its online operators cost. Prepared: every
+ * table is reached by key from the group's members, whatever the statistics.
  */
 export async function groupOperatorLoads(
   tx: Executor,
@@ -27,7 +28,7 @@ export async function groupOperatorLoads(
   groupId: string,
   options: { availableOnly?: boolean } = {},
 ): Promise<OperatorLoad[]> {
-  const rows = await queryRows<{
+  const rows = await queryRowsPrepared<{
     user_id: string;
     name: string;
     presence: OperatorLoad['presence'];

@@ -40,7 +40,9 @@ export async function checkBusinessHours(
     })
     .from(groups)
     .innerJoin(tenants, eq(tenants.id, groups.tenantId))
-    .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)));
+    .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)))
+    .prepare('group_business_hours')
+    .execute();
   if (!group) return { open: true };
   const { timezone } = settingsFrom(group.tenantSettings ?? {});
   const open = isOpen(group.businessHours as BusinessHours | null, at, timezone);
