@@ -10,7 +10,7 @@ import { advanceMessageStatus } from './message-status.js';
 import { resolveContact, resolveMessageSender } from './resolve-contact.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import {
-  insertMessageUpdatingSession,
+  insertCustomerMessage,
   insertTimelineEntry,
   insertSession,
   type MessageRow,
@@ -174,34 +174,22 @@ async function receiveInTransaction(
       );
     quotedMessageId = quoted?.id ?? null;
   }
-  // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
   const previous = session;
-  const stored = await insertMessageUpdatingSession(
-    tx,
-    {
-      tenantId: input.tenantId,
-      sessionId: session.id,
-      channelAccountId: input.channelAccountId,
-      direction: 'in',
-      authorKind: 'customer',
-      text: event.text ?? null,
-      quotedMessageId,
-      channelMessageId: event.channelMessageId,
-      clientMessageId: event.clientMessageId ?? null,
-      status: 'received',
-      metadata: {
-        ...(event.metadata ?? {}),
-        ...(event.attachments?.length ? { attachments: event.attachments } : {}),
-      },
-      createdAt: now,
+  const stored = await insertCustomerMessage(tx, {
+    tenantId: input.tenantId,
+    sessionId: session.id,
+    channelAccountId: input.channelAccountId,
+    text: event.text ?? null,
+    quotedMessageId,
+    channelMessageId: event.channelMessageId,
+    clientMessageId: event.clientMessageId ?? null,
+    metadata: {
+      ...(event.metadata ?? {}),
+      ...(event.attachments?.length ? { attachments: event.attachments } : {}),
     },
-    {
-      lastCustomerMessageAt: event.sentAt,
-      lastMessageAt: now,
-      windowClosedAt: null,
-      lockedUntilReply: false,
-    },
-  );
+    createdAt: now,
+    sentAt: event.sentAt,
+  });
   const { message } = stored;
   if (!stored.session) return { outcome: 'duplicate', session, message };
   session = stored.session;

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../db/database.js';
+import { prebuilt, queryRows, type Executor } from '../db/database.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -132,40 +131,82 @@ export async function insertMessageOnce(
   return { message: existing!, created: false };
 }
 
+/** What `insertCustomerMessage` stores: a customer's message, and when the customer sent it. */
+export interface CustomerMessage {
+  tenantId: string;
+  sessionId: string;
+  channelAccountId: string;
+  text: string | null;
+  quotedMessageId: string | null;
+  channelMessageId: string;
+  clientMessageId: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  sentAt: Date;
+}
+
+const placeholder = (name: keyof CustomerMessage) => sql.placeholder(name);
+
+const customerMessageStatement = prebuilt('insert_customer_message', (db) => {
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(messages)
+      .values({
+        tenantId: placeholder('tenantId'),
+        sessionId: placeholder('sessionId'),
+        channelAccountId: placeholder('channelAccountId'),
+        direction: 'in',
+        authorKind: 'customer',
+        text: placeholder('text'),
+        quotedMessageId: placeholder('quotedMessageId'),
+        channelMessageId: placeholder('channelMessageId'),
+        clientMessageId: placeholder('clientMessageId'),
+        status: 'received',
+        metadata: placeholder('metadata'),
+        createdAt: placeholder('createdAt'),
+      })
+      .onConflictDoNothing()
+      .returning(),
+  );
+  // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
+  const updated = db.$with('updated').as(
+    db
+      .update(sessions)
+      .set({
+        lastCustomerMessageAt: placeholder('sentAt') as unknown as Date,
+        lastMessageAt: placeholder('createdAt') as unknown as Date,
+        windowClosedAt: null,
+        lockedUntilReply: false,
+      })
+      .where(and(eq(sessions.id, placeholder('sessionId')), sql`EXISTS (SELECT 1 FROM ${inserted})`))
+      .returning(),
+  );
+  return db
+    .with(inserted, updated)
+    .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
+    .from(inserted)
+    .crossJoin(updated);
+});
+
 /**
  * A customer's message and what it changes on its session, in one statement: the message is inserted unless it
  * is a duplicate delivery (the channel's id is known), and only a message that was inserted updates the session.
  * Returns both rows; a duplicate returns the message stored first and no session.
  */
-export async function insertMessageUpdatingSession(
+export async function insertCustomerMessage(
   tx: Executor,
-  row: typeof messages.$inferInsert,
-  patch: Partial<typeof sessions.$inferInsert>,
+  message: CustomerMessage,
 ): Promise<{ message: MessageRow; session?: SessionRow }> {
-  const inserted = tx.$with('inserted').as(tx.insert(messages).values(row).onConflictDoNothing().returning());
-  const updated = tx.$with('updated').as(
-    tx
-      .update(sessions)
-      .set(patch)
-      .where(and(eq(sessions.id, row.sessionId), sql`EXISTS (SELECT 1 FROM ${inserted})`))
-      .returning(),
-  );
-  const [both] = await tx
-    .with(inserted, updated)
-    .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
-    .from(inserted)
-    .crossJoin(updated)
-    // Prepared, one statement per set of columns written: planning it afresh costs more than running it.
-    .prepare(`insert_message_updating_session_${shapeOf(row)}_${shapeOf(patch)}`)
-    .execute();
+  const [both] = await customerMessageStatement(tx, { ...message });
   if (both) return both;
-  const { message } = await insertMessageOnce(tx, row);
-  return { message };
-}
-
-/** Which columns a row sets, as a short name (the text of the statement writing it depends on nothing else). */
-function shapeOf(row: object): string {
-  return createHash('sha1').update(Object.keys(row).sort().join(',')).digest('base64url').slice(0, 12);
+  const { sentAt: _sentAt, ...row } = message;
+  const { message: existing } = await insertMessageOnce(tx, {
+    ...row,
+    direction: 'in',
+    authorKind: 'customer',
+    status: 'received',
+  });
+  return { message: existing };
 }
 
 /** Every column of a table, as a CTE that returned its whole rows exposes them (for selecting them by name). */
