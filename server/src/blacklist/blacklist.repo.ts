@@ -128,18 +128,33 @@ export async function matchAndIdentitiesOfContact(
   };
 }
 
+/** Given identities as the blacklist columns below take them: kinds and values side by side (or placeholders). */
+export interface BlacklistPairs {
+  kinds: string[] | SQLWrapper;
+  values: string[] | SQLWrapper;
+}
+
+/** The (kind, value) pairs an entry may name for these (already normalised) identities. */
+export function blacklistPairsOf(identities: Array<{ kinds: string[]; value: string }>): {
+  kinds: string[];
+  values: string[];
+} {
+  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  return { kinds: pairs.map(([kind]) => kind), values: pairs.map(([, value]) => value) };
+}
+
 /**
  * `matchAndIdentitiesOfContact` as two columns of a caller's statement about the contact (the inbound path reads
  * them with the contact, a round trip less on every customer message): whether an entry names the contact or one
  * of the given identities (`blacklistMatchOf`), and what the contact is known by.
  */
 export function blacklistColumnsOf(
-  tenantId: string,
+  tenantId: string | SQLWrapper,
   contact: { id: SQLWrapper; phone: SQLWrapper; email: SQLWrapper },
-  identities: Array<{ kinds: string[]; value: string }>,
+  given: BlacklistPairs,
 ) {
   return {
-    blacklistMatched: blacklistMatchOf(tenantId, contact.id, identities),
+    blacklistMatched: blacklistMatchOf(tenantId, contact.id, given),
     knownBy: sql<Array<{ kind: string; value: string }>>`(
       SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'value', k.value)), '[]'::json) FROM (
         SELECT i.kind, i.value FROM contact_identities i WHERE i.contact_id = ${contact.id}
@@ -149,19 +164,18 @@ export function blacklistColumnsOf(
   };
 }
 
-/** Whether an entry names the contact or one of these (already normalised) identities, as a column. */
+/** Whether an entry names the contact or one of the given identities, as a column. */
 export function blacklistMatchOf(
-  tenantId: string,
+  tenantId: string | SQLWrapper,
   /** A column must come qualified by its table: inside the subquery a bare `contact_id` is the entry's own. */
   contactId: SQLWrapper | string,
-  identities: Array<{ kinds: string[]; value: string }>,
+  given: BlacklistPairs,
 ) {
-  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  const array = (value: string[] | SQLWrapper) => (Array.isArray(value) ? sql.param(value) : value);
   return sql<boolean>`EXISTS (
     SELECT 1 FROM blacklist_entries b
     WHERE b.tenant_id = ${tenantId} AND (b.contact_id = ${contactId} OR (b.identity_kind, b.identity_value) IN (
-      SELECT k, v FROM unnest(${sql.param(pairs.map(([kind]) => kind))}::text[],
-                              ${sql.param(pairs.map(([, value]) => value))}::text[]) AS given(k, v))))`;
+      SELECT k, v FROM unnest(${array(given.kinds)}::text[], ${array(given.values)}::text[]) AS given(k, v))))`;
 }
 
 /** Whether an entry names this contact or any of these (already normalised) identities. */

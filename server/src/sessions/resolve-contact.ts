@@ -1,15 +1,81 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { prebuilt, type Executor } from '../db/database.js';
 import { contactIdentities, contacts, sessions } from '../db/schema.js';
 import { findOpenSession, isOpenSessionOf, type SessionRow } from './sessions.repo.js';
 import type { InboundContact } from '../channels/channel-adapter.js';
-import { blacklistColumnsOf, blacklistMatchOf } from '../blacklist/blacklist.repo.js';
+import { blacklistColumnsOf, blacklistMatchOf, blacklistPairsOf } from '../blacklist/blacklist.repo.js';
 import { blacklistedAfter, blacklistKeysOf, isBlacklisted } from '../blacklist/is-blacklisted.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
 const SCOPED = new Set(['psid', 'webchat_visitor']);
 
 type ContactRow = typeof contacts.$inferSelect;
+
+type Lookup = (
+  db: Executor,
+  values: Record<string, unknown>,
+) => Promise<
+  Array<{
+    contact: ContactRow;
+    kind: string;
+    value: string;
+    session: SessionRow | null;
+    blacklistMatched?: boolean;
+    knownBy?: Array<{ kind: string; value: string }>;
+  }>
+>;
+
+const lookups = new Map<string, Lookup>();
+
+/**
+ * The contacts holding any of a customer's identities, each with its open session on the account (and, for a
+ * message, the first look at the blacklist), as a statement built once per shape: `scopes` has a letter per
+ * identity, `s` for one scoped to the account, `g` for a global one. Its generic plan is the one any call wants:
+ * identities by their unique key, the contact and its open session by key.
+ */
+function lookupStatement(scopes: string, withBlacklist: boolean): Lookup {
+  const name = `resolve_contact_${scopes}${withBlacklist ? '_b' : ''}`;
+  let statement = lookups.get(name);
+  if (!statement) {
+    const value = (key: string) => sql.placeholder(key);
+    statement = prebuilt(name, (db) =>
+      db
+        .select({
+          contact: contacts,
+          kind: contactIdentities.kind,
+          value: contactIdentities.value,
+          session: sessions,
+          ...(withBlacklist
+            ? blacklistColumnsOf(value('tenantId'), contacts, {
+                kinds: value('blacklistKinds'),
+                values: value('blacklistValues'),
+              })
+            : {}),
+        })
+        .from(contactIdentities)
+        .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
+        .leftJoin(sessions, isOpenSessionOf(value('tenantId'), contacts.id, value('channelAccountId')))
+        .where(
+          and(
+            eq(contactIdentities.tenantId, value('tenantId')),
+            or(
+              ...[...scopes].map((scope, n) =>
+                and(
+                  eq(contactIdentities.kind, value(`kind${n}`)),
+                  eq(contactIdentities.value, value(`value${n}`)),
+                  scope === 's'
+                    ? eq(contactIdentities.channelAccountId, value('channelAccountId'))
+                    : isNull(contactIdentities.channelAccountId),
+                ),
+              ),
+            ),
+          ),
+        ),
+    ) as Lookup;
+    lookups.set(name, statement);
+  }
+  return statement;
+}
 
 /**
  * Finds the contact behind a customer's identities, or creates it with the channel's profile data. A merged
@@ -70,33 +136,22 @@ async function resolve(
   blacklist?: { matched: boolean; identities: Array<{ kind: string; value: string }> };
 }> {
   const scopeOf = (kind: string) => (SCOPED.has(kind) ? channelAccountId : null);
-  const matches = customer.identities.map((identity) =>
-    and(
-      eq(contactIdentities.kind, identity.kind),
-      eq(contactIdentities.value, identity.value),
-      scopeOf(identity.kind)
-        ? eq(contactIdentities.channelAccountId, channelAccountId)
-        : isNull(contactIdentities.channelAccountId),
+  const scopes = customer.identities.map((i) => (scopeOf(i.kind) ? 's' : 'g')).join('');
+  const found = await lookupStatement(scopes, Boolean(blacklistKeys))(tx, {
+    tenantId,
+    channelAccountId,
+    ...Object.fromEntries(
+      customer.identities.flatMap((i, n) => [
+        [`kind${n}`, i.kind],
+        [`value${n}`, i.value],
+      ]),
     ),
-  );
-  const found = await tx
-    .select({
-      contact: contacts,
-      kind: contactIdentities.kind,
-      value: contactIdentities.value,
-      session: sessions,
-      ...(blacklistKeys ? blacklistColumnsOf(tenantId, contacts, [...blacklistKeys.values()]) : {}),
-    })
-    .from(contactIdentities)
-    .innerJoin(contacts, eq(contacts.id, contactIdentities.contactId))
-    .leftJoin(sessions, isOpenSessionOf(tenantId, contacts.id, channelAccountId))
-    .where(and(eq(contactIdentities.tenantId, tenantId), or(...matches)))
-    // Prepared, one statement per shape: planning this join afresh costs more than running it. Its generic plan
-    // is the one any call wants: identities by their unique key, the contact and its open session by key.
-    .prepare(
-      `resolve_contact_${customer.identities.map((i) => (scopeOf(i.kind) ? 's' : 'g')).join('')}${blacklistKeys ? '_b' : ''}`,
-    )
-    .execute();
+    ...(blacklistKeys
+      ? (({ kinds, values }) => ({ blacklistKinds: kinds, blacklistValues: values }))(
+          blacklistPairsOf([...blacklistKeys.values()]),
+        )
+      : {}),
+  });
   let contact = found[0]?.contact;
   // The usual returning customer: every identity already belongs to this (unmerged) contact.
   const known = (i: { kind: string; value: string }) =>
@@ -107,7 +162,7 @@ async function resolve(
       contact,
       openSession: first.session,
       ...(blacklistKeys
-        ? { blacklist: { matched: first.blacklistMatched!, identities: first.knownBy! } }
+        ? { blacklist: { matched: Boolean(first.blacklistMatched), identities: first.knownBy ?? [] } }
         : {}),
     };
   }
@@ -149,7 +204,11 @@ async function resolve(
       id: contactIdentities.id,
       ...(blacklistKeys && created
         ? {
-            blacklistMatched: blacklistMatchOf(tenantId, contact!.id, [...blacklistKeys.values()]),
+            blacklistMatched: blacklistMatchOf(
+              tenantId,
+              contact!.id,
+              blacklistPairsOf([...blacklistKeys.values()]),
+            ),
           }
         : {}),
     });

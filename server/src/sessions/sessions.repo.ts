@@ -1,5 +1,5 @@
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { prebuilt, queryRows, type Executor } from '../db/database.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
 
@@ -21,7 +21,11 @@ export async function lockSession(
 }
 
 /** The open session of a contact (an id, or a column in a join) on a channel account: at most one (a unique index). */
-export function isOpenSessionOf(tenantId: string, contactId: string | AnyPgColumn, channelAccountId: string) {
+export function isOpenSessionOf(
+  tenantId: string | SQLWrapper,
+  contactId: string | AnyPgColumn,
+  channelAccountId: string | SQLWrapper,
+) {
   return and(
     eq(sessions.tenantId, tenantId),
     eq(sessions.contactId, contactId),

@@ -106,7 +106,17 @@ describe('files to a WhatsApp customer', () => {
           ).length,
         { timeout: 100_000 },
       )
-      .toBe(2);
+      .toBe(2)
+      .catch((error: Error) => {
+        // What the sandbox could not deliver is the likeliest reason a status never came.
+        const undelivered = kit.sandbox
+          .deliveries()
+          .filter((d) => d.status !== 200)
+          .map((d) => ({ attempt: d.attempt, status: d.status, error: d.error, gaveUp: d.gaveUp }));
+        throw new Error(
+          `${error.message}; webhook deliveries not answered 200: ${JSON.stringify(undelivered)}`,
+        );
+      });
 
     const retried = await call(
       kit.t.url,
