@@ -112,14 +112,14 @@ export async function matchAndIdentitiesOfContact(
   contactId: string,
   identities: Array<{ kinds: string[]; value: string }>,
 ): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
-  const pairs = identities.flatMap((i) => i.kinds.map((kind) => [kind, i.value] as const));
+  const { kinds, values } = blacklistPairsOf(identities);
   // Prepared: the contact's identities are reached through the contact (its primary key, then the contact's
   // index), so the generic plan cannot prefer the tenant's whole identity index, as it did when they were filtered
   // by tenant and contact directly.
   const rows = await queryText<{ kind: string | null; value: string | null; matched: boolean }>(
     db,
     MATCH_AND_IDENTITIES,
-    [tenantId, contactId, pairs.map(([kind]) => kind), pairs.map(([, value]) => value)],
+    [tenantId, contactId, kinds, values],
     { prepareAs: 'blacklist_match_and_identities' },
   );
   return {

@@ -98,25 +98,26 @@ describe('files to a WhatsApp customer', () => {
     expect((await kit.statusOf(sent.body.id)).errorCode).toBe('131026');
     // Both parts' failures are in before the retry (a part not reported failed yet would not go again). A failure
     // that overtook its part's send result waits as a parked status, which may take a few of its retries.
-    await expect
-      .poll(
-        async () =>
-          Object.values((await kit.statusOf(sent.body.id)).metadata.partStatuses as object).filter(
-            (v) => v === 'failed',
-          ).length,
-        { timeout: 100_000 },
-      )
-      .toBe(2)
-      .catch((error: Error) => {
-        // What the sandbox could not deliver is the likeliest reason a status never came.
-        const undelivered = kit.sandbox
-          .deliveries()
-          .filter((d) => d.status !== 200)
-          .map((d) => ({ attempt: d.attempt, status: d.status, error: d.error, gaveUp: d.gaveUp }));
-        throw new Error(
-          `${error.message}; webhook deliveries not answered 200: ${JSON.stringify(undelivered)}`,
-        );
-      });
+    try {
+      await expect
+        .poll(
+          async () =>
+            Object.values((await kit.statusOf(sent.body.id)).metadata.partStatuses as object).filter(
+              (v) => v === 'failed',
+            ).length,
+          { timeout: 100_000 },
+        )
+        .toBe(2);
+    } catch (error) {
+      // What the sandbox could not deliver is the likeliest reason a status never came.
+      const undelivered = kit.sandbox
+        .deliveries()
+        .filter((d) => d.status !== 200)
+        .map((d) => ({ attempt: d.attempt, status: d.status, error: d.error, gaveUp: d.gaveUp }));
+      throw new Error(
+        `${(error as Error).message}; webhook deliveries not answered 200: ${JSON.stringify(undelivered)}`,
+      );
+    }
 
     const retried = await call(
       kit.t.url,
