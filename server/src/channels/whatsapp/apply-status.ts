@@ -141,6 +141,8 @@ export const applyParkedStatus = defineJob({
     error: Type.Optional(
       Type.Object({ code: Type.Number(), title: Type.String(), details: Type.Optional(Type.String()) }),
     ),
+    /** `biz_opaque_callback_data`: the message's id we sent. */
+    callbackData: Type.Optional(Type.String()),
   }),
   retry: { limit: PARK_RETRIES, delaySeconds: 2, backoff: true },
   async handle(deps: EngineDeps, payload, meta) {
@@ -149,6 +151,7 @@ export const applyParkedStatus = defineJob({
       status: payload.status,
       at: new Date(payload.at),
       ...(payload.error ? { error: payload.error } : {}),
+      ...(payload.callbackData ? { callbackData: payload.callbackData } : {}),
     });
     if (!applied && meta.retryCount < PARK_RETRIES)
       throw new Error(`no message with wamid ${payload.wamid} yet`);

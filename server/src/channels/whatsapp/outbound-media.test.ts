@@ -1,8 +1,11 @@
+import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { call } from '../../../test/factories.js';
 import { upload } from '../../../test/file-helpers.js';
+import { queryRows } from '../../db/database.js';
 import { SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { PARKED_STATUS_JOB } from './whatsapp.repo.js';
 
 const kit = useWhatsAppKit(3);
 
@@ -91,13 +94,15 @@ describe('files to a WhatsApp customer', () => {
     const [stickerId] = await uploaded(sessionId, [{ name: 'thanks.webp', data: webp, type: 'image/webp' }]);
     kit.sandbox.clearCalls();
     kit.sandbox.failNext({ product: 'whatsapp', code: 131026, mode: 'async', count: 2 });
+    // Each part's failure overtakes its send's answer, so both wait as parked statuses: the text part's is found
+    // by the message id it carries (its wamid never becomes the message's own, the last part's does).
+    kit.sandbox.setSwitches({ statusBeforeResponse: true });
     const sent = await sendFiles(sessionId, { text: 'Thank you!', fileIds: [stickerId] });
     await expect
       .poll(async () => (await kit.statusOf(sent.body.id)).status, { timeout: 45_000 })
       .toBe('error');
     expect((await kit.statusOf(sent.body.id)).errorCode).toBe('131026');
-    // Both parts' failures are in before the retry (a part not reported failed yet would not go again). A failure
-    // that overtook its part's send result waits as a parked status, which may take a few of its retries.
+    // Both parts' failures are in before the retry (a part not reported failed yet would not go again).
     try {
       await expect
         .poll(
@@ -105,7 +110,7 @@ describe('files to a WhatsApp customer', () => {
             Object.values((await kit.statusOf(sent.body.id)).metadata.partStatuses as object).filter(
               (v) => v === 'failed',
             ).length,
-          { timeout: 100_000 },
+          { timeout: 45_000 },
         )
         .toBe(2);
     } catch (error) {
@@ -114,10 +119,23 @@ describe('files to a WhatsApp customer', () => {
         .deliveries()
         .filter((d) => d.status !== 200)
         .map((d) => ({ attempt: d.attempt, status: d.status, error: d.error, gaveUp: d.gaveUp }));
+      const { metadata, status } = await kit.statusOf(sent.body.id);
+      const parked = await queryRows(
+        kit.t.database.db,
+        sql`SELECT state, retry_count, data->>'wamid' AS wamid, data->>'status' AS status FROM pgboss.job
+            WHERE name = ${PARKED_STATUS_JOB} AND data->>'channelAccountId' = ${accountId}`,
+      );
+      const statuses = kit.sandbox
+        .deliveries()
+        .filter((d) => d.body.includes('"statuses"'))
+        .map((d) => d.body.match(/"status":"\w+"|"id":"wamid[^"]*"/g));
       throw new Error(
-        `${(error as Error).message}; webhook deliveries not answered 200: ${JSON.stringify(undelivered)}`,
+        `${(error as Error).message}; message ${status} ${JSON.stringify(metadata)}; parked ${JSON.stringify(parked)}; ` +
+          `status webhooks ${JSON.stringify(statuses)}; not answered 200: ${JSON.stringify(undelivered)}`,
       );
     }
+
+    kit.sandbox.setSwitches({ statusBeforeResponse: false });
 
     const retried = await call(
       kit.t.url,
@@ -141,6 +159,5 @@ describe('files to a WhatsApp customer', () => {
     expect(kit.sandbox.calls({ method: 'POST', pathContains: `${number.phoneNumberId}/media` })).toHaveLength(
       1,
     );
-    // A failed status that overtakes its part's send result is parked and applied by a job with backoff.
-  }, 240_000);
+  }, 120_000);
 });

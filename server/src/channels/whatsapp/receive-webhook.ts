@@ -97,6 +97,8 @@ async function processItem(
         status: status.status,
         at: status.at.toISOString(),
         ...(status.error ? { error: status.error } : {}),
+        // The message's id: a part other than the last is never the message's own wamid, and is found by it.
+        ...(status.callbackData ? { callbackData: status.callbackData } : {}),
       },
       { startAfter: new Date(Date.now() + 1_000) },
     );
