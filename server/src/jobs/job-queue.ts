@@ -45,8 +45,16 @@ export async function createJobQueue<D>(options: {
   pollingIntervalSeconds?: number;
 }): Promise<JobQueue> {
   const { database, logger, definitions } = options;
+  let stopped = false;
+  // pg-boss records a job's end without waiting for it (nor catching): a job that outlived the shutdown wait would
+  // record it on a closed pool, an unhandled rejection. Once stopped, its statements do nothing; such a job stays
+  // active, expires and is retried.
+  const db = {
+    executeSql: (text: string, values?: unknown[]) =>
+      stopped ? Promise.resolve({ rows: [] }) : database.query(text, values),
+  };
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => database.query(text, values) },
+    db,
     schema: 'pgboss',
     // Maintenance and cron run from the worker role only; see work().
     supervise: false,
@@ -92,7 +100,7 @@ export async function createJobQueue<D>(options: {
     async work() {
       // A second instance with supervision and cron on: pg-boss elects one maintainer across processes.
       workerBoss = new PgBoss({
-        db: { executeSql: (text, values) => database.query(text, values) },
+        db,
         schema: 'pgboss',
         migrate: false,
       });
@@ -153,6 +161,7 @@ export async function createJobQueue<D>(options: {
     async stop() {
       await workerBoss?.stop({ graceful: true, wait: true, timeout: 10_000 });
       await boss.stop({ graceful: false, wait: true, close: false });
+      stopped = true;
     },
   };
   return queue;
