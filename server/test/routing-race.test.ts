@@ -158,8 +158,22 @@ describe.runIf(driver === 'postgres')('routing under concurrency, two processes 
     expect(created.every((r) => r.status === 200)).toBe(true);
     await churn;
     await Promise.all(operators.map((_, i) => setPresence(i, 'available')));
-    // Let the accepts and any offer timeouts settle.
-    for (let i = 0; i < 50 && (pending.length === 0 || accepts.length < pending.length); i++)
+    // Let the accepts settle: the last presence change may offer sessions late, and each offer is accepted as it
+    // comes, so settled is when no session is on offer and every accept has been answered.
+    const onOffer = async () =>
+      Number(
+        (
+          await queryRows<{ n: number }>(
+            database.db,
+            sql`SELECT count(*)::int AS n FROM sessions WHERE tenant_id = ${tenant.id} AND state = 'offered'`,
+          )
+        )[0]!.n,
+      );
+    for (
+      let i = 0;
+      i < 150 && (pending.length === 0 || accepts.length < pending.length || (await onOffer()) > 0);
+      i++
+    )
       await sleep(200);
     await Promise.all(pending);
     await sleep(1000);
