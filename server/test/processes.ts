@@ -15,14 +15,28 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/*
+ * A port below the kernel's ephemeral range (32768 and up on Linux), picked at random and free when probed. A port
+ * the kernel hands out (listen on 0) can be taken by any outgoing connection between the probe and the app's own
+ * listen, which the test process and its databases make by the hundred; one below the range can only be taken by a
+ * listener, and parallel workers rarely pick the same one of 12,000.
+ */
+const LOWEST = 20_000;
+const RANGE = 12_000;
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; ; attempt++) {
+    const port = LOWEST + Math.floor(Math.random() * RANGE);
+    if (await canListen(port)) return port;
+    if (attempt === 50) throw new Error('no free port found below the ephemeral range');
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
