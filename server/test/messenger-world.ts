@@ -169,8 +169,11 @@ export async function startMessengerWorld(options: { clock?: TestClock } = {}): 
     },
     async close() {
       fixtures.forEach((f) => f.close());
-      await t?.close();
+      // The sandbox first, once its deliveries are done: a webhook the app were still answering when it closes would
+      // keep that connection, and the close, waiting until the connection's keep-alive timeout (72 s).
+      await sandbox?.idle();
       await sandbox?.close();
+      await t?.close();
     },
   };
   return world;

@@ -104,8 +104,11 @@ export function useWhatsAppKit(
     callbackUrls.push(`${t.url}/webhooks/whatsapp`);
   });
   afterAll(async () => {
-    await t?.close();
+    // The sandbox first, once its deliveries are done: a webhook the app were still answering when it closes would
+    // keep that connection, and the close, waiting until the connection's keep-alive timeout (72 s).
+    await sandbox?.idle();
     await sandbox?.close();
+    await t?.close();
   });
   afterEach(() => {
     f?.close();
