@@ -1,6 +1,7 @@
 import type { RunningSandbox } from '@switchboard/sandbox/sandbox';
 import type { EventEnvelope, OfferSummary } from '../../server/src/realtime/event-map.js';
 import { Latencies } from './load.js';
+import type { PhaseProfile } from './profile.js';
 import { connectOperators, emitAck, makeAvailable, type OperatorSocket } from './operator-sockets.js';
 import { OUTBOUND_NUMBER, type BenchTenant } from './seed-bench.js';
 
@@ -25,6 +26,8 @@ export interface OutboundResult {
   toGraph: Latencies;
   /** From the operator's send to the socket acknowledgement. */
   ack: Latencies;
+  /** Where the time went, when the phase was profiled. */
+  profile?: PhaseProfile;
 }
 
 const REPLY_PATTERN = /^bench reply (\d+)$/;
@@ -92,6 +95,8 @@ export async function runOutbound(options: {
   durationMs: number;
   graceMs: number;
   openTimeoutMs: number;
+  /** Starts profiling the app and its database once the sessions are open; what it answers stops it. */
+  startProfile?: () => Promise<() => Promise<PhaseProfile>>;
 }): Promise<OutboundResult> {
   const { sandbox } = options;
   const { sockets, owned } = await openSessions(
@@ -142,6 +147,7 @@ export async function runOutbound(options: {
   const poller = setInterval(drain, 20);
 
   let next = 0;
+  const stopProfile = await options.startProfile?.();
   const begin = Date.now();
   const end = begin + options.durationMs;
   const sender = async (socket: OperatorSocket, sessionIds: string[], offset: number) => {
@@ -174,6 +180,7 @@ export async function runOutbound(options: {
   while (Date.now() < graceEnd && [...started.keys()].some((n) => ackedIds.has(n))) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  if (stopProfile) result.profile = await stopProfile();
   clearInterval(poller);
   drain();
   result.undelivered = [...started.keys()].filter((n) => ackedIds.has(n)).length;

@@ -148,6 +148,7 @@ export function table(
       `p50 ${num(outbound.toGraph.percentile(50), 2)} / p99 ${num(outbound.toGraph.percentile(99), 2)} ms`,
       `send acknowledged p99 ${num(outbound.ack.percentile(99), 2)} ms`,
     ],
+    ...profileRow(outbound.profile, true, outbound.received),
     [
       `Scale${scaled ? ' (scaled down)' : ''}: RSS`,
       `${num(scale.rssPeakMiB)} MiB`,

@@ -137,6 +137,7 @@ export async function runPostgres(
     returning.profile = await stopReturningProfile();
 
     log('outbound: operators reply, the outbox calls the sandbox');
+    const appPid = app.child.pid!;
     await analyzeWithoutAutovacuum(counter);
     const outbound = await runOutbound({
       url: app.url,
@@ -147,6 +148,7 @@ export async function runPostgres(
       durationMs: mode.outboundMs,
       graceMs: mode.graceMs,
       openTimeoutMs: mode.outboundOpenMs,
+      startProfile: () => startProfile(appPid, counter),
     });
 
     log(`scale: ${mode.scaleSessions} open sessions, ${mode.scaleOperators} operators connected`);

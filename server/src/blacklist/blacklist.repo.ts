@@ -87,19 +87,25 @@ export async function deleteEntry(db: Executor, tenantId: string, entryId: strin
   return rows.length > 0;
 }
 
+/**
+ * What a contact (`contact`: the alias of a row of `contacts` in the caller's statement) is known by, as a JSON
+ * array of `{ kind, value }`: its identity rows, and the phone and e-mail on its card.
+ */
+export function knownBySql(contact: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'value', k.value)), '[]'::json) FROM (
+      SELECT i.kind, i.value FROM contact_identities i WHERE i.contact_id = ${contact}.id
+      UNION ALL
+      SELECT card.kind, card.value FROM (VALUES ('phone', ${contact}.phone), ('email', ${contact}.email))
+        AS card(kind, value) WHERE card.value <> '') AS k)`;
+}
+
 const MATCH_AND_IDENTITIES = `
-  SELECT NULL AS kind, NULL AS value, EXISTS (
+  SELECT EXISTS (
     SELECT 1 FROM blacklist_entries b
     WHERE b.tenant_id = $1 AND (b.contact_id = $2 OR (b.identity_kind, b.identity_value) IN (
       SELECT k, v FROM unnest($3::text[], $4::text[]) AS given(k, v)))
-  ) AS matched
-  UNION ALL
-  SELECT i.kind, i.value, false FROM contacts c JOIN contact_identities i ON i.contact_id = c.id
-  WHERE c.id = $2 AND c.tenant_id = $1
-  UNION ALL
-  SELECT k.kind, k.value, false FROM contacts c
-  CROSS JOIN LATERAL (VALUES ('phone', c.phone), ('email', c.email)) AS k(kind, value)
-  WHERE c.id = $2 AND c.tenant_id = $1 AND k.value IS NOT NULL AND k.value <> ''`;
+  ) AS matched,
+  (SELECT ${knownBySql('c')} FROM contacts c WHERE c.id = $2 AND c.tenant_id = $1) AS known_by`;
 
 /**
  * In one round trip: whether an entry names this contact or any of these (already normalised) identities, and
@@ -116,16 +122,13 @@ export async function matchAndIdentitiesOfContact(
   // Prepared: the contact's identities are reached through the contact (its primary key, then the contact's
   // index), so the generic plan cannot prefer the tenant's whole identity index, as it did when they were filtered
   // by tenant and contact directly.
-  const rows = await queryText<{ kind: string | null; value: string | null; matched: boolean }>(
-    db,
-    MATCH_AND_IDENTITIES,
-    [tenantId, contactId, kinds, values],
-    { prepareAs: 'blacklist_match_and_identities' },
-  );
-  return {
-    matched: rows.some((r) => r.matched),
-    identities: rows.filter((r) => r.kind !== null).map((r) => ({ kind: r.kind!, value: r.value! })),
-  };
+  const [row] = await queryText<{
+    matched: boolean;
+    known_by: Array<{ kind: string; value: string }> | null;
+  }>(db, MATCH_AND_IDENTITIES, [tenantId, contactId, kinds, values], {
+    prepareAs: 'blacklist_match_and_known_by',
+  });
+  return { matched: Boolean(row?.matched), identities: row?.known_by ?? [] };
 }
 
 /** Given identities as the blacklist columns below take them: kinds and values side by side (or placeholders). */
@@ -150,17 +153,13 @@ export function blacklistPairsOf(identities: Array<{ kinds: string[]; value: str
  */
 export function blacklistColumnsOf(
   tenantId: string | SQLWrapper,
-  contact: { id: SQLWrapper; phone: SQLWrapper; email: SQLWrapper },
+  /** The contact's columns, qualified by its table (`contacts`). */
+  contact: { id: SQLWrapper },
   given: BlacklistPairs,
 ) {
   return {
     blacklistMatched: blacklistMatchOf(tenantId, contact.id, given),
-    knownBy: sql<Array<{ kind: string; value: string }>>`(
-      SELECT coalesce(json_agg(json_build_object('kind', k.kind, 'value', k.value)), '[]'::json) FROM (
-        SELECT i.kind, i.value FROM contact_identities i WHERE i.contact_id = ${contact.id}
-        UNION ALL
-        SELECT card.kind, card.value FROM (VALUES ('phone', ${contact.phone}), ('email', ${contact.email}))
-          AS card(kind, value) WHERE card.value <> '') AS k)`,
+    knownBy: sql<Array<{ kind: string; value: string }>>`${sql.raw(knownBySql('"contacts"'))}`,
   };
 }
 

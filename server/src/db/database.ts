@@ -219,6 +219,40 @@ function statementName(text: string): string {
 }
 
 const commitHooks = new WeakMap<object, Array<() => void>>();
+const finishers = new WeakMap<object, Array<() => Promise<void>>>();
+
+/**
+ * Runs `finish` in the transaction `tx` once its work is done, just before it commits (in the order registered; a
+ * finisher registered by another finisher runs too), or at once when `tx` is not a transaction opened by
+ * `db.transaction`. For writes gathered over a transaction and made in one statement at its end, such as its
+ * realtime events. A finisher that throws rolls the transaction back.
+ */
+export async function beforeCommit(tx: Executor, finish: () => Promise<void>): Promise<void> {
+  const pending = finishers.get(tx);
+  if (pending) pending.push(finish);
+  else await finish();
+}
+
+const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * `read`, once per transaction for each `key`: for reads of settings that the transaction does not change and that
+ * each of the many events stored in one transaction would read again (a group's routing rules, its business hours).
+ * Outside a transaction opened by `db.transaction`, read every time.
+ */
+export function oncePerTransaction<T>(tx: Executor, key: string, read: () => Promise<T>): Promise<T> {
+  if (!finishers.has(tx)) return read();
+  let known = reads.get(tx);
+  if (!known) reads.set(tx, (known = new Map()));
+  let value = known.get(key) as Promise<T> | undefined;
+  if (!value) known.set(key, (value = read()));
+  return value;
+}
+
+/** Whether work registered with {@link beforeCommit} on `tx` waits for the transaction's end. */
+export function isDeferring(tx: Executor): boolean {
+  return finishers.has(tx);
+}
 
 /**
  * Runs `hook` once the transaction `tx` has committed (not at all if it rolls back); at once when `tx` is not a
@@ -238,7 +272,11 @@ function withCommitHooks(db: Db): Db {
     const hooks: Array<() => void> = [];
     const result = await transaction(async (tx) => {
       commitHooks.set(tx, hooks);
-      return run(tx);
+      const pending: Array<() => Promise<void>> = [];
+      finishers.set(tx, pending);
+      const value = await run(tx);
+      for (let next = pending.shift(); next; next = pending.shift()) await next();
+      return value;
     }, config as never);
     // Committed: a hook that throws must not turn the caller's success into a failure.
     for (const hook of hooks) {

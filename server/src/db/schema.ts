@@ -382,6 +382,10 @@ export const messages = pgTable(
     index('messages_session_idx').on(t.sessionId, t.position),
     uniqueIndex('messages_channel_message_key').on(t.channelAccountId, t.channelMessageId),
     uniqueIndex('messages_client_message_key').on(t.sessionId, t.clientMessageId),
+    // A session's unread count (every view of it) reads only its unread messages, however long the session.
+    index('messages_unread_idx')
+      .on(t.sessionId)
+      .where(sql`${t.direction} = 'in' and ${t.status} = 'received'`),
   ],
 );
 

@@ -2,7 +2,15 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { afterCommit, queryRawIn, type Database, type Executor } from '../db/database.js';
+import { randomUUID } from 'node:crypto';
+import {
+  afterCommit,
+  beforeCommit,
+  isDeferring,
+  queryRawIn,
+  type Database,
+  type Executor,
+} from '../db/database.js';
 import type { JobDefinition } from './job-definition.js';
 
 /** Jobs fetched per poll and run side by side. */
@@ -77,10 +85,39 @@ export async function createJobQueue<D>(options: {
   /** The fetch loops of each queue in this process, and which one the next wake goes to. */
   const loops = new Map<string, { ids: string[]; next: number }>();
 
+  /**
+   * A transaction's jobs are inserted together when its work is done (one statement for all of them, whatever their
+   * queues), as `send` would insert each: the queue's retry and expiry settings apply.
+   */
+  const pendingJobs = new WeakMap<Executor, PgBoss.JobInsert[]>();
+  async function insertWithTransaction(tx: Executor, job: PgBoss.JobInsert & { name: string }) {
+    const pending = pendingJobs.get(tx);
+    if (pending) return void pending.push(job);
+    pendingJobs.set(tx, [job]);
+    await beforeCommit(tx, async () => {
+      const jobs = pendingJobs.get(tx)!;
+      pendingJobs.delete(tx);
+      await boss.insert(jobs, { db: transactionExecutor(tx) });
+    });
+  }
+
   const queue: JobQueue = {
     async send(definition, payload, sendOptions = {}) {
       if (!Value.Check(definition.payload, payload)) {
         throw new Error(`Invalid payload for job ${definition.name}`);
+      }
+      if (sendOptions.tx && isDeferring(sendOptions.tx)) {
+        const id = randomUUID();
+        await insertWithTransaction(sendOptions.tx, {
+          id,
+          name: definition.name,
+          data: payload as object,
+          ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter.toISOString() } : {}),
+          ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
+        });
+        if (!sendOptions.startAfter || sendOptions.startAfter.getTime() <= Date.now())
+          afterCommit(sendOptions.tx, () => queue.wake(definition));
+        return id;
       }
       const jobOptions: PgBoss.SendOptions = {};
       if (sendOptions.startAfter) jobOptions.startAfter = sendOptions.startAfter;

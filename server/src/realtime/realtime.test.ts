@@ -3,6 +3,7 @@ import { call, type TestTenant } from '../../test/factories.js';
 import { driver, type TestApp } from '../../test/harness.js';
 import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { connectSocket, sleep } from '../../test/socket-client.js';
+import { beforeCommit } from '../db/database.js';
 import { rooms } from './event-map.js';
 import { recordEvent } from './record-event.js';
 
@@ -175,15 +176,21 @@ describe('ordering without a shared lock', () => {
           groupId: a.groupA,
           name: 'slow',
         });
-        recorded();
-        await released;
+        // A transaction's events are written when its work is done; this one then stays open until released.
+        await beforeCommit(tx, async () => {
+          recorded();
+          await released;
+        });
       });
       await slowRecorded;
-      // A writer that started later commits first, without waiting for the slow one.
-      await groupEvent(a.id, a.groupA, 'fast');
-      await sleep(150);
-      expect(olga.events.map((e) => (e.payload as { name?: string }).name)).not.toContain('fast');
-      release();
+      try {
+        // A writer that started later commits first, without waiting for the slow one.
+        await groupEvent(a.id, a.groupA, 'fast');
+        await sleep(150);
+        expect(olga.events.map((e) => (e.payload as { name?: string }).name)).not.toContain('fast');
+      } finally {
+        release();
+      }
       await slow;
       await olga.waitFor((e) => (e.payload as { name?: string }).name === 'fast');
       const names = olga.events.map((e) => (e.payload as { name?: string }).name);

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { beforeCommit, isDeferring, queryText, type Executor } from '../db/database.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
 import { wakeEventRelays } from './relay-wakeup.js';
 
@@ -15,12 +14,35 @@ export interface NotifiedEvent {
   ephemeral?: { name: string; payload: unknown };
 }
 
+type AnyEvent = {
+  [N in ServerEventName]: { name: N; rooms: string[]; payload: ServerEventMap[N] };
+}[ServerEventName];
+
+/**
+ * Events whose payload is a view of something read once the transaction's work is done: `load` reads the views
+ * of every such entry of the transaction in one statement (entries with the same `load` and tenant share it), and
+ * `build` makes the entry's events from its view. An entry whose view is gone records nothing.
+ */
+export interface EventsOfView<V> {
+  id: string;
+  load: (tx: Executor, tenantId: string, ids: string[]) => Promise<Map<string, V>>;
+  build: (view: V) => AnyEvent[];
+}
+
+type Entry =
+  | { tenantId: string; at: string; event: AnyEvent }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries of different views side by side
+  | { tenantId: string; at: string; ofView: EventsOfView<any> };
+
+const pendingOf = new WeakMap<Executor, Entry[]>();
+
 /**
  * Records an event in the caller's transaction, without a sequence number and without locking anything shared:
  * the relay numbers it once the transaction and every older one have finished, and announces it. Nothing is
- * announced for work that rolled back, and a transaction's events keep the order they were recorded in. No NOTIFY
- * here: a transaction that notifies holds PostgreSQL's cluster-wide notify lock through its commit, which would
- * serialise every writer again; the relays of this process are told to look soon instead.
+ * announced for work that rolled back, and a transaction's events keep the order they were recorded in. In a
+ * transaction the events are written together, in one statement, when its work is done (`beforeCommit`); outside
+ * one, at once. No NOTIFY here: a transaction that notifies holds PostgreSQL's cluster-wide notify lock through its
+ * commit, which would serialise every writer again; the relays of this process are told to look soon instead.
  */
 export async function recordEvent<N extends ServerEventName>(
   tx: Executor,
@@ -29,34 +51,101 @@ export async function recordEvent<N extends ServerEventName>(
   targetRooms: string[],
   payload: ServerEventMap[N],
 ): Promise<void> {
-  await tx.execute(sql`
-    INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at)
-    VALUES (${tenantId}, ${name}, ARRAY[${sql.join(
-      targetRooms.map((room) => sql`${room}`),
-      sql`, `,
-    )}]::text[], ${JSON.stringify(payload)}::jsonb, ${new Date().toISOString()})`);
+  await record(tx, [
+    { tenantId, at: new Date().toISOString(), event: { name, rooms: targetRooms, payload } as AnyEvent },
+  ]);
+}
+
+/** Records several events of one tenant, in the given order (see `recordEvent`). */
+export async function recordEvents(tx: Executor, tenantId: string, events: AnyEvent[]): Promise<void> {
+  const at = new Date().toISOString();
+  await record(
+    tx,
+    events.map((event) => ({ tenantId, at, event })),
+  );
+}
+
+/**
+ * Records events made from a view read at the end of the transaction (see `EventsOfView`), in their place among
+ * the transaction's other events. Messages that arrive together share one read of their sessions' views.
+ */
+export async function recordEventsOfView<V>(
+  tx: Executor,
+  tenantId: string,
+  ofView: EventsOfView<V>,
+): Promise<void> {
+  await record(tx, [{ tenantId, at: new Date().toISOString(), ofView }]);
+}
+
+async function record(tx: Executor, entries: Entry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const pending = pendingOf.get(tx);
+  if (pending) {
+    pending.push(...entries);
+    return;
+  }
+  if (!isDeferring(tx)) return writeEntries(tx, entries);
+  pendingOf.set(tx, [...entries]);
+  await beforeCommit(tx, async () => {
+    const all = pendingOf.get(tx)!;
+    pendingOf.delete(tx);
+    await writeEntries(tx, all);
+  });
+}
+
+// One row per event from one JSON array; a function scan yields them, and takes their serial ids, in array order,
+// which is the order the relay numbers them in.
+const INSERT_EVENTS = `
+  INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at)
+  SELECT e.tenant_id, e.name, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.payload, e.created_at
+  FROM jsonb_to_recordset($1::jsonb) AS e(tenant_id uuid, name text, rooms jsonb, payload jsonb, created_at timestamptz)`;
+
+async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
+  const views = await loadViews(tx, entries);
+  const rows: Array<{
+    tenant_id: string;
+    name: string;
+    rooms: string[];
+    payload: unknown;
+    created_at: string;
+  }> = [];
+  for (const entry of entries) {
+    const events =
+      'event' in entry
+        ? [entry.event]
+        : ((view) => (view === undefined ? [] : entry.ofView.build(view)))(
+            views.get(entry.ofView.load)?.get(entry.tenantId)?.get(entry.ofView.id),
+          );
+    for (const event of events)
+      rows.push({
+        tenant_id: entry.tenantId,
+        name: event.name,
+        rooms: event.rooms,
+        payload: event.payload,
+        created_at: entry.at,
+      });
+  }
+  if (rows.length === 0) return;
+  await queryText(tx, INSERT_EVENTS, [JSON.stringify(rows)], { prepareAs: 'insert_realtime_events' });
   wakeEventRelays();
 }
 
-/** Records several events of one tenant in one statement, in the given order (see `recordEvent`). */
-export async function recordEvents(
-  tx: Executor,
-  tenantId: string,
-  events: Array<
-    { [N in ServerEventName]: { name: N; rooms: string[]; payload: ServerEventMap[N] } }[ServerEventName]
-  >,
-): Promise<void> {
-  if (events.length === 0) return;
-  const at = new Date().toISOString();
-  const rows = events.map(
-    (event) =>
-      sql`(${tenantId}, ${event.name}, ARRAY[${sql.join(
-        event.rooms.map((room) => sql`${room}`),
-        sql`, `,
-      )}]::text[], ${JSON.stringify(event.payload)}::jsonb, ${at})`,
-  );
-  // A multi-row VALUES list takes its serial ids in list order, which is the order the relay numbers them in.
-  await tx.execute(sql`
-    INSERT INTO realtime_events (tenant_id, name, rooms, payload, created_at) VALUES ${sql.join(rows, sql`, `)}`);
-  wakeEventRelays();
+/** The views the entries need: one read per kind of view and tenant. */
+async function loadViews(tx: Executor, entries: Entry[]) {
+  const wanted = new Map<EventsOfView<unknown>['load'], Map<string, Set<string>>>();
+  for (const entry of entries) {
+    if (!('ofView' in entry)) continue;
+    const byTenant = wanted.get(entry.ofView.load) ?? new Map<string, Set<string>>();
+    wanted.set(entry.ofView.load, byTenant);
+    const ids = byTenant.get(entry.tenantId) ?? new Set<string>();
+    byTenant.set(entry.tenantId, ids);
+    ids.add(entry.ofView.id);
+  }
+  const views = new Map<EventsOfView<unknown>['load'], Map<string, Map<string, unknown>>>();
+  for (const [load, byTenant] of wanted) {
+    const loaded = new Map<string, Map<string, unknown>>();
+    views.set(load, loaded);
+    for (const [tenantId, ids] of byTenant) loaded.set(tenantId, await load(tx, tenantId, [...ids]));
+  }
+  return views;
 }

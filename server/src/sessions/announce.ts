@@ -3,8 +3,13 @@ import type { Executor } from '../db/database.js';
 import type { ChannelRegistry } from './engine-deps.js';
 import { users } from '../db/schema.js';
 import { rooms, type MessageSummary, type OfferSummary } from '../realtime/event-map.js';
-import { recordEvent, recordEvents } from '../realtime/record-event.js';
-import { sessionView, type SessionView } from './session-view.js';
+import {
+  recordEvent,
+  recordEvents,
+  recordEventsOfView,
+  type EventsOfView,
+} from '../realtime/record-event.js';
+import { sessionView, sessionViews, type ComposerDeps, type SessionView } from './session-view.js';
 import {
   activeParticipants,
   insertTimelineEntry,
@@ -63,7 +68,7 @@ async function tellChannel(
   tx: Executor,
   deps: { channels: ChannelRegistry },
   session: SessionRow,
-  view: SessionView,
+  view: Pick<SessionView, 'state' | 'participants'>,
 ): Promise<void> {
   await deps.channels.get(session.channel).sessionChanged?.(
     {
@@ -122,14 +127,22 @@ function timelinePayload(row: TimelineRow) {
   };
 }
 
-export async function messageSummary(tx: Executor, message: MessageRow): Promise<MessageSummary> {
+/**
+ * A message as operators see it. `known`: users whose names the caller has just read (the session's operators), so
+ * that an operator's message needs no read of its author.
+ */
+export async function messageSummary(
+  tx: Executor,
+  message: MessageRow,
+  known: Array<{ userId: string; name: string }> = [],
+): Promise<MessageSummary> {
   let author: MessageSummary['author'] = null;
   if (message.authorUserId) {
-    const [user] = await tx
-      .select({ name: users.name })
-      .from(users)
-      .where(eq(users.id, message.authorUserId));
-    author = { userId: message.authorUserId, name: user?.name ?? '' };
+    const userId = message.authorUserId;
+    const name =
+      known.find((user) => user.userId === userId)?.name ??
+      (await tx.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name;
+    author = { userId, name: name ?? '' };
   }
   return {
     id: message.id,
@@ -148,21 +161,23 @@ export async function messageSummary(tx: Executor, message: MessageRow): Promise
   };
 }
 
-/** Pushes a new or changed message to the session's operators. */
+/** Pushes a new or changed message to the session's operators; answers the message as they see it. */
 export async function announceMessage(
   tx: Executor,
   session: SessionRow,
   message: MessageRow,
   name: 'message.created' | 'message.updated' = 'message.created',
-) {
+): Promise<MessageSummary> {
   const participants = await activeParticipants(tx, session.id);
+  const summary = await messageSummary(tx, message, participants);
   await recordEvent(
     tx,
     session.tenantId,
     name,
     [rooms.session(session.id), ...participants.map((p) => rooms.operator(p.userId))],
-    await messageSummary(tx, message),
+    summary,
   );
+  return summary;
 }
 
 /**
@@ -196,54 +211,73 @@ export async function announceOffered(
 
 /**
  * A customer's message joined an open session: the session's view (which lists its operators) addresses both the
- * message and the session's new state, recorded in one statement. The channel is not told: who is there did not
- * change.
+ * message and the session's new state. The view is read when the transaction's work is done, once for all the
+ * messages stored together. The channel is not told: who is there did not change.
  */
 export async function announceCustomerMessage(
   tx: Executor,
-  deps: { channels: ChannelRegistry; now: () => Date },
+  deps: ComposerDeps,
   session: SessionRow,
   message: MessageRow,
 ): Promise<void> {
-  const view = await sessionView(tx, session.tenantId, session.id, deps);
-  const operatorRooms = view.participants.map((p) => rooms.operator(p.userId));
-  await recordEvents(tx, session.tenantId, [
-    {
-      name: 'message.created',
-      rooms: [rooms.session(session.id), ...operatorRooms],
-      payload: await messageSummary(tx, message),
+  const summary = await messageSummary(tx, message);
+  await recordEventsOfView(tx, session.tenantId, {
+    id: session.id,
+    load: viewsLoader(deps),
+    build: (view: SessionView) => {
+      const operatorRooms = view.participants.map((p) => rooms.operator(p.userId));
+      return [
+        { name: 'message.created', rooms: [rooms.session(session.id), ...operatorRooms], payload: summary },
+        {
+          name: 'session.changed',
+          rooms: [
+            ...(session.groupId ? [rooms.group(session.groupId)] : []),
+            rooms.session(session.id),
+            ...operatorRooms,
+          ],
+          payload: { session: view },
+        },
+      ];
     },
-    {
-      name: 'session.changed',
-      rooms: [
-        ...(session.groupId ? [rooms.group(session.groupId)] : []),
-        rooms.session(session.id),
-        ...operatorRooms,
-      ],
-      payload: { session: view },
-    },
-  ]);
+  });
+}
+
+const loaders = new WeakMap<ComposerDeps, EventsOfView<SessionView>['load']>();
+
+/** Reads views with the composer's state; one loader per engine, so that views read at once share a statement. */
+function viewsLoader(deps: ComposerDeps): EventsOfView<SessionView>['load'] {
+  let load = loaders.get(deps);
+  if (!load) {
+    load = async (tx, tenantId, ids) =>
+      new Map((await sessionViews(tx, tenantId, ids, deps)).map((view) => [view.id, view]));
+    loaders.set(deps, load);
+  }
+  return load;
 }
 
 /**
- * A customer's first message opened a session: its timeline's first entry, the message and the session's state
- * are recorded in one statement from one read of the view (a new session has no operators yet).
+ * A customer's first message opened a session: its timeline's first entry, the message and the session's state,
+ * from its view read when the transaction's work is done (once for all the sessions opened together). The channel
+ * is told at once: a new session has no operators yet.
  */
 export async function announceNewSession(
   tx: Executor,
-  deps: { channels: ChannelRegistry; now: () => Date },
+  deps: ComposerDeps,
   session: SessionRow,
   created: TimelineRow,
   message: MessageRow,
-): Promise<SessionView> {
-  const view = await sessionView(tx, session.tenantId, session.id, deps);
+): Promise<void> {
+  const summary = await messageSummary(tx, message);
   const sessionRoom = [rooms.session(session.id)];
   const groupRooms = [...(session.groupId ? [rooms.group(session.groupId)] : []), ...sessionRoom];
-  await recordEvents(tx, session.tenantId, [
-    { name: 'session.timeline', rooms: groupRooms, payload: timelinePayload(created) },
-    { name: 'message.created', rooms: sessionRoom, payload: await messageSummary(tx, message) },
-    { name: 'session.changed', rooms: roomsOfView(session, view), payload: { session: view } },
-  ]);
-  await tellChannel(tx, deps, session, view);
-  return view;
+  await recordEventsOfView(tx, session.tenantId, {
+    id: session.id,
+    load: viewsLoader(deps),
+    build: (view: SessionView) => [
+      { name: 'session.timeline', rooms: groupRooms, payload: timelinePayload(created) },
+      { name: 'message.created', rooms: sessionRoom, payload: summary },
+      { name: 'session.changed', rooms: roomsOfView(session, view), payload: { session: view } },
+    ],
+  });
+  await tellChannel(tx, deps, session, { state: session.state, participants: [] });
 }

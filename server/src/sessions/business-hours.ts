@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { oncePerTransaction, type Executor } from '../db/database.js';
 import { groups, tenants } from '../db/schema.js';
 import { localTime } from '../routing-rules/rule-matches.js';
 import { settingsFrom } from '../tenants/read-tenant-settings.js';
@@ -32,17 +32,19 @@ export async function checkBusinessHours(
   groupId: string,
   at: Date,
 ): Promise<{ open: boolean; message?: string }> {
-  const [group] = await tx
-    .select({
-      businessHours: groups.businessHours,
-      offlineMessage: groups.offlineMessage,
-      tenantSettings: tenants.settings,
-    })
-    .from(groups)
-    .innerJoin(tenants, eq(tenants.id, groups.tenantId))
-    .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)))
-    .prepare('group_business_hours')
-    .execute();
+  const [group] = await oncePerTransaction(tx, `business_hours ${tenantId} ${groupId}`, () =>
+    tx
+      .select({
+        businessHours: groups.businessHours,
+        offlineMessage: groups.offlineMessage,
+        tenantSettings: tenants.settings,
+      })
+      .from(groups)
+      .innerJoin(tenants, eq(tenants.id, groups.tenantId))
+      .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)))
+      .prepare('group_business_hours')
+      .execute(),
+  );
   if (!group) return { open: true };
   const { timezone } = settingsFrom(group.tenantSettings ?? {});
   const open = isOpen(group.businessHours as BusinessHours | null, at, timezone);

@@ -11,12 +11,17 @@ import { resolveContact, resolveMessageSender } from './resolve-contact.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import {
   insertCustomerMessage,
-  insertTimelineEntry,
-  insertSession,
+  openCustomerSession,
+  type insertTimelineEntry,
   type MessageRow,
   type SessionRow,
 } from './sessions.repo.js';
 import { checkBusinessHours } from './business-hours.js';
+import {
+  storeReturningMessages,
+  type NewSender,
+  type ReturningCandidate,
+} from './store-returning-messages.js';
 import { scheduleComposerChange } from './composer-of.js';
 import { sendSystemMessage } from './send-system-message.js';
 
@@ -75,8 +80,18 @@ export async function storeInboundBatch(
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     try {
       const results = await deps.database.db.transaction(async (tx) => {
+        // Returning customers' messages first, together; then the rest one by one, in order. A customer's first
+        // event of the group is the only one that may go first, so its events keep their order.
+        const { results: together, newCustomers } = await storeReturningMessages(
+          tx,
+          deps,
+          returningCandidates(inputs, order),
+        );
         const stored: InboundResult[] = new Array(inputs.length);
-        for (const { index } of order) stored[index] = await receiveInTransaction(tx, deps, inputs[index]!);
+        for (const { index } of order)
+          stored[index] =
+            together.get(index) ??
+            (await receiveInTransaction(tx, deps, inputs[index]!, newCustomers.get(index)));
         return stored;
       });
       return results.map((value) => ({ status: 'fulfilled', value }));
@@ -96,6 +111,29 @@ export async function storeInboundBatch(
   return settled;
 }
 
+/** The messages of a group that `storeReturningMessages` may take: each customer's first event, when it can. */
+function returningCandidates(
+  inputs: InboundInput[],
+  order: Array<{ key: string; index: number }>,
+): ReturningCandidate[] {
+  const candidates: ReturningCandidate[] = [];
+  const customers = new Set<string>();
+  const messageIds = new Set<string>();
+  for (const { key, index } of order) {
+    const input = inputs[index]!;
+    const first = !customers.has(key);
+    customers.add(key);
+    const { event } = input;
+    if (!first || event.kind !== 'message' || event.quotedChannelMessageId) continue;
+    if (input.customer.identities.length !== 1) continue;
+    const messageId = `${input.channelAccountId} ${event.channelMessageId}`;
+    if (messageIds.has(messageId)) continue;
+    messageIds.add(messageId);
+    candidates.push({ n: index, input: { ...input, event } });
+  }
+  return candidates;
+}
+
 async function storeInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -113,6 +151,8 @@ async function receiveInTransaction(
   tx: Executor,
   deps: EngineDeps,
   input: InboundInput,
+  /** A new customer's contact, made earlier in this transaction with the group's others. */
+  newSender?: NewSender,
 ): Promise<InboundResult> {
   const { event } = input;
   if (event.kind === 'status') return applyStatus(tx, deps, input, event);
@@ -121,12 +161,9 @@ async function receiveInTransaction(
     await resolveContact(tx, input.tenantId, input.channelAccountId, input.customer);
     return applyChange(tx, deps, input, event);
   }
-  const { contact, openSession, blacklisted } = await resolveMessageSender(
-    tx,
-    input.tenantId,
-    input.channelAccountId,
-    input.customer,
-  );
+  const { contact, openSession, blacklisted } = newSender
+    ? { ...newSender, openSession: undefined }
+    : await resolveMessageSender(tx, input.tenantId, input.channelAccountId, input.customer);
   if (blacklisted) return { outcome: 'blacklisted' };
   const now = deps.now();
   let session = openSession;
@@ -141,25 +178,17 @@ async function receiveInTransaction(
       at: now,
       ...(input.language ? { language: input.language } : {}),
     });
-    session = await insertSession(tx, {
+    const opened = await openCustomerSession(tx, {
       tenantId: input.tenantId,
       contactId: contact.id,
       channelAccountId: input.channelAccountId,
       channel: input.channel,
       groupId,
-      state: 'waiting',
       sourceUrl: input.sourceUrl ?? null,
-      queuedAt: now,
-      createdAt: now,
+      at: now,
     });
-    createdEntry = await insertTimelineEntry(tx, {
-      tenantId: input.tenantId,
-      sessionId: session.id,
-      type: 'created',
-      actorKind: 'customer',
-      data: { groupId },
-      createdAt: now,
-    });
+    session = opened.session;
+    createdEntry = opened.entry;
   }
   let quotedMessageId: string | null = null;
   if (event.quotedChannelMessageId) {

@@ -7,7 +7,7 @@ import { blacklistColumnsOf, blacklistMatchOf, blacklistPairsOf } from '../black
 import { blacklistedAfter, blacklistKeysOf, isBlacklisted } from '../blacklist/is-blacklisted.js';
 
 /** Identities that are scoped to one channel account (a page-scoped id, a widget's visitor). */
-const SCOPED = new Set(['psid', 'webchat_visitor']);
+export const SCOPED_IDENTITIES = new Set(['psid', 'webchat_visitor']);
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -135,7 +135,7 @@ async function resolve(
   openSession?: SessionRow | null;
   blacklist?: { matched: boolean; identities: Array<{ kind: string; value: string }> };
 }> {
-  const scopeOf = (kind: string) => (SCOPED.has(kind) ? channelAccountId : null);
+  const scopeOf = (kind: string) => (SCOPED_IDENTITIES.has(kind) ? channelAccountId : null);
   const scopes = customer.identities.map((i) => (scopeOf(i.kind) ? 's' : 'g')).join('');
   const found = await lookupStatement(scopes, Boolean(blacklistKeys))(tx, {
     tenantId,
@@ -170,22 +170,11 @@ async function resolve(
     [contact] = await tx.select().from(contacts).where(eq(contacts.id, contact.mergedIntoId));
   }
   const created = !contact;
-  if (!contact) {
-    const profile = customer.profile ?? {};
-    const name = profile.name ?? ([profile.firstName, profile.lastName].filter(Boolean).join(' ') || null);
+  if (!contact)
     [contact] = await tx
       .insert(contacts)
-      .values({
-        tenantId,
-        name,
-        firstName: profile.firstName ?? null,
-        lastName: profile.lastName ?? null,
-        email: profile.email ?? null,
-        phone: profile.phone ?? null,
-        avatarUrl: profile.avatarUrl ?? null,
-      })
+      .values({ tenantId, ...newContactOf(customer) })
       .returning();
-  }
   // Identities seen for the first time join the contact; one already taken by another contact stays there. A new
   // contact's first look at the blacklist comes back with them.
   const joined = await tx
@@ -220,10 +209,7 @@ async function resolve(
   }
   if (!created) return { contact: contact! };
   // A contact made just now has no session yet, and is known by the identities it came with and its card.
-  const card = [
-    ...(contact!.phone ? [{ kind: 'phone', value: contact!.phone }] : []),
-    ...(contact!.email ? [{ kind: 'email', value: contact!.email }] : []),
-  ];
+  const card = cardOf(contact!);
   return {
     contact: contact!,
     openSession: null,
@@ -231,6 +217,27 @@ async function resolve(
       ? { blacklist: { matched: joined.some((j) => j.blacklistMatched), identities: card } }
       : {}),
   };
+}
+
+/** A new contact's card, from the channel's profile of the customer. */
+export function newContactOf(customer: InboundContact) {
+  const profile = customer.profile ?? {};
+  return {
+    name: profile.name ?? ([profile.firstName, profile.lastName].filter(Boolean).join(' ') || null),
+    firstName: profile.firstName ?? null,
+    lastName: profile.lastName ?? null,
+    email: profile.email ?? null,
+    phone: profile.phone ?? null,
+    avatarUrl: profile.avatarUrl ?? null,
+  };
+}
+
+/** The phone and e-mail on a contact's card, as identities (for the blacklist). */
+export function cardOf(contact: { phone: string | null; email: string | null }) {
+  return [
+    ...(contact.phone ? [{ kind: 'phone', value: contact.phone }] : []),
+    ...(contact.email ? [{ kind: 'email', value: contact.email }] : []),
+  ];
 }
 
 /** Contacts of the tenant holding any of these identities (for blacklist checks on raw identities). */

@@ -80,8 +80,8 @@ export async function sendMessage(
     await attachOutboundFiles(tx, session, message.id, attachments);
     const delivered = await deliverMessage(tx, deps, session, message);
     const updated = await updateSession(tx, session.id, { lastMessageAt: now });
-    await announceMessage(tx, updated, delivered);
+    const summary = await announceMessage(tx, updated, delivered);
     await announceSession(tx, deps, updated);
-    return messageSummary(tx, delivered);
+    return summary;
   });
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import type { Executor } from '../db/database.js';
+import { oncePerTransaction, type Executor } from '../db/database.js';
 import { channelAccounts } from '../db/schema.js';
 import { defineJob } from '../jobs/job-definition.js';
 import { firedEarly, setTimer } from '../jobs/timers.js';
@@ -31,10 +31,12 @@ async function timerSettings(
   deps: Pick<EngineDeps, 'channels'>,
   session: SessionRow,
 ): Promise<TimerSettings> {
-  const [account] = await tx
-    .select({ settings: channelAccounts.settings })
-    .from(channelAccounts)
-    .where(eq(channelAccounts.id, session.channelAccountId));
+  const [account] = await oncePerTransaction(tx, `account_settings ${session.channelAccountId}`, () =>
+    tx
+      .select({ settings: channelAccounts.settings })
+      .from(channelAccounts)
+      .where(eq(channelAccounts.id, session.channelAccountId)),
+  );
   const settings = account?.settings ?? {};
   const adapter = deps.channels.get(session.channel);
   const inactivityMinutes =

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, getTableColumns, gt, isNull, sql, type SQLWrapper } from 'drizzle-orm';
-import { prebuilt, queryRows, type Executor } from '../db/database.js';
+import { prebuilt, queryRows, queryText, type Executor } from '../db/database.js';
+import { rowFromJson } from '../db/row-from-json.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -94,6 +96,57 @@ export async function removeParticipants(tx: Executor, sessionId: string, at: Da
         userId ? eq(sessionParticipants.userId, userId) : undefined,
       ),
     );
+}
+
+/**
+ * A customer's first message opens a session: the session, waiting in its group, and its timeline's first entry
+ * ("created"), in one statement. A concurrent first message of the same contact on the account fails it on the
+ * open-session unique index (23505).
+ */
+const OPEN_CUSTOMER_SESSION = `
+  WITH s AS (
+    INSERT INTO sessions (id, tenant_id, contact_id, channel_account_id, channel, group_id, state, source_url,
+      queued_at, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $8, $8)
+    RETURNING *
+  ), e AS (
+    INSERT INTO session_events (tenant_id, session_id, type, actor_kind, data, created_at)
+    VALUES ($2, $1, 'created', 'customer', json_build_object('groupId', $6::uuid), $8)
+    RETURNING *
+  )
+  SELECT to_jsonb(s) AS session, to_jsonb(e) AS entry FROM s, e`;
+
+export async function openCustomerSession(
+  tx: Executor,
+  row: {
+    tenantId: string;
+    contactId: string;
+    channelAccountId: string;
+    channel: string;
+    groupId: string | null;
+    sourceUrl: string | null;
+    at: Date;
+  },
+) {
+  const [opened] = await queryText<{ session: Record<string, unknown>; entry: Record<string, unknown> }>(
+    tx,
+    OPEN_CUSTOMER_SESSION,
+    [
+      randomUUID(),
+      row.tenantId,
+      row.contactId,
+      row.channelAccountId,
+      row.channel,
+      row.groupId,
+      row.sourceUrl,
+      row.at.toISOString(),
+    ],
+    { prepareAs: 'open_customer_session' },
+  );
+  return {
+    session: rowFromJson(sessions, opened!.session),
+    entry: rowFromJson(sessionEvents, opened!.entry),
+  };
 }
 
 export async function insertTimelineEntry(tx: Executor, row: typeof sessionEvents.$inferInsert) {

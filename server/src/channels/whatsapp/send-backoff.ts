@@ -1,5 +1,5 @@
-import { and, eq, inArray, max, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/database.js';
+import { sql } from 'drizzle-orm';
+import { queryText, type Executor } from '../../db/database.js';
 import { channelSendHolds } from '../../db/schema.js';
 
 /**
@@ -31,21 +31,27 @@ export async function holdSends(
     });
 }
 
+/** The end of the latest hold on sends from a number to a recipient, as SQL over the expressions naming them. */
+export function holdUntilSql(channelAccountId: string, recipient: string): string {
+  return `(SELECT max(h.hold_until) FROM channel_send_holds h
+           WHERE h.channel_account_id = ${channelAccountId} AND h.recipient IN ('', ${recipient}))`;
+}
+
 /** How long sends from this number to this recipient must still wait (0: go). */
 export async function waitBeforeSend(
   db: Executor,
   channelAccountId: string,
   recipient: string,
 ): Promise<number> {
-  const [row] = await db
-    .select({ until: max(channelSendHolds.holdUntil) })
-    .from(channelSendHolds)
-    .where(
-      and(
-        eq(channelSendHolds.channelAccountId, channelAccountId),
-        inArray(channelSendHolds.recipient, ['', recipient]),
-      ),
-    );
-  const until = row?.until ? new Date(row.until).getTime() : 0;
-  return Math.max(0, until - Date.now());
+  const [row] = await queryText<{ until: Date | string | null }>(
+    db,
+    `SELECT ${holdUntilSql('$1::uuid', '$2::text')} AS until`,
+    [channelAccountId, recipient],
+  );
+  return msUntil(row?.until ?? null);
+}
+
+/** Milliseconds until a hold ends (0: it has). */
+export function msUntil(until: Date | string | null): number {
+  return until ? Math.max(0, new Date(until).getTime() - Date.now()) : 0;
 }

@@ -8,13 +8,13 @@ import { openCredentials } from '../channel-accounts.repo.js';
 import { callGraph, GraphError } from './call-graph.js';
 import { mapSendError } from './map-send-error.js';
 import { markReadAtMeta } from './mark-read.job.js';
-import { holdSends, waitBeforeSend } from './send-backoff.js';
+import { holdSends } from './send-backoff.js';
 import { whatsappRuntime } from './whatsapp-runtime.js';
 import { sendParts } from './send-parts.js';
 import {
   findWhatsAppAccount,
-  outboundOf,
   REACTION_CALLBACK,
+  sendContextOf,
   templateIn,
   whatsappIdentitiesOf,
 } from './whatsapp.repo.js';
@@ -82,10 +82,14 @@ export const whatsappAdapter: ChannelAdapter = {
   },
   async send(context, message) {
     const runtime = whatsappRuntime();
-    const account = await findWhatsAppAccount(context.tx, context.channelAccountId);
+    const { account, waId, bsuid, waitMs, stored } = await sendContextOf(context.tx, {
+      channelAccountId: context.channelAccountId,
+      tenantId: context.tenantId,
+      contactId: context.contactId,
+      messageId: message.messageId,
+    });
     if (!account) throw new ChannelError('no_account', 'The WhatsApp number is no longer connected', false);
     const { accessToken } = openCredentials(runtime.secretBox, account);
-    const { waId, bsuid } = await whatsappIdentitiesOf(context.tx, context.tenantId, context.contactId);
     const recipient = waId ?? bsuid;
     if (!recipient || !accessToken)
       throw new ChannelError('no_recipient', 'The contact has no WhatsApp number or user id', false);
@@ -96,8 +100,7 @@ export const whatsappAdapter: ChannelAdapter = {
       ...(waId ? { to: `+${waId}` } : { recipient: bsuid }),
       biz_opaque_callback_data: message.messageId,
     };
-    const wait = await waitBeforeSend(context.tx, account.id, recipient);
-    if (wait > 0) throw new ChannelError('held', 'Waiting for WhatsApp’s rate limit to pass', true, wait);
+    if (waitMs > 0) throw new ChannelError('held', 'Waiting for WhatsApp’s rate limit to pass', true, waitMs);
     const post = async (payload: Record<string, unknown>) => {
       try {
         const answer = await callGraph<{ messages?: Array<{ id?: string }> }>(
@@ -127,7 +130,6 @@ export const whatsappAdapter: ChannelAdapter = {
       }
     };
 
-    const stored = await outboundOf(context.tx, message.messageId);
     const template = message.template ?? templateIn(stored.metadata);
     if (template) {
       return {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../db/database.js';
+import { queryText, type Executor } from '../../db/database.js';
+import { rowFromJson } from '../../db/row-from-json.js';
+import { holdUntilSql, msUntil } from './send-backoff.js';
 import { channelAccounts, contactIdentities, messages, sessions } from '../../db/schema.js';
 
 export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
@@ -54,18 +55,51 @@ export async function whatsappIdentitiesOf(db: Executor, tenantId: string, conta
   };
 }
 
-/** What the outbox sends of a message: its text, metadata (files, template) and the quoted message's wamid. */
-export async function outboundOf(db: Executor, messageId: string) {
-  const quoted = alias(messages, 'quoted');
-  const [row] = await db
-    .select({ text: messages.text, metadata: messages.metadata, quotedWamid: quoted.channelMessageId })
-    .from(messages)
-    .leftJoin(quoted, eq(quoted.id, messages.quotedMessageId))
-    .where(eq(messages.id, messageId));
+/**
+ * Everything a send reads, in one statement: the number (a WhatsApp account), the contact's wa_id and BSUID (sent
+ * as `to`, or as `recipient` when there is no wa_id), the hold on sends to that recipient, and the message's text,
+ * metadata (files, template) and quoted message's wamid. The contact's identities are reached through the contact's
+ * primary key, so the generic plan cannot scan the tenant's identities.
+ */
+const SEND_CONTEXT = `
+  SELECT to_jsonb(a) AS account, ids.wa_id, ids.bsuid,
+    ${holdUntilSql('a.id', 'coalesce(ids.wa_id, ids.bsuid)')} AS hold_until,
+    m.text, m.metadata, q.channel_message_id AS quoted_wamid
+  FROM (SELECT 1) AS one
+  LEFT JOIN channel_accounts a ON a.id = $1 AND a.channel = 'whatsapp'
+  LEFT JOIN LATERAL (
+    SELECT max(i.value) FILTER (WHERE i.kind = 'wa_id') AS wa_id, max(i.value) FILTER (WHERE i.kind = 'bsuid') AS bsuid
+    FROM contacts c JOIN contact_identities i ON i.contact_id = c.id
+    WHERE c.id = $3 AND c.tenant_id = $2 AND i.kind IN ('wa_id', 'bsuid')) AS ids ON true
+  LEFT JOIN messages m ON m.id = $4
+  LEFT JOIN messages q ON q.id = m.quoted_message_id`;
+
+export async function sendContextOf(
+  db: Executor,
+  of: { channelAccountId: string; tenantId: string; contactId: string; messageId: string },
+) {
+  const [row] = await queryText<{
+    account: Record<string, unknown> | null;
+    wa_id: string | null;
+    bsuid: string | null;
+    hold_until: Date | string | null;
+    text: string | null;
+    metadata: Record<string, unknown> | null;
+    quoted_wamid: string | null;
+  }>(db, SEND_CONTEXT, [of.channelAccountId, of.tenantId, of.contactId, of.messageId], {
+    prepareAs: 'whatsapp_send_context',
+  });
   return {
-    text: row?.text ?? null,
-    metadata: row?.metadata ?? {},
-    quotedWamid: row?.quotedWamid ?? undefined,
+    account: row?.account ? rowFromJson(channelAccounts, row.account) : undefined,
+    waId: row?.wa_id ?? undefined,
+    bsuid: row?.bsuid ?? undefined,
+    /** How long sends to the recipient must still wait (0: go). */
+    waitMs: msUntil(row?.hold_until ?? null),
+    stored: {
+      text: row?.text ?? null,
+      metadata: row?.metadata ?? {},
+      quotedWamid: row?.quoted_wamid ?? undefined,
+    },
   };
 }
 

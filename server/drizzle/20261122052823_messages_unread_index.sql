@@ -1,0 +1,1 @@
+CREATE INDEX "messages_unread_idx" ON "messages" USING btree ("session_id") WHERE "messages"."direction" = 'in' and "messages"."status" = 'received';
