@@ -38,9 +38,15 @@ const rows = () => database.db.select().from(files).where(eq(files.tenantId, ten
 
 describe('storeFile', () => {
   it('a sender that fails midway is the upload’s fault (422), and nothing is kept', async () => {
-    const source = new Readable({ read() {} });
-    source.push('first part, ');
-    setTimeout(() => source.destroy(new Error('socket hang up')), 20);
+    // Fails once the first part has been read: the store is reading, so the failure is its to handle, however slow
+    // the machine (a timer could fire before anything listened, an uncaught error).
+    let reads = 0;
+    const source = new Readable({
+      read() {
+        if (reads++ === 0) this.push('first part, ');
+        else setImmediate(() => this.destroy(new Error('socket hang up')));
+      },
+    });
     await expect(
       storeFile({ database, fileStore: store, maxUploadBytes: 1000 }, input(source)),
     ).rejects.toMatchObject({
