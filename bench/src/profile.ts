@@ -25,6 +25,32 @@ export interface DatabaseCounters {
   returned: number;
   /** Where rows were read: table (sequential scans) or index, by rows read. */
   readBy: Map<string, number>;
+  /** Calls by statement (its first words), when the server has pg_stat_statements loaded. */
+  statements?: Map<string, number>;
+}
+
+/**
+ * Statements by calls, from pg_stat_statements when the server preloads it (`shared_preload_libraries`); the
+ * extension is made in a schema of its own, which the bench's reset leaves alone. Undefined otherwise: the bench
+ * does not need it.
+ */
+async function readStatements(client: pg.Client): Promise<Map<string, number> | undefined> {
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS bench_statements;
+      CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench_statements`);
+    const { rows } = await client.query<{ query: string; calls: string }>(
+      `SELECT query, calls FROM bench_statements.pg_stat_statements s
+       JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()`,
+    );
+    const calls = new Map<string, number>();
+    for (const row of rows) {
+      const key = row.query.replace(/\s+/g, ' ').slice(0, 90);
+      calls.set(key, (calls.get(key) ?? 0) + Number(row.calls));
+    }
+    return calls;
+  } catch {
+    return undefined;
+  }
 }
 
 async function readCounters(client: pg.Client): Promise<DatabaseCounters> {
@@ -38,8 +64,10 @@ async function readCounters(client: pg.Client): Promise<DatabaseCounters> {
     `SELECT relname || ' (sequential)' AS name, seq_tup_read AS read FROM pg_stat_user_tables
      UNION ALL SELECT indexrelname, idx_tup_read FROM pg_stat_user_indexes`,
   );
+  const statements = await readStatements(client);
   return {
     readBy: new Map(scans.rows.map((r) => [r.name, Number(r.read)])),
+    ...(statements ? { statements } : {}),
     commits: Number(row.commits),
     inserted: Number(row.inserted),
     updated: Number(row.updated),
@@ -123,6 +151,18 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
             .map(([name, read]): [string, number] => [name, read - (countersStart.readBy.get(name) ?? 0)])
             .filter(([, read]) => read > 0),
         ),
+        ...(end.statements && countersStart.statements
+          ? {
+              statements: new Map(
+                [...end.statements]
+                  .map(([query, calls]): [string, number] => [
+                    query,
+                    calls - (countersStart.statements!.get(query) ?? 0),
+                  ])
+                  .filter(([, calls]) => calls > 0),
+              ),
+            }
+          : {}),
       };
     }
     return {

@@ -37,6 +37,23 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
   };
 }
 
+/** Statements per message and the most called, when pg_stat_statements was there to count them. */
+function statementRows(statements: Map<string, number> | undefined, perItems: number): string[][] {
+  if (!statements) return [];
+  const total = [...statements.values()].reduce((sum, calls) => sum + calls, 0);
+  return [
+    [
+      '  statements per message',
+      num(total / perItems, 1),
+      "pg_stat_statements: the whole database (the bench's own reads included); most called:",
+    ],
+    ...[...statements]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([query, calls]) => ['', num(calls / perItems, 2), query]),
+  ];
+}
+
 /** "app 0.95 cores, database 0.60 cores", what the backends waited on, and the database work per message. */
 function profileRow(profile: PhaseProfile | undefined, database: boolean, perItems = 0): string[][] {
   if (!profile) return [];
@@ -59,6 +76,7 @@ function profileRow(profile: PhaseProfile | undefined, database: boolean, perIte
               .map(([name, read]) => `${name} ${num(read / perItems, 0)}`)
               .join(', '),
           ],
+          ...statementRows(counters.statements, perItems),
         ]
       : [];
   const cores =

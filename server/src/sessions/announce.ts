@@ -167,8 +167,10 @@ export async function announceMessage(
   session: SessionRow,
   message: MessageRow,
   name: 'message.created' | 'message.updated' = 'message.created',
+  /** The session's operators, when the caller has just read them. */
+  known?: Array<{ userId: string; name: string }>,
 ): Promise<MessageSummary> {
-  const participants = await activeParticipants(tx, session.id);
+  const participants = known ?? (await activeParticipants(tx, session.id));
   const summary = await messageSummary(tx, message, participants);
   await recordEvent(
     tx,

@@ -5,8 +5,8 @@ import { announceMessage, announceSession } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
 import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
-import { lockVisibleSession, requireParticipant, requireState } from './session-guards.js';
-import { findMessage, insertMessageOnce, updateSession } from './sessions.repo.js';
+import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
+import { findMessage, insertOperatorMessage } from './sessions.repo.js';
 import { messageSummary } from './announce.js';
 
 export interface SendMessageInput {
@@ -32,9 +32,10 @@ export async function sendMessage(
   const text = input.text;
   if (!text.trim() && !input.fileIds?.length) throw new AppError('validation_failed', 'The message is empty');
   return deps.database.db.transaction(async (tx) => {
-    const session = await lockVisibleSession(tx, actor, sessionId);
+    // The session and its operators in one read: they check the sender and address the message's event.
+    const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId);
     requireState(session, 'active');
-    await requireParticipant(tx, actor, session);
+    await requireParticipant(tx, actor, session, {}, participants);
     const adapter = deps.channels.get(session.channel);
     const length = [...text].length;
     if (length > adapter.limits.maxTextLength) {
@@ -62,25 +63,21 @@ export async function sendMessage(
       adapter.limits.maxAttachmentsPerMessage,
     );
 
-    const { message, created } = await insertMessageOnce(tx, {
+    const { message, session: updated } = await insertOperatorMessage(tx, {
       tenantId: session.tenantId,
       sessionId: session.id,
       channelAccountId: session.channelAccountId,
-      direction: 'out',
-      authorKind: 'operator',
       authorUserId: actor.id,
       text: text.trim() ? text : null,
-      ...(attachments.length ? { metadata: { attachments } } : {}),
+      metadata: attachments.length ? { attachments } : {},
       quotedMessageId: input.quotedMessageId ?? null,
       clientMessageId: input.clientMessageId ?? null,
-      status: 'sending',
       createdAt: now,
     });
-    if (!created) return messageSummary(tx, message);
+    if (!updated) return messageSummary(tx, message, participants);
     await attachOutboundFiles(tx, session, message.id, attachments);
-    const delivered = await deliverMessage(tx, deps, session, message);
-    const updated = await updateSession(tx, session.id, { lastMessageAt: now });
-    const summary = await announceMessage(tx, updated, delivered);
+    const delivered = await deliverMessage(tx, deps, updated, message);
+    const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);
     await announceSession(tx, deps, updated);
     return summary;
   });

@@ -15,9 +15,8 @@ export async function canSeeSession(
   actor: Actor,
   session: { id: string; tenantId: string; groupId: string | null },
 ): Promise<boolean> {
-  if (session.tenantId !== actor.tenantId) return false;
-  if (canSeeGroup(actor, session.groupId)) return true;
-  if (actor.kind !== 'user') return false;
+  const seen = canSeeWithoutParticipants(actor, session);
+  if (seen !== undefined) return seen;
   const [participant] = await db
     .select({ userId: sessionParticipants.userId })
     .from(sessionParticipants)
@@ -30,6 +29,29 @@ export async function canSeeSession(
     )
     .limit(1);
   return Boolean(participant);
+}
+
+/** `canSeeSession` with the session's operators already read. */
+export function canSeeSessionAmong(
+  actor: Actor,
+  session: { tenantId: string; groupId: string | null },
+  participants: Array<{ userId: string }>,
+): boolean {
+  return (
+    canSeeWithoutParticipants(actor, session) ??
+    participants.some((participant) => participant.userId === actor.id)
+  );
+}
+
+/** Whether the actor may see the session, when its operators need not be asked; undefined when they must. */
+function canSeeWithoutParticipants(
+  actor: Actor,
+  session: { tenantId: string; groupId: string | null },
+): boolean | undefined {
+  if (session.tenantId !== actor.tenantId) return false;
+  if (canSeeGroup(actor, session.groupId)) return true;
+  if (actor.kind !== 'user') return false;
+  return undefined;
 }
 
 /** Loads a session the actor may see, or fails with 404 (never 403: another tenant learns nothing). */

@@ -1,14 +1,32 @@
 import { canSeeGroup, hasRole, type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
-import { canSeeSession } from './session-access.js';
-import { activeParticipants, lockSession, type SessionRow } from './sessions.repo.js';
+import { canSeeSession, canSeeSessionAmong } from './session-access.js';
+import {
+  activeParticipants,
+  lockSession,
+  lockSessionWithParticipants,
+  type Participant,
+  type SessionRow,
+} from './sessions.repo.js';
 
 /** Locks a session the actor may see; 404 otherwise. */
 export async function lockVisibleSession(tx: Executor, actor: Actor, sessionId: string): Promise<SessionRow> {
   const session = await lockSession(tx, actor.tenantId, sessionId);
   if (!session || !(await canSeeSession(tx, actor, session))) throw AppError.notFound('Session');
   return session;
+}
+
+/** `lockVisibleSession` with the session's operators, read in the same statement (for `requireParticipant`). */
+export async function lockVisibleSessionWithParticipants(
+  tx: Executor,
+  actor: Actor,
+  sessionId: string,
+): Promise<{ session: SessionRow; participants: Participant[] }> {
+  const found = await lockSessionWithParticipants(tx, actor.tenantId, sessionId);
+  if (!found || !canSeeSessionAmong(actor, found.session, found.participants))
+    throw AppError.notFound('Session');
+  return found;
 }
 
 /** Supervisors (of the session's group) and administrators may act on any session they supervise. */
@@ -22,8 +40,10 @@ export async function requireParticipant(
   actor: Actor,
   session: SessionRow,
   options: { orSupervisor?: boolean; role?: 'owner' } = {},
+  /** The session's operators, when the caller has just read them. */
+  known?: Participant[],
 ) {
-  const participants = await activeParticipants(tx, session.id);
+  const participants = known ?? (await activeParticipants(tx, session.id));
   const mine = participants.find((p) => actor.kind === 'user' && p.userId === actor.id);
   if (mine && (!options.role || mine.role === options.role)) return { participants, mine };
   if (options.orSupervisor && supervises(actor, session)) return { participants, mine };

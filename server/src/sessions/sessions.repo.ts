@@ -77,6 +77,34 @@ export async function activeParticipants(tx: Executor, sessionId: string) {
     .orderBy(asc(sessionParticipants.joinedAt));
 }
 
+export type Participant = Awaited<ReturnType<typeof activeParticipants>>[number];
+
+/** `lockSession` with the session's operators as `activeParticipants` reads them, in one statement. */
+const LOCK_WITH_PARTICIPANTS = `
+  SELECT to_jsonb(s) AS session,
+    coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'role', sp.role,
+                'name', (SELECT u.name FROM users u WHERE u.id = sp.user_id), 'joinedAt', sp.joined_at)
+                ORDER BY sp.joined_at)
+              FROM session_participants sp WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]') AS participants
+  FROM sessions s WHERE s.id = $1 AND s.tenant_id = $2
+  FOR UPDATE OF s`;
+
+export async function lockSessionWithParticipants(
+  tx: Executor,
+  tenantId: string,
+  sessionId: string,
+): Promise<{ session: SessionRow; participants: Participant[] } | undefined> {
+  const [row] = await queryText<{
+    session: Record<string, unknown>;
+    participants: Array<Omit<Participant, 'joinedAt'> & { joinedAt: string }>;
+  }>(tx, LOCK_WITH_PARTICIPANTS, [sessionId, tenantId], { prepareAs: 'lock_session_with_participants' });
+  if (!row) return undefined;
+  return {
+    session: rowFromJson(sessions, row.session),
+    participants: row.participants.map((p) => ({ ...p, joinedAt: new Date(p.joinedAt) })),
+  };
+}
+
 export async function addParticipant(
   tx: Executor,
   row: { tenantId: string; sessionId: string; userId: string; role: 'owner' | 'guest'; joinedAt: Date },
@@ -186,6 +214,76 @@ export async function insertMessageOnce(
           ),
     );
   return { message: existing!, created: false };
+}
+
+/** What `insertOperatorMessage` stores: an operator's message to the customer, on its way out. */
+export interface OperatorMessage {
+  tenantId: string;
+  sessionId: string;
+  channelAccountId: string;
+  authorUserId: string;
+  text: string | null;
+  metadata: Record<string, unknown>;
+  quotedMessageId: string | null;
+  clientMessageId: string | null;
+  createdAt: Date;
+}
+
+const operatorPlaceholder = (name: keyof OperatorMessage) => sql.placeholder(name);
+
+const operatorMessageStatement = prebuilt('insert_operator_message', (db) => {
+  const inserted = db.$with('inserted').as(
+    db
+      .insert(messages)
+      .values({
+        tenantId: operatorPlaceholder('tenantId'),
+        sessionId: operatorPlaceholder('sessionId'),
+        channelAccountId: operatorPlaceholder('channelAccountId'),
+        direction: 'out',
+        authorKind: 'operator',
+        authorUserId: operatorPlaceholder('authorUserId'),
+        text: operatorPlaceholder('text'),
+        quotedMessageId: operatorPlaceholder('quotedMessageId'),
+        clientMessageId: operatorPlaceholder('clientMessageId'),
+        status: 'sending',
+        metadata: operatorPlaceholder('metadata'),
+        createdAt: operatorPlaceholder('createdAt'),
+      })
+      .onConflictDoNothing()
+      .returning(),
+  );
+  const updated = db.$with('updated').as(
+    db
+      .update(sessions)
+      .set({ lastMessageAt: operatorPlaceholder('createdAt') as unknown as Date })
+      .where(and(eq(sessions.id, operatorPlaceholder('sessionId')), sql`EXISTS (SELECT 1 FROM ${inserted})`))
+      .returning(),
+  );
+  return db
+    .with(inserted, updated)
+    .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
+    .from(inserted)
+    .crossJoin(updated);
+});
+
+/**
+ * An operator's message and the session's last activity, in one statement: the message is inserted unless the
+ * composer's id is already stored (a send repeated after a network loss), and only an inserted message moves the
+ * session's `last_message_at`. A repeated send answers the message stored first and no session.
+ */
+export async function insertOperatorMessage(
+  tx: Executor,
+  message: OperatorMessage,
+): Promise<{ message: MessageRow; session?: SessionRow }> {
+  const [both] = await operatorMessageStatement(tx, { ...message });
+  if (both) return both;
+  const { message: existing } = await insertMessageOnce(tx, {
+    ...message,
+    direction: 'out',
+    authorKind: 'operator',
+    status: 'sending',
+  });
+  return { message: existing };
 }
 
 /** What `insertCustomerMessage` stores: a customer's message, and when the customer sent it. */

@@ -1,0 +1,87 @@
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { messages, sessions } from '../db/schema.js';
+import { useEngineTestApp } from '../../test/engine-setup.js';
+import { activeChat } from '../../test/engine-steps.js';
+import { call } from '../../test/factories.js';
+
+const engine = useEngineTestApp();
+
+describe('an operator sends a message', () => {
+  it('sent twice with the same composer id (a retry after a network loss), it is stored and delivered once', async () => {
+    const { t } = engine;
+    const f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(t, f, 'Is my order on its way?');
+    const send = () =>
+      call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+        headers: f.sessions.olga!.headers,
+        body: { text: 'It left this morning', clientMessageId: 'composer-7' },
+      });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const [before] = await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(before!.lastMessageAt).toEqual(new Date(first.body.createdAt));
+
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: first.body.id, author: { name: 'Olga' }, status: 'sent' });
+    const stored = await t.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, sessionId), eq(messages.authorKind, 'operator')));
+    expect(stored.map((m) => m.text)).toEqual(['It left this morning']);
+    const [after] = await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(after!.lastMessageAt).toEqual(before!.lastMessageAt);
+
+    // The widget shows it once: a later message arrives after exactly one copy.
+    expect(
+      (
+        await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+          headers: f.sessions.olga!.headers,
+          body: { text: 'Anything else?' },
+        })
+      ).status,
+    ).toBe(201);
+    await customer.waitFor(
+      (e) => e.name === 'visitor.message' && (e.payload as any).text === 'Anything else?',
+    );
+    const shown = customer.events.filter(
+      (e) => e.name === 'visitor.message' && (e.payload as any).text === 'It left this morning',
+    );
+    expect(shown).toHaveLength(1);
+    customer.close();
+  });
+
+  it('is refused to an operator of the group who takes no part, and for a session that has ended', async () => {
+    const { t } = engine;
+    const f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(t, f, 'Who can write to me?');
+    const as = (name: 'supervisor' | 'olga', text: string) =>
+      call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+        headers: f.sessions[name]!.headers,
+        body: { text },
+      });
+    // The supervisor sees the session (its group) but does not take part in it.
+    expect((await as('supervisor', 'Hello from the side')).body).toMatchObject({
+      error: { code: 'not_in_session' },
+    });
+    // Petr is in another group: the session does not exist for him.
+    const petr = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+      headers: f.sessions.petr!.headers,
+      body: { text: 'Hello' },
+    });
+    expect(petr.status).toBe(404);
+    const ended = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+      headers: f.sessions.olga!.headers,
+      body: {},
+    });
+    expect(ended.status).toBe(200);
+    expect((await as('olga', 'Too late')).body).toMatchObject({ error: { code: 'session_state' } });
+    const out = await t.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, sessionId), eq(messages.authorKind, 'operator')));
+    expect(out).toEqual([]);
+    customer.close();
+  });
+});
