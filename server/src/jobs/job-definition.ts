@@ -27,7 +27,17 @@ export interface JobDefinition<S extends TSchema = TSchema, D = unknown> {
   batchSize?: number;
   /** Cron expression for jobs that run on a schedule. */
   schedule?: string;
-  handle(deps: D, payload: Static<S>, meta: { id: string; retryCount: number }): Promise<void>;
+  handle(deps: D, payload: Static<S>, meta: JobMeta): Promise<void>;
+  /**
+   * Runs a fetched batch at once, for jobs that share their work (one read, one transaction for all): one settled
+   * result per job, in order; a rejected job fails and is retried on its own. Without it, `handle` runs each.
+   */
+  handleBatch?(deps: D, jobs: Array<{ payload: Static<S>; meta: JobMeta }>): Promise<PromiseSettledResult<void>[]>;
+}
+
+export interface JobMeta {
+  id: string;
+  retryCount: number;
 }
 
 export function defineJob<S extends TSchema, D>(definition: JobDefinition<S, D>): JobDefinition<S, D> {

@@ -152,34 +152,51 @@ export async function createJobQueue<D>(options: {
           batchSize: definition.batchSize ?? BATCH_SIZE,
           includeMetadata: true as const,
         };
-        const runBatch = async (jobs: PgBoss.JobWithMetadata<Static<TSchema>>[], again: () => void) => {
-          await Promise.all(
-            jobs.map(async (job) => {
-              if (!Value.Check(definition.payload, job.data)) {
-                logger.error(
-                  { job: job.id, name: definition.name },
-                  'job payload does not match its schema; dropped',
-                );
-                return;
-              }
-              try {
-                await definition.handle(options.deps, job.data, { id: job.id, retryCount: job.retryCount });
-              } catch (error) {
-                logger.warn(
-                  { err: error, job: job.id, name: definition.name, retry: job.retryCount },
-                  'job failed',
-                );
-                // If this fails too (the database is going away at shutdown), the job stays active, expires and is
-                // retried: nothing is lost, and nothing may escape as an unhandled rejection.
-                await boss
-                  .fail(definition.name, job.id, { message: (error as Error).message })
-                  .catch((failError: unknown) =>
-                    logger.warn({ err: failError, job: job.id }, 'could not record the job failure'),
-                  );
-              }
-            }),
+        const fail = async (job: PgBoss.JobWithMetadata<Static<TSchema>>, error: unknown) => {
+          logger.warn(
+            { err: error, job: job.id, name: definition.name, retry: job.retryCount },
+            'job failed',
           );
-          if (jobs.length >= workOptions.batchSize) again();
+          // If this fails too (the database is going away at shutdown), the job stays active, expires and is
+          // retried: nothing is lost, and nothing may escape as an unhandled rejection.
+          await boss
+            .fail(definition.name, job.id, { message: (error as Error).message })
+            .catch((failError: unknown) =>
+              logger.warn({ err: failError, job: job.id }, 'could not record the job failure'),
+            );
+        };
+        const runBatch = async (fetched: PgBoss.JobWithMetadata<Static<TSchema>>[], again: () => void) => {
+          const jobs = fetched.filter((job) => {
+            if (Value.Check(definition.payload, job.data)) return true;
+            logger.error(
+              { job: job.id, name: definition.name },
+              'job payload does not match its schema; dropped',
+            );
+            return false;
+          });
+          const meta = (job: (typeof jobs)[number]) => ({ id: job.id, retryCount: job.retryCount });
+          if (definition.handleBatch && jobs.length > 0) {
+            const settled = await definition
+              .handleBatch(
+                options.deps,
+                jobs.map((job) => ({ payload: job.data, meta: meta(job) })),
+              )
+              .catch((error: unknown) => jobs.map(() => ({ status: 'rejected', reason: error }) as const));
+            await Promise.all(
+              settled.map((result, index) =>
+                result.status === 'rejected' ? fail(jobs[index]!, result.reason) : undefined,
+              ),
+            );
+          } else {
+            await Promise.all(
+              jobs.map((job) =>
+                definition
+                  .handle(options.deps, job.data, meta(job))
+                  .catch((error: unknown) => fail(job, error)),
+              ),
+            );
+          }
+          if (fetched.length >= workOptions.batchSize) again();
         };
         // Several loops for a queue that asks for them: pg-boss claims each job for one loop only.
         const queue = { ids: [] as string[], next: 0 };

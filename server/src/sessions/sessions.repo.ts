@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { prebuilt, queryRows, queryText, type Executor } from '../db/database.js';
 import { rowFromJson } from '../db/row-from-json.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
@@ -78,6 +78,30 @@ export async function activeParticipants(tx: Executor, sessionId: string) {
 }
 
 export type Participant = Awaited<ReturnType<typeof activeParticipants>>[number];
+
+/** `activeParticipants` of several sessions in one read, by session (a session without operators is absent). */
+export async function activeParticipantsOf(
+  tx: Executor,
+  sessionIds: string[],
+): Promise<Map<string, Participant[]>> {
+  const bySession = new Map<string, Participant[]>();
+  if (sessionIds.length === 0) return bySession;
+  const rows = await tx
+    .select({
+      sessionId: sessionParticipants.sessionId,
+      userId: sessionParticipants.userId,
+      role: sessionParticipants.role,
+      name: users.name,
+      joinedAt: sessionParticipants.joinedAt,
+    })
+    .from(sessionParticipants)
+    .innerJoin(users, eq(users.id, sessionParticipants.userId))
+    .where(and(inArray(sessionParticipants.sessionId, sessionIds), isNull(sessionParticipants.leftAt)))
+    .orderBy(asc(sessionParticipants.joinedAt));
+  for (const { sessionId, ...participant } of rows)
+    bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), participant]);
+  return bySession;
+}
 
 /** `lockSession` with the session's operators as `activeParticipants` reads them, in one statement. */
 const LOCK_WITH_PARTICIPANTS = `

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
-import { SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(9);
 
@@ -112,6 +112,52 @@ describe('outbound messages and statuses', () => {
       errorCode: '131026',
       errorReason: expect.stringContaining('check the number'),
     });
+  });
+});
+
+describe('the outbox under a burst', () => {
+  it('sends each of many replies once and records each result on its own message, a final failure included', async () => {
+    const { number, accountId } = await kit.connectedTenant();
+    const sheena = await kit.activeSession(number, accountId, SHEENA);
+    const karel = await kit.activeSession(number, accountId, KAREL);
+    kit.sandbox.clearCalls();
+    kit.sandbox.failNext({ product: 'whatsapp', code: 131026, recipient: KAREL });
+    // Sent together, so that the outbox takes several in one batch.
+    const ids = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => kit.reply(sheena.sessionId, `Burst ${i}`)),
+      kit.reply(karel.sessionId, 'Undeliverable'),
+    ]);
+    const failed = ids.at(-1)!;
+    await expect
+      .poll(async () => Promise.all(ids.map(async (id) => (await kit.statusOf(id)).status)), {
+        timeout: 20_000,
+      })
+      .toEqual([...Array.from({ length: 8 }, () => 'sent'), 'error']);
+    expect(await kit.statusOf(failed)).toMatchObject({ errorCode: '131026' });
+    const calls = kit.sandbox.calls({ method: 'POST', pathContains: `${number.phoneNumberId}/messages` });
+    const sentIds = calls.map(
+      (c) => (c.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data,
+    );
+    expect(sentIds.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());
+    // Each sent message carries its own wamid, the one Meta answered for it.
+    const wamids = await Promise.all(
+      ids.slice(0, 8).map(async (id) => (await kit.statusOf(id)).channelMessageId),
+    );
+    expect(new Set(wamids).size).toBe(8);
+    // Olga saw every message become sent, and the failed one fail.
+    for (const id of ids.slice(0, 8))
+      await kit.f.sockets.olga!.waitFor(
+        (e) =>
+          e.name === 'message.updated' &&
+          (e.payload as any).id === id &&
+          (e.payload as any).status === 'sent',
+      );
+    await kit.f.sockets.olga!.waitFor(
+      (e) =>
+        e.name === 'message.updated' &&
+        (e.payload as any).id === failed &&
+        (e.payload as any).status === 'error',
+    );
   });
 });
 
