@@ -32,7 +32,10 @@ export interface JobDefinition<S extends TSchema = TSchema, D = unknown> {
    * Runs a fetched batch at once, for jobs that share their work (one read, one transaction for all): one settled
    * result per job, in order; a rejected job fails and is retried on its own. Without it, `handle` runs each.
    */
-  handleBatch?(deps: D, jobs: Array<{ payload: Static<S>; meta: JobMeta }>): Promise<PromiseSettledResult<void>[]>;
+  handleBatch?(
+    deps: D,
+    jobs: Array<{ payload: Static<S>; meta: JobMeta }>,
+  ): Promise<PromiseSettledResult<void>[]>;
 }
 
 export interface JobMeta {
