@@ -10,6 +10,8 @@ import { createDispatcher, type Dispatcher } from '../routing/dispatcher.js';
 import { createChannelRegistry } from './engine-deps.js';
 import { createGroupCommit, type GroupCommit } from '../lib/group-commit.js';
 import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
+import { storeSends, type OperatorSend } from './send-message.js';
+import type { MessageSummary } from '../realtime/event-map.js';
 
 /**
  * Inbound transactions that run side by side on PostgreSQL (the pool has more connections, for everything else).
@@ -18,6 +20,7 @@ import { storeInboundBatch, type InboundInput, type InboundResult } from './rece
  * realtime events. With 16 lanes nearly every group held one event; with 3, saturated inbound rose by a quarter.
  */
 const INBOUND_LANES = 3;
+const REPLY_LANES = 3;
 
 /**
  * Assembles the conversation engine: the channel adapters, the job queue with every job, and the clock. The
@@ -38,11 +41,17 @@ export async function createEngine(options: {
     jobs: undefined as unknown as JobQueue,
     dispatcher: undefined as unknown as Dispatcher,
     inbound: undefined as unknown as GroupCommit<InboundInput, InboundResult>,
+    replies: undefined as unknown as GroupCommit<OperatorSend, MessageSummary>,
   };
   engine.dispatcher = createDispatcher(engine, options.logger);
   // PGlite runs one transaction at a time; on PostgreSQL a few run side by side, each taking what queued meanwhile.
   engine.inbound = createGroupCommit((inputs) => storeInboundBatch(engine, inputs), {
     lanes: options.database.driver === 'pglite' ? 1 : INBOUND_LANES,
+    maxBatch: 32,
+  });
+  // Operators' messages likewise: a few transactions side by side leave the pool to the outbox and the rest.
+  engine.replies = createGroupCommit((sends) => storeSends(engine, sends), {
+    lanes: options.database.driver === 'pglite' ? 1 : REPLY_LANES,
     maxBatch: 32,
   });
   engine.jobs = await createJobQueue({

@@ -5,6 +5,8 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
 import type { GroupCommit } from '../lib/group-commit.js';
 import type { InboundInput, InboundResult } from './receive-inbound.js';
+import type { OperatorSend } from './send-message.js';
+import type { MessageSummary } from '../realtime/event-map.js';
 
 /** What the conversation engine's use cases and timers use. */
 export interface EngineDeps {
@@ -16,6 +18,8 @@ export interface EngineDeps {
   dispatcher: Dispatcher;
   /** Stores what customers do, events that arrive together in one transaction (receive-inbound.ts). */
   inbound: GroupCommit<InboundInput, InboundResult>;
+  /** Stores operators' messages, those sent together in one transaction (send-message.ts). */
+  replies: GroupCommit<OperatorSend, MessageSummary>;
 }
 
 export interface ChannelRegistry {

@@ -52,6 +52,51 @@ describe('an operator sends a message', () => {
     customer.close();
   });
 
+  it('sent side by side with others, one refused keeps the rest: each is stored and shown once, in the order stored', async () => {
+    const { t } = engine;
+    const f = await engine.fixture({ capacity: 3 });
+    const first = await activeChat(t, f, 'First chat');
+    const second = await activeChat(t, f, 'Second chat');
+    expect(
+      (
+        await call(t.url, 'POST', `/api/v1/sessions/${second.sessionId}/end`, {
+          headers: f.sessions.olga!.headers,
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
+    const send = (sessionId: string, text: string) =>
+      call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+        headers: f.sessions.olga!.headers,
+        body: { text },
+      });
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => send(first.sessionId, `Part ${i}`)),
+      send(second.sessionId, 'After the end'),
+      ...Array.from({ length: 6 }, (_, i) => send(first.sessionId, `Part ${i + 6}`)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([...Array(6).fill(201), 409, ...Array(6).fill(201)]);
+    expect(answers[6]!.body).toMatchObject({ error: { code: 'session_state' } });
+    const stored = await t.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sessionId, first.sessionId), eq(messages.authorKind, 'operator')))
+      .orderBy(messages.position);
+    // Sent side by side, they may be stored in any order; each exactly once, and in the order they were stored.
+    expect(stored.map((m) => m.text).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `Part ${i}`).sort(),
+    );
+    // The customer's widget shows each once, in the order they were stored.
+    const shown = () =>
+      first.customer.events
+        .filter((e) => e.name === 'visitor.message' && String((e.payload as any).text).startsWith('Part '))
+        .map((e) => (e.payload as any).text as string);
+    await expect.poll(() => shown().length).toBe(12);
+    expect(shown()).toEqual(stored.map((m) => m.text));
+    first.customer.close();
+    second.customer.close();
+  });
+
   it('is refused to an operator of the group who takes no part, and for a session that has ended', async () => {
     const { t } = engine;
     const f = await engine.fixture();

@@ -5,6 +5,8 @@ import { announceMessage, announceSession } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
 import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
+import type { Executor } from '../db/database.js';
+import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
 import { findMessage, insertOperatorMessage } from './sessions.repo.js';
 import { messageSummary } from './announce.js';
@@ -18,67 +20,124 @@ export interface SendMessageInput {
   fileIds?: string[] | undefined;
 }
 
+/** One operator's message, as `sendMessage` was given it. */
+export interface OperatorSend {
+  actor: Actor;
+  sessionId: string;
+  input: SendMessageInput;
+}
+
 /**
  * An operator's message to the customer. Checked against the channel before anything is stored: the text
- * length limit and the window policy (free text allowed now?).
+ * length limit and the window policy (free text allowed now?). Messages that operators send while others are
+ * being stored are stored together, in one transaction (`storeSends`).
  */
 export async function sendMessage(
   deps: EngineDeps,
   actor: Actor,
   sessionId: string,
   input: SendMessageInput,
-) {
+): Promise<MessageSummary> {
   if (actor.kind !== 'user') throw new AppError('unprocessable', 'Messages are sent by operators');
-  const text = input.text;
-  if (!text.trim() && !input.fileIds?.length) throw new AppError('validation_failed', 'The message is empty');
-  return deps.database.db.transaction(async (tx) => {
-    // The session and its operators in one read: they check the sender and address the message's event.
-    const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId);
-    requireState(session, 'active');
-    await requireParticipant(tx, actor, session, {}, participants);
-    const adapter = deps.channels.get(session.channel);
-    const length = [...text].length;
-    if (length > adapter.limits.maxTextLength) {
-      throw new AppError(
-        'text_too_long',
-        `The text is ${length} characters; ${session.channel} allows ${adapter.limits.maxTextLength}`,
-        {
-          limit: adapter.limits.maxTextLength,
-          length,
-        },
-      );
-    }
-    const now = deps.now();
-    const composer = adapter.composerState(windowInputOf(session, now));
-    if (!composer.freeText)
-      throw new AppError('window_closed', composer.reason ?? 'Free text cannot be sent now', {
-        otherwise: composer.otherwise,
-      });
-    if (input.quotedMessageId && !(await findMessage(tx, session.id, input.quotedMessageId)))
-      throw AppError.notFound('Quoted message');
-    const attachments = await checkOutboundFiles(
-      tx,
-      session,
-      input.fileIds ?? [],
-      adapter.limits.maxAttachmentsPerMessage,
-    );
+  if (!input.text.trim() && !input.fileIds?.length)
+    throw new AppError('validation_failed', 'The message is empty');
+  return deps.replies.submit({ actor, sessionId, input });
+}
 
-    const { message, session: updated } = await insertOperatorMessage(tx, {
-      tenantId: session.tenantId,
-      sessionId: session.id,
-      channelAccountId: session.channelAccountId,
-      authorUserId: actor.id,
-      text: text.trim() ? text : null,
-      metadata: attachments.length ? { attachments } : {},
-      quotedMessageId: input.quotedMessageId ?? null,
-      clientMessageId: input.clientMessageId ?? null,
-      createdAt: now,
+/**
+ * Stores operators' messages that arrived together in one transaction, in session order (so that two groups lock
+ * sessions the same way round; one session's messages keep the order they came in), each exactly as it would be
+ * stored alone. If any of them is refused or fails, nothing of the group is kept and each is stored again in a
+ * transaction of its own, so that a refusal (a closed window, a session that ended) is that message's alone.
+ */
+export async function storeSends(
+  deps: EngineDeps,
+  sends: OperatorSend[],
+): Promise<PromiseSettledResult<MessageSummary>[]> {
+  if (sends.length > 1) {
+    const order = sends
+      .map((send, index) => ({ send, index }))
+      .sort((a, b) =>
+        a.send.sessionId < b.send.sessionId ? -1 : a.send.sessionId > b.send.sessionId ? 1 : 0,
+      );
+    try {
+      const stored = await deps.database.db.transaction(async (tx) => {
+        const summaries: MessageSummary[] = new Array(sends.length);
+        for (const { send, index } of order) summaries[index] = await sendInTransaction(tx, deps, send);
+        return summaries;
+      });
+      return stored.map((value) => ({ status: 'fulfilled', value }));
+    } catch {
+      // Each on its own, below.
+    }
+  }
+  // One after another, in the order they came: one session's messages keep it.
+  const settled: PromiseSettledResult<MessageSummary>[] = [];
+  for (const send of sends) {
+    settled.push(
+      await deps.database.db
+        .transaction((tx) => sendInTransaction(tx, deps, send))
+        .then(
+          (value) => ({ status: 'fulfilled', value }) as const,
+          (reason: unknown) => ({ status: 'rejected', reason }) as const,
+        ),
+    );
+  }
+  return settled;
+}
+
+async function sendInTransaction(
+  tx: Executor,
+  deps: EngineDeps,
+  { actor, sessionId, input }: OperatorSend,
+): Promise<MessageSummary> {
+  const text = input.text;
+  // The session and its operators in one read: they check the sender and address the message's event.
+  const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId);
+  requireState(session, 'active');
+  await requireParticipant(tx, actor, session, {}, participants);
+  const adapter = deps.channels.get(session.channel);
+  const length = [...text].length;
+  if (length > adapter.limits.maxTextLength) {
+    throw new AppError(
+      'text_too_long',
+      `The text is ${length} characters; ${session.channel} allows ${adapter.limits.maxTextLength}`,
+      {
+        limit: adapter.limits.maxTextLength,
+        length,
+      },
+    );
+  }
+  const now = deps.now();
+  const composer = adapter.composerState(windowInputOf(session, now));
+  if (!composer.freeText)
+    throw new AppError('window_closed', composer.reason ?? 'Free text cannot be sent now', {
+      otherwise: composer.otherwise,
     });
-    if (!updated) return messageSummary(tx, message, participants);
-    await attachOutboundFiles(tx, session, message.id, attachments);
-    const delivered = await deliverMessage(tx, deps, updated, message);
-    const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);
-    await announceSession(tx, deps, updated);
-    return summary;
+  if (input.quotedMessageId && !(await findMessage(tx, session.id, input.quotedMessageId)))
+    throw AppError.notFound('Quoted message');
+  const attachments = await checkOutboundFiles(
+    tx,
+    session,
+    input.fileIds ?? [],
+    adapter.limits.maxAttachmentsPerMessage,
+  );
+
+  const { message, session: updated } = await insertOperatorMessage(tx, {
+    tenantId: session.tenantId,
+    sessionId: session.id,
+    channelAccountId: session.channelAccountId,
+    authorUserId: actor.id,
+    text: text.trim() ? text : null,
+    metadata: attachments.length ? { attachments } : {},
+    quotedMessageId: input.quotedMessageId ?? null,
+    clientMessageId: input.clientMessageId ?? null,
+    createdAt: now,
   });
+  if (!updated) return messageSummary(tx, message, participants);
+  await attachOutboundFiles(tx, session, message.id, attachments);
+  const delivered = await deliverMessage(tx, deps, updated, message);
+  const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);
+  await announceSession(tx, deps, updated);
+  return summary;
 }
