@@ -244,6 +244,24 @@ export async function announceCustomerMessage(
   });
 }
 
+/**
+ * A session's new state after an operator's message: its view is read when the transaction's work is done, once
+ * for every session of the messages stored together. The channel is not told: who is there did not change.
+ */
+export async function announceSessionAfterReply(
+  tx: Executor,
+  deps: ComposerDeps,
+  session: SessionRow,
+): Promise<void> {
+  await recordEventsOfView(tx, session.tenantId, {
+    id: session.id,
+    load: viewsLoader(deps),
+    build: (view: SessionView) => [
+      { name: 'session.changed', rooms: roomsOfView(session, view), payload: { session: view } },
+    ],
+  });
+}
+
 const loaders = new WeakMap<ComposerDeps, EventsOfView<SessionView>['load']>();
 
 /** Reads views with the composer's state; one loader per engine, so that views read at once share a statement. */

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import { attachOutboundFiles, checkOutboundFiles } from '../files/outbound-files.js';
 import { AppError } from '../http/app-error.js';
-import { announceMessage, announceSession } from './announce.js';
+import { announceMessage, announceSessionAfterReply } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
 import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -138,6 +138,6 @@ async function sendInTransaction(
   await attachOutboundFiles(tx, session, message.id, attachments);
   const delivered = await deliverMessage(tx, deps, updated, message);
   const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);
-  await announceSession(tx, deps, updated);
+  await announceSessionAfterReply(tx, deps, updated);
   return summary;
 }
