@@ -51,3 +51,23 @@ export function createGroupCommit<I, O>(
     },
   };
 }
+
+/**
+ * Runs `run` for each item, one after another in the items' order, and answers how each settled: how a group
+ * commit's `write` stores items one by one when storing them together failed.
+ */
+export async function eachInTurn<I, O>(
+  items: I[],
+  run: (item: I) => Promise<O>,
+): Promise<PromiseSettledResult<O>[]> {
+  const settled: PromiseSettledResult<O>[] = [];
+  for (const item of items) {
+    settled.push(
+      await run(item).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
+  }
+  return settled;
+}

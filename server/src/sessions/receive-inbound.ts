@@ -4,6 +4,7 @@ import type { Channel } from '../channels/channel-accounts.repo.js';
 import type { Executor } from '../db/database.js';
 import { messages, sessions } from '../db/schema.js';
 import { chooseGroup } from '../routing-rules/choose-group.js';
+import { eachInTurn } from '../lib/group-commit.js';
 import { announceCustomerMessage, announceMessage, announceNewSession, announceSession } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
@@ -99,16 +100,7 @@ export async function storeInboundBatch(
       // Each on its own, below.
     }
   }
-  const settled: PromiseSettledResult<InboundResult>[] = [];
-  for (const input of inputs) {
-    settled.push(
-      await storeInbound(deps, input).then(
-        (value) => ({ status: 'fulfilled', value }) as const,
-        (reason: unknown) => ({ status: 'rejected', reason }) as const,
-      ),
-    );
-  }
-  return settled;
+  return eachInTurn(inputs, (input) => storeInbound(deps, input));
 }
 
 /** The messages of a group that `storeReturningMessages` may take: each customer's first event, when it can. */

@@ -5,6 +5,7 @@ import { announceMessage, announceSessionAfterReply } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
 import { windowInputOf } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
+import { eachInTurn } from '../lib/group-commit.js';
 import type { Executor } from '../db/database.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
@@ -72,18 +73,7 @@ export async function storeSends(
     }
   }
   // One after another, in the order they came: one session's messages keep it.
-  const settled: PromiseSettledResult<MessageSummary>[] = [];
-  for (const send of sends) {
-    settled.push(
-      await deps.database.db
-        .transaction((tx) => sendInTransaction(tx, deps, send))
-        .then(
-          (value) => ({ status: 'fulfilled', value }) as const,
-          (reason: unknown) => ({ status: 'rejected', reason }) as const,
-        ),
-    );
-  }
-  return settled;
+  return eachInTurn(sends, (send) => deps.database.db.transaction((tx) => sendInTransaction(tx, deps, send)));
 }
 
 async function sendInTransaction(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn, PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { prebuilt, queryRows, queryText, type Executor } from '../db/database.js';
 import { rowFromJson } from '../db/row-from-json.js';
@@ -255,40 +255,26 @@ export interface OperatorMessage {
 
 const operatorPlaceholder = (name: keyof OperatorMessage) => sql.placeholder(name);
 
-const operatorMessageStatement = prebuilt('insert_operator_message', (db) => {
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(messages)
-      .values({
-        tenantId: operatorPlaceholder('tenantId'),
-        sessionId: operatorPlaceholder('sessionId'),
-        channelAccountId: operatorPlaceholder('channelAccountId'),
-        direction: 'out',
-        authorKind: 'operator',
-        authorUserId: operatorPlaceholder('authorUserId'),
-        text: operatorPlaceholder('text'),
-        quotedMessageId: operatorPlaceholder('quotedMessageId'),
-        clientMessageId: operatorPlaceholder('clientMessageId'),
-        status: 'sending',
-        metadata: operatorPlaceholder('metadata'),
-        createdAt: operatorPlaceholder('createdAt'),
-      })
-      .onConflictDoNothing()
-      .returning(),
-  );
-  const updated = db.$with('updated').as(
-    db
-      .update(sessions)
-      .set({ lastMessageAt: operatorPlaceholder('createdAt') as unknown as Date })
-      .where(and(eq(sessions.id, operatorPlaceholder('sessionId')), sql`EXISTS (SELECT 1 FROM ${inserted})`))
-      .returning(),
-  );
-  return db
-    .with(inserted, updated)
-    .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
-    .from(inserted)
-    .crossJoin(updated);
-});
+const operatorMessageStatement = prebuilt('insert_operator_message', (db) =>
+  messageWithSession(
+    db,
+    {
+      tenantId: operatorPlaceholder('tenantId'),
+      sessionId: operatorPlaceholder('sessionId'),
+      channelAccountId: operatorPlaceholder('channelAccountId'),
+      direction: 'out',
+      authorKind: 'operator',
+      authorUserId: operatorPlaceholder('authorUserId'),
+      text: operatorPlaceholder('text'),
+      quotedMessageId: operatorPlaceholder('quotedMessageId'),
+      clientMessageId: operatorPlaceholder('clientMessageId'),
+      status: 'sending',
+      metadata: operatorPlaceholder('metadata'),
+      createdAt: operatorPlaceholder('createdAt'),
+    },
+    { lastMessageAt: operatorPlaceholder('createdAt') as unknown as Date },
+  ),
+);
 
 /**
  * An operator's message and the session's last activity, in one statement: the message is inserted unless the
@@ -326,38 +312,51 @@ export interface CustomerMessage {
 
 const placeholder = (name: keyof CustomerMessage) => sql.placeholder(name);
 
-const customerMessageStatement = prebuilt('insert_customer_message', (db) => {
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(messages)
-      .values({
-        tenantId: placeholder('tenantId'),
-        sessionId: placeholder('sessionId'),
-        channelAccountId: placeholder('channelAccountId'),
-        direction: 'in',
-        authorKind: 'customer',
-        text: placeholder('text'),
-        quotedMessageId: placeholder('quotedMessageId'),
-        channelMessageId: placeholder('channelMessageId'),
-        clientMessageId: placeholder('clientMessageId'),
-        status: 'received',
-        metadata: placeholder('metadata'),
-        createdAt: placeholder('createdAt'),
-      })
-      .onConflictDoNothing()
-      .returning(),
-  );
-  // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
+const customerMessageStatement = prebuilt('insert_customer_message', (db) =>
+  messageWithSession(
+    db,
+    {
+      tenantId: placeholder('tenantId'),
+      sessionId: placeholder('sessionId'),
+      channelAccountId: placeholder('channelAccountId'),
+      direction: 'in',
+      authorKind: 'customer',
+      text: placeholder('text'),
+      quotedMessageId: placeholder('quotedMessageId'),
+      channelMessageId: placeholder('channelMessageId'),
+      clientMessageId: placeholder('clientMessageId'),
+      status: 'received',
+      metadata: placeholder('metadata'),
+      createdAt: placeholder('createdAt'),
+    },
+    // The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
+    {
+      lastCustomerMessageAt: placeholder('sentAt') as unknown as Date,
+      lastMessageAt: placeholder('createdAt') as unknown as Date,
+      windowClosedAt: null,
+      lockedUntilReply: false,
+    },
+  ),
+);
+
+/**
+ * A message's insert and its session's update in one statement (data-modifying CTEs): the message is inserted
+ * unless a unique key of it is already stored, and only an inserted message updates the session. One row with both,
+ * or none for a message stored before.
+ */
+function messageWithSession(
+  db: Executor,
+  message: PgInsertValue<typeof messages>,
+  patch: Partial<typeof sessions.$inferInsert>,
+) {
+  const inserted = db
+    .$with('inserted')
+    .as(db.insert(messages).values(message).onConflictDoNothing().returning());
   const updated = db.$with('updated').as(
     db
       .update(sessions)
-      .set({
-        lastCustomerMessageAt: placeholder('sentAt') as unknown as Date,
-        lastMessageAt: placeholder('createdAt') as unknown as Date,
-        windowClosedAt: null,
-        lockedUntilReply: false,
-      })
-      .where(and(eq(sessions.id, placeholder('sessionId')), sql`EXISTS (SELECT 1 FROM ${inserted})`))
+      .set(patch)
+      .where(and(eq(sessions.id, message.sessionId), sql`EXISTS (SELECT 1 FROM ${inserted})`))
       .returning(),
   );
   return db
@@ -365,7 +364,7 @@ const customerMessageStatement = prebuilt('insert_customer_message', (db) => {
     .select({ message: fieldsOf(inserted, messages), session: fieldsOf(updated, sessions) })
     .from(inserted)
     .crossJoin(updated);
-});
+}
 
 /**
  * A customer's message and what it changes on its session, in one statement: the message is inserted unless it
