@@ -72,7 +72,11 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
 }
 
 /** Waits until the process answers /readyz, or fails with what it printed. */
-export async function waitReady(app: AppProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits until the process answers `/readyz`. A process compiles its TypeScript as it starts (tsx): on a busy 2-core
+ * machine running three test workers and Chromium that took over 30 s, hence the long default.
+ */
+export async function waitReady(app: AppProcess, timeoutMs = 90_000): Promise<void> {
   const start = Date.now();
   let exited = false;
   void app.exited.then(() => (exited = true));
