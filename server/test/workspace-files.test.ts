@@ -101,8 +101,9 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: files', () => {
       { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(MAX_UPLOAD + 1, 1) },
     ]);
     const refused = page.locator('.file-picker [role="alert"]');
+    // Polls wait up to 10 s: on a busy CI machine the page's reaction took longer than the default second.
     await expect
-      .poll(() => refused.innerText())
+      .poll(() => refused.innerText(), { timeout: 10_000 })
       .toMatch(/evil\.exe was not sent: files of type application\/x-msdownload are blocked/);
     expect(await refused.innerText()).toMatch(/huge\.bin was not sent: larger than 293 kB/);
     const progress = page.getByLabel('Uploading photo.png, notes.txt');
@@ -110,7 +111,9 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: files', () => {
     expect(await progress.evaluate((el) => el.tagName)).toBe('PROGRESS');
     release();
     const staged = page.getByRole('list', { name: 'Files to send' });
-    await expect.poll(() => staged.getByRole('listitem').allInnerTexts()).toHaveLength(2);
+    await expect
+      .poll(() => staged.getByRole('listitem').allInnerTexts(), { timeout: 10_000 })
+      .toHaveLength(2);
     expect((await staged.innerText()).replace(/\s+/g, ' ')).toMatch(/photo\.png .*notes\.txt/);
     await page.unroute('**/api/v1/sessions/*/files');
     // One request, with only the two accepted files in it.
@@ -139,7 +142,7 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: files', () => {
     await thumb.click();
     const viewer = page.getByRole('dialog', { name: 'photo.png' });
     const full = viewer.locator('img.full');
-    await expect.poll(() => full.evaluate((img: any) => img.naturalWidth)).toBe(640);
+    await expect.poll(() => full.evaluate((img: any) => img.naturalWidth), { timeout: 10_000 }).toBe(640);
     await page.screenshot({ path: path.join(screenshots, 'file-viewer.png') });
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
