@@ -11,13 +11,13 @@ import { advanceMessageStatus } from './message-status.js';
 import { resolveContact, resolveMessageSender } from './resolve-contact.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import {
-  insertCustomerMessage,
   openCustomerSession,
   type insertTimelineEntry,
   type MessageRow,
   type SessionRow,
 } from './sessions.repo.js';
 import { checkBusinessHours } from './business-hours.js';
+import { insertCustomerMessage } from './message-with-session.js';
 import {
   storeReturningMessages,
   type NewSender,

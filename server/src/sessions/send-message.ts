@@ -9,7 +9,8 @@ import { eachInTurn } from '../lib/group-commit.js';
 import type { Executor } from '../db/database.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
-import { findMessage, insertOperatorMessage } from './sessions.repo.js';
+import { findMessage } from './sessions.repo.js';
+import { insertOperatorMessage } from './message-with-session.js';
 import { messageSummary } from './announce.js';
 
 export interface SendMessageInput {
