@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { queryText, type Executor } from '../db/database.js';
+import { prebuilt, type Executor } from '../db/database.js';
 import { blacklistEntries, contacts } from '../db/schema.js';
 
 const entryColumns = {
@@ -99,18 +99,31 @@ export function knownBySql(contact: string): string {
         AS card(kind, value) WHERE card.value <> '') AS k)`;
 }
 
-const MATCH_AND_IDENTITIES = `
-  SELECT EXISTS (
-    SELECT 1 FROM blacklist_entries b
-    WHERE b.tenant_id = $1 AND (b.contact_id = $2 OR (b.identity_kind, b.identity_value) IN (
-      SELECT k, v FROM unnest($3::text[], $4::text[]) AS given(k, v)))
-  ) AS matched,
-  (SELECT ${knownBySql('c')} FROM contacts c WHERE c.id = $2 AND c.tenant_id = $1) AS known_by`;
+const matchAndIdentitiesStatement = prebuilt('blacklist_match_and_known_by', (db) =>
+  db
+    .select(
+      // The contact's id as the value given: in a statement on one table the query layer leaves columns
+      // unqualified, and inside the entries' subquery a bare `id` would be the entry's own.
+      blacklistColumnsOf(
+        sql.placeholder('tenantId'),
+        { id: sql.placeholder('contactId') },
+        {
+          kinds: sql.placeholder('kinds'),
+          values: sql.placeholder('values'),
+        },
+      ),
+    )
+    .from(contacts)
+    .where(
+      and(eq(contacts.id, sql.placeholder('contactId')), eq(contacts.tenantId, sql.placeholder('tenantId'))),
+    ),
+);
 
 /**
  * In one round trip: whether an entry names this contact or any of these (already normalised) identities, and
  * the identities the contact is known by (its identity rows, the phone and e-mail on its card), for the caller to
- * check those it did not pass.
+ * check those it did not pass. Built once and prepared: the contact is reached by its primary key and its
+ * identities through it, so the generic plan cannot prefer the tenant's whole identity index.
  */
 export async function matchAndIdentitiesOfContact(
   db: Executor,
@@ -119,16 +132,10 @@ export async function matchAndIdentitiesOfContact(
   identities: Array<{ kinds: string[]; value: string }>,
 ): Promise<{ matched: boolean; identities: Array<{ kind: string; value: string }> }> {
   const { kinds, values } = blacklistPairsOf(identities);
-  // Prepared: the contact's identities are reached through the contact (its primary key, then the contact's
-  // index), so the generic plan cannot prefer the tenant's whole identity index, as it did when they were filtered
-  // by tenant and contact directly.
-  const [row] = await queryText<{
-    matched: boolean;
-    known_by: Array<{ kind: string; value: string }> | null;
-  }>(db, MATCH_AND_IDENTITIES, [tenantId, contactId, kinds, values], {
-    prepareAs: 'blacklist_match_and_known_by',
-  });
-  return { matched: Boolean(row?.matched), identities: row?.known_by ?? [] };
+  const [row] = await matchAndIdentitiesStatement(db, { tenantId, contactId, kinds, values });
+  // No such contact of the tenant: only the given identities can match.
+  if (!row) return { matched: await anyEntryMatches(db, tenantId, contactId, identities), identities: [] };
+  return { matched: row.blacklistMatched, identities: row.knownBy ?? [] };
 }
 
 /** Given identities as the blacklist columns below take them: kinds and values side by side (or placeholders). */

@@ -213,9 +213,20 @@ export async function queryRawIn<T>(db: Executor, text: string, values: unknown[
   return queryText<T>(db, text, values, values.length ? { prepareAs: statementName(text) } : {});
 }
 
-/** A prepared statement's name from its text: the same text on any connection has the same name. */
+const statementNames = new Map<string, string>();
+
+/**
+ * A prepared statement's name from its text: the same text on any connection has the same name. Remembered by
+ * text, since the hot statements come again with every message (a statement built with varying text, such as a
+ * list of values, should not be prepared at all).
+ */
 function statementName(text: string): string {
-  return `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
 }
 
 const commitHooks = new WeakMap<object, Array<() => void>>();

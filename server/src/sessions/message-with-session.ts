@@ -2,7 +2,7 @@ import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { prebuilt, type Executor } from '../db/database.js';
 import { messages, sessions } from '../db/schema.js';
-import { insertMessageOnce, type MessageRow, type SessionRow } from './sessions.repo.js';
+import { findStoredMessage, type MessageRow, type SessionRow } from './sessions.repo.js';
 
 /*
  * A message stored with what it changes on its session, in one statement: an operator's reply, a customer's
@@ -48,21 +48,14 @@ const operatorMessageStatement = prebuilt('insert_operator_message', (db) =>
 /**
  * An operator's message and the session's last activity, in one statement: the message is inserted unless the
  * composer's id is already stored (a send repeated after a network loss), and only an inserted message moves the
- * session's `last_message_at`. A repeated send answers the message stored first and no session.
+ * session's `last_message_at`. A repeated send answers the message stored first (one read) and no session.
  */
 export async function insertOperatorMessage(
   tx: Executor,
   message: OperatorMessage,
 ): Promise<{ message: MessageRow; session?: SessionRow }> {
   const [both] = await operatorMessageStatement(tx, { ...message });
-  if (both) return both;
-  const { message: existing } = await insertMessageOnce(tx, {
-    ...message,
-    direction: 'out',
-    authorKind: 'operator',
-    status: 'sending',
-  });
-  return { message: existing };
+  return both ?? { message: await findStoredMessage(tx, message) };
 }
 
 /** What `insertCustomerMessage` stores: a customer's message, and when the customer sent it. */
@@ -143,15 +136,7 @@ export async function insertCustomerMessage(
   message: CustomerMessage,
 ): Promise<{ message: MessageRow; session?: SessionRow }> {
   const [both] = await customerMessageStatement(tx, { ...message });
-  if (both) return both;
-  const { sentAt: _sentAt, ...row } = message;
-  const { message: existing } = await insertMessageOnce(tx, {
-    ...row,
-    direction: 'in',
-    authorKind: 'customer',
-    status: 'received',
-  });
-  return { message: existing };
+  return both ?? { message: await findStoredMessage(tx, message) };
 }
 
 /** Every column of a table, as a CTE that returned its whole rows exposes them (for selecting them by name). */

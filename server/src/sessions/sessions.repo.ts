@@ -226,6 +226,17 @@ export async function insertMessageOnce(
 ): Promise<{ message: MessageRow; created: boolean }> {
   const [created] = await tx.insert(messages).values(row).onConflictDoNothing().returning();
   if (created) return { message: created, created: true };
+  return { message: await findStoredMessage(tx, row), created: false };
+}
+
+/** The message stored before with the same idempotency key as `row` (its composer's id, else the channel's id). */
+export async function findStoredMessage(
+  tx: Executor,
+  row: Pick<
+    typeof messages.$inferInsert,
+    'sessionId' | 'clientMessageId' | 'channelAccountId' | 'channelMessageId'
+  >,
+): Promise<MessageRow> {
   const [existing] = await tx
     .select()
     .from(messages)
@@ -237,7 +248,7 @@ export async function insertMessageOnce(
             eq(messages.channelMessageId, row.channelMessageId!),
           ),
     );
-  return { message: existing!, created: false };
+  return existing!;
 }
 
 export async function findMessage(tx: Executor, sessionId: string, messageId: string) {
