@@ -85,4 +85,48 @@ describe('group commit', () => {
     await expect(throwing.submit(3)).rejects.toThrow('connection lost');
     expect(calls).toBe(3);
   });
+  it('never writes items of one key in two writes at a time, and keeps their order', async () => {
+    const { write, batches, finish } = manualWrite();
+    // The key is the item's tens: 11 and 12 share one, as two messages of one session do.
+    const group = createGroupCommit(write, {
+      lanes: 3,
+      maxBatch: 10,
+      keyOf: (item) => String(Math.floor(item / 10)),
+    });
+    const all = [11, 12, 21, 13, 31].map((item) => group.submit(item));
+    // 11 went at once; 12 waits for it, and so does 13 (after 12); 21 and 31 take the other lanes.
+    expect(batches).toEqual([[11], [21], [31]]);
+    finish(1);
+    finish(2);
+    await tick();
+    expect(batches).toEqual([[11], [21], [31]]);
+    const later = group.submit(22);
+    expect(batches).toEqual([[11], [21], [31], [22]]);
+    finish(0);
+    await tick();
+    expect(batches).toEqual([[11], [21], [31], [22], [12, 13]]);
+    finish(3);
+    finish(4);
+    expect(await Promise.all([...all, later])).toEqual([
+      'stored 11',
+      'stored 12',
+      'stored 21',
+      'stored 13',
+      'stored 31',
+      'stored 22',
+    ]);
+  });
+
+  it('writes items of different keys together when a lane is free', async () => {
+    const { write, batches, finish } = manualWrite();
+    const group = createGroupCommit(write, { lanes: 1, maxBatch: 10, keyOf: (item) => String(item % 2) });
+    const all = [1, 2, 3, 4].map((item) => group.submit(item));
+    expect(batches).toEqual([[1]]);
+    finish(0);
+    await tick();
+    // 3 shares 1's key, but 1 is written: the next write may take it, in its order.
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    finish(1);
+    expect(await Promise.all(all)).toEqual(['stored 1', 'stored 2', 'stored 3', 'stored 4']);
+  });
 });

@@ -3,6 +3,10 @@
  * instead of one transaction each. Up to `lanes` writes run at a time; an item that finds a lane free starts at
  * once (no added latency at low load), and a lane that frees takes everything queued meanwhile, up to `maxBatch`.
  * `write` answers one settled result per item, in the items' order, so one item's failure is its own.
+ *
+ * With `keyOf`, items of one key (the row their write locks, such as their session) are never in two writes at a
+ * time: an item whose key a running write holds waits for a later write, and so does every later item of that key,
+ * so they keep their order. Lanes then run side by side instead of waiting on each other's row locks.
  */
 export interface GroupCommit<I, O> {
   submit(item: I): Promise<O>;
@@ -10,43 +14,80 @@ export interface GroupCommit<I, O> {
 
 interface Pending<I, O> {
   item: I;
+  key: string | undefined;
   resolve: (value: O) => void;
   reject: (reason: unknown) => void;
 }
 
 export function createGroupCommit<I, O>(
   write: (items: I[]) => Promise<PromiseSettledResult<O>[]>,
-  options: { lanes: number; maxBatch: number },
+  options: { lanes: number; maxBatch: number; keyOf?: (item: I) => string },
 ): GroupCommit<I, O> {
-  const queue: Pending<I, O>[] = [];
+  let queue: Pending<I, O>[] = [];
   let running = 0;
+  /** Keys held by the writes running now. */
+  const busy = new Set<string>();
+
+  /** Up to `maxBatch` queued items whose keys no running write holds, in the order they came. */
+  function takeBatch(): Pending<I, O>[] {
+    if (!options.keyOf) return queue.splice(0, options.maxBatch);
+    const batch: Pending<I, O>[] = [];
+    const left: Pending<I, O>[] = [];
+    // A key skipped once stays skipped for this batch, so that a key's items keep their order.
+    const skipped = new Set<string>();
+    for (const pending of queue) {
+      const key = pending.key!;
+      if (batch.length < options.maxBatch && !busy.has(key) && !skipped.has(key)) batch.push(pending);
+      else {
+        skipped.add(key);
+        left.push(pending);
+      }
+    }
+    queue = left;
+    for (const pending of batch) busy.add(pending.key!);
+    return batch;
+  }
 
   async function lane(): Promise<void> {
     running++;
     try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, options.maxBatch);
+      for (let batch = takeBatch(); batch.length > 0; batch = takeBatch()) {
         let results: PromiseSettledResult<O>[];
         try {
           results = await write(batch.map((pending) => pending.item));
         } catch (error) {
           results = batch.map(() => ({ status: 'rejected', reason: error }));
         }
+        for (const pending of batch) if (pending.key !== undefined) busy.delete(pending.key);
         batch.forEach((pending, index) => {
           const result = results[index];
           if (result?.status === 'fulfilled') pending.resolve(result.value);
           else pending.reject(result ? result.reason : new Error('group commit: no result for the item'));
         });
+        // Items held back for the keys just freed may now go in lanes of their own.
+        startLanes();
       }
     } finally {
       running--;
     }
   }
 
+  function startLanes(): void {
+    // A lane that finds nothing it may take ends at once.
+    while (
+      running < options.lanes &&
+      queue.length > 0 &&
+      (!options.keyOf || queue.some((p) => !busy.has(p.key!)))
+    )
+      void lane();
+  }
+
   return {
     submit(item) {
-      const done = new Promise<O>((resolve, reject) => queue.push({ item, resolve, reject }));
-      if (running < options.lanes) void lane();
+      const done = new Promise<O>((resolve, reject) =>
+        queue.push({ item, key: options.keyOf?.(item), resolve, reject }),
+      );
+      startLanes();
       return done;
     },
   };

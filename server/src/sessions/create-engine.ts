@@ -49,10 +49,13 @@ export async function createEngine(options: {
     lanes: options.database.driver === 'pglite' ? 1 : INBOUND_LANES,
     maxBatch: 32,
   });
-  // Operators' messages likewise: a few transactions side by side leave the pool to the outbox and the rest.
+  // Operators' messages likewise: a few transactions side by side leave the pool to the outbox and the rest. A
+  // session's messages are in one of them at a time: each locks its sessions, and lanes that shared one waited for
+  // each other's commits, one after another.
   engine.replies = createGroupCommit((sends) => storeSends(engine, sends), {
     lanes: options.database.driver === 'pglite' ? 1 : REPLY_LANES,
     maxBatch: 32,
+    keyOf: (send) => send.sessionId,
   });
   engine.jobs = await createJobQueue({
     database: options.database,

@@ -9,7 +9,8 @@ import { eachInTurn } from '../lib/group-commit.js';
 import type { Executor } from '../db/database.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
-import { findMessage } from './sessions.repo.js';
+import { findMessage, type Participant, type SessionRow } from './sessions.repo.js';
+import { lockSessionsWithParticipants } from './session-locks.js';
 import { insertOperatorMessage } from './message-with-session.js';
 import { messageSummary } from './announce.js';
 
@@ -64,8 +65,13 @@ export async function storeSends(
       );
     try {
       const stored = await deps.database.db.transaction(async (tx) => {
+        // Every session of the group locked, with its operators, in one statement rather than one each.
+        const locked = await lockSessionsWithParticipants(tx, [
+          ...new Set(sends.map((send) => send.sessionId)),
+        ]);
         const summaries: MessageSummary[] = new Array(sends.length);
-        for (const { send, index } of order) summaries[index] = await sendInTransaction(tx, deps, send);
+        for (const { send, index } of order)
+          summaries[index] = await sendInTransaction(tx, deps, send, locked);
         return summaries;
       });
       return stored.map((value) => ({ status: 'fulfilled', value }));
@@ -81,10 +87,12 @@ async function sendInTransaction(
   tx: Executor,
   deps: EngineDeps,
   { actor, sessionId, input }: OperatorSend,
+  /** The group's sessions, locked by this transaction already; kept up to date with each message stored. */
+  locked?: Map<string, { session: SessionRow; participants: Participant[] }>,
 ): Promise<MessageSummary> {
   const text = input.text;
   // The session and its operators in one read: they check the sender and address the message's event.
-  const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId);
+  const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId, locked);
   requireState(session, 'active');
   await requireParticipant(tx, actor, session, {}, participants);
   const adapter = deps.channels.get(session.channel);
@@ -126,6 +134,7 @@ async function sendInTransaction(
     createdAt: now,
   });
   if (!updated) return messageSummary(tx, message, participants);
+  locked?.set(session.id, { session: updated, participants });
   await attachOutboundFiles(tx, session, message.id, attachments);
   const delivered = await deliverMessage(tx, deps, updated, message);
   const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);

@@ -2,13 +2,8 @@ import { canSeeGroup, hasRole, type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import { canSeeSession, canSeeSessionAmong } from './session-access.js';
-import {
-  activeParticipants,
-  lockSession,
-  lockSessionWithParticipants,
-  type Participant,
-  type SessionRow,
-} from './sessions.repo.js';
+import { activeParticipants, lockSession, type Participant, type SessionRow } from './sessions.repo.js';
+import { lockSessionWithParticipants } from './session-locks.js';
 
 /** Locks a session the actor may see; 404 otherwise. */
 export async function lockVisibleSession(tx: Executor, actor: Actor, sessionId: string): Promise<SessionRow> {
@@ -17,14 +12,24 @@ export async function lockVisibleSession(tx: Executor, actor: Actor, sessionId: 
   return session;
 }
 
-/** `lockVisibleSession` with the session's operators, read in the same statement (for `requireParticipant`). */
+/**
+ * `lockVisibleSession` with the session's operators, read in the same statement (for `requireParticipant`).
+ * `locked`: sessions this transaction has locked already (`lockSessionsWithParticipants`), as they are now.
+ */
 export async function lockVisibleSessionWithParticipants(
   tx: Executor,
   actor: Actor,
   sessionId: string,
+  locked?: Map<string, { session: SessionRow; participants: Participant[] }>,
 ): Promise<{ session: SessionRow; participants: Participant[] }> {
-  const found = await lockSessionWithParticipants(tx, actor.tenantId, sessionId);
-  if (!found || !canSeeSessionAmong(actor, found.session, found.participants))
+  const found = locked
+    ? locked.get(sessionId)
+    : await lockSessionWithParticipants(tx, actor.tenantId, sessionId);
+  if (
+    !found ||
+    found.session.tenantId !== actor.tenantId ||
+    !canSeeSessionAmong(actor, found.session, found.participants)
+  )
     throw AppError.notFound('Session');
   return found;
 }

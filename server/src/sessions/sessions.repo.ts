@@ -103,32 +103,6 @@ export async function activeParticipantsOf(
   return bySession;
 }
 
-/** `lockSession` with the session's operators as `activeParticipants` reads them, in one statement. */
-const LOCK_WITH_PARTICIPANTS = `
-  SELECT to_jsonb(s) AS session,
-    coalesce((SELECT json_agg(json_build_object('userId', sp.user_id, 'role', sp.role,
-                'name', (SELECT u.name FROM users u WHERE u.id = sp.user_id), 'joinedAt', sp.joined_at)
-                ORDER BY sp.joined_at)
-              FROM session_participants sp WHERE sp.session_id = s.id AND sp.left_at IS NULL), '[]') AS participants
-  FROM sessions s WHERE s.id = $1 AND s.tenant_id = $2
-  FOR UPDATE OF s`;
-
-export async function lockSessionWithParticipants(
-  tx: Executor,
-  tenantId: string,
-  sessionId: string,
-): Promise<{ session: SessionRow; participants: Participant[] } | undefined> {
-  const [row] = await queryText<{
-    session: Record<string, unknown>;
-    participants: Array<Omit<Participant, 'joinedAt'> & { joinedAt: string }>;
-  }>(tx, LOCK_WITH_PARTICIPANTS, [sessionId, tenantId], { prepareAs: 'lock_session_with_participants' });
-  if (!row) return undefined;
-  return {
-    session: rowFromJson(sessions, row.session),
-    participants: row.participants.map((p) => ({ ...p, joinedAt: new Date(p.joinedAt) })),
-  };
-}
-
 export async function addParticipant(
   tx: Executor,
   row: { tenantId: string; sessionId: string; userId: string; role: 'owner' | 'guest'; joinedAt: Date },
