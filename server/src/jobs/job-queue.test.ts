@@ -191,4 +191,22 @@ describe('durable jobs', () => {
     await until(() => seen.runs.some((r) => r.key === 'in-transaction'), 10_000);
     expect(committed).toBe(true);
   });
+  it('runs a job queued for later when it is due, without waiting for the next poll', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    const seen: Seen = { runs: [] };
+    const definition = testJob(seen);
+    // Polling every minute: only the process's own timer can run these within the test.
+    const q = await queue(database, definition, true, 60);
+    const due = Date.now() + 1_500;
+    await q.send(definition, { key: 'alone' }, { startAfter: new Date(due) });
+    await database.db.transaction((tx) =>
+      q.send(definition, { key: 'in-transaction' }, { tx, startAfter: new Date(due) }),
+    );
+    await until(() => seen.runs.length === 2, 10_000);
+    for (const run of seen.runs) {
+      expect(run.at).toBeGreaterThanOrEqual(due);
+      expect(run.at - due).toBeLessThan(3_000);
+    }
+  });
 });

@@ -15,6 +15,15 @@ import type { JobDefinition } from './job-definition.js';
 
 /** Jobs fetched per poll and run side by side. */
 const BATCH_SIZE = 20;
+/** Jobs due this soon after they are committed wake a loop of this process on a timer when they are due. */
+const WAKE_AHEAD_MS = 10 * 60_000;
+/**
+ * How often each loop polls on the embedded database, which no other process writes: jobs of this process wake
+ * their loop when they are due, so polling finds what is due without a wake (a retry after a failure, a parked
+ * WhatsApp status moved forward). Twenty loops polling twice a second were most of what an idle demo node spent (a
+ * tenth of a core, with the event relay's looks).
+ */
+const EMBEDDED_POLL_SECONDS = 2;
 
 export interface SendOptions {
   /** Run no earlier than this (timers). */
@@ -101,6 +110,25 @@ export async function createJobQueue<D>(options: {
     });
   }
 
+  const dueTimers = new Set<NodeJS.Timeout>();
+  /**
+   * A loop of this process fetches a committed job when it is due, not at its next poll: at once, or on a timer for
+   * one due within `WAKE_AHEAD_MS` (a session's timers, an offer's time-out). Later ones, and jobs of other
+   * processes, are found by polling.
+   */
+  function wakeWhenDue(definition: JobDefinition<TSchema, never>, startAfter: Date | undefined): void {
+    const delay = startAfter ? startAfter.getTime() - Date.now() : 0;
+    if (delay <= 0) return queue.wake(definition);
+    if (delay > WAKE_AHEAD_MS || stopped) return;
+    // A little after: the fetch compares with the database's clock.
+    const timer = setTimeout(() => {
+      dueTimers.delete(timer);
+      queue.wake(definition);
+    }, delay + 50);
+    timer.unref();
+    dueTimers.add(timer);
+  }
+
   const queue: JobQueue = {
     async send(definition, payload, sendOptions = {}) {
       if (!Value.Check(definition.payload, payload)) {
@@ -115,8 +143,7 @@ export async function createJobQueue<D>(options: {
           ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter.toISOString() } : {}),
           ...(sendOptions.singletonKey ? { singletonKey: sendOptions.singletonKey } : {}),
         });
-        if (!sendOptions.startAfter || sendOptions.startAfter.getTime() <= Date.now())
-          afterCommit(sendOptions.tx, () => queue.wake(definition));
+        afterCommit(sendOptions.tx, () => wakeWhenDue(definition, sendOptions.startAfter));
         return id;
       }
       const jobOptions: PgBoss.SendOptions = {};
@@ -124,9 +151,7 @@ export async function createJobQueue<D>(options: {
       if (sendOptions.singletonKey) jobOptions.singletonKey = sendOptions.singletonKey;
       if (sendOptions.tx) jobOptions.db = transactionExecutor(sendOptions.tx);
       const id = await boss.send(definition.name, payload as object, jobOptions);
-      // Due now: a loop of this process fetches it as soon as it is committed, not at its next poll.
-      if (!sendOptions.startAfter || sendOptions.startAfter.getTime() <= Date.now())
-        afterCommit(sendOptions.tx ?? database.db, () => queue.wake(definition));
+      afterCommit(sendOptions.tx ?? database.db, () => wakeWhenDue(definition, sendOptions.startAfter));
       return id;
     },
     wake(definition) {
@@ -148,7 +173,8 @@ export async function createJobQueue<D>(options: {
         // A batch per poll, its jobs run side by side; each job fails (and is retried) on its own, and pg-boss
         // completes the rest. One job at a time per poll would cap every queue at one job per interval.
         const workOptions = {
-          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+          pollingIntervalSeconds:
+            options.pollingIntervalSeconds ?? (database.driver === 'pglite' ? EMBEDDED_POLL_SECONDS : 0.5),
           batchSize: definition.batchSize ?? BATCH_SIZE,
           includeMetadata: true as const,
         };
@@ -213,6 +239,8 @@ export async function createJobQueue<D>(options: {
       }
     },
     async stop() {
+      for (const timer of dueTimers) clearTimeout(timer);
+      dueTimers.clear();
       await workerBoss?.stop({ graceful: true, wait: true, timeout: 10_000 });
       await boss.stop({ graceful: false, wait: true, close: false });
       stopped = true;

@@ -20,6 +20,12 @@ const ACTIVE_MS = 10;
 const EAGER_MS = 250;
 /** Idle, it backs off to this: the longest an event recorded by another process waits for its number. */
 const IDLE_MAX_MS = 50;
+/**
+ * The same on the embedded database, which no other process can write: every event is recorded in this process,
+ * which wakes the relay, so looking is only a safety net (an idle demo node spent a tenth of a core looking and
+ * polling for jobs; with this and the job queue's slower polling, a fiftieth).
+ */
+const EMBEDDED_IDLE_MAX_MS = 1_000;
 
 interface NumberedRow extends Record<string, unknown> {
   id: string | number;
@@ -55,6 +61,7 @@ export async function startEventRelay(
   let dueAt = Infinity;
   let idleDelay = ACTIVE_MS;
   let eagerUntil = 0;
+  const idleMaxMs = database.driver === 'pglite' ? EMBEDDED_IDLE_MAX_MS : IDLE_MAX_MS;
 
   /**
    * Whether anything waits: `ready` can be numbered now, `pending` waits for an older transaction. EXISTS, not
@@ -132,7 +139,7 @@ export async function startEventRelay(
       idleDelay = ACTIVE_MS;
       return ACTIVE_MS;
     }
-    idleDelay = Math.min(idleDelay * 2, IDLE_MAX_MS);
+    idleDelay = Math.min(idleDelay * 2, idleMaxMs);
     return idleDelay;
   }
 
@@ -154,7 +161,7 @@ export async function startEventRelay(
         (next) => schedule(next),
         (error: unknown) => {
           onError(error);
-          schedule(IDLE_MAX_MS);
+          schedule(idleMaxMs);
         },
       )
       .finally(() => {
