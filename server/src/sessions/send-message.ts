@@ -66,9 +66,11 @@ export async function storeSends(
     try {
       const stored = await deps.database.db.transaction(async (tx) => {
         // Every session of the group locked, with its operators, in one statement rather than one each.
-        const locked = await lockSessionsWithParticipants(tx, [
-          ...new Set(sends.map((send) => send.sessionId)),
-        ]);
+        const locked = await lockSessionsWithParticipants(
+          tx,
+          [...new Set(sends.map((send) => send.actor.tenantId))],
+          [...new Set(sends.map((send) => send.sessionId))],
+        );
         const summaries: MessageSummary[] = new Array(sends.length);
         for (const { send, index } of order)
           summaries[index] = await sendInTransaction(tx, deps, send, locked);

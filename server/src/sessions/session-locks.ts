@@ -24,7 +24,7 @@ const LOCK_WITH_PARTICIPANTS = `${SESSION_WITH_PARTICIPANTS}
 
 /** The same for several sessions, locked in the order of their ids (as one by one in that order would). */
 const LOCK_MANY_WITH_PARTICIPANTS = `${SESSION_WITH_PARTICIPANTS}
-  WHERE s.id = ANY ($1::uuid[])
+  WHERE s.id = ANY ($1::uuid[]) AND s.tenant_id = ANY ($2::uuid[])
   ORDER BY s.id
   FOR UPDATE OF s`;
 
@@ -57,16 +57,22 @@ export async function lockSessionWithParticipants(
 }
 
 /**
- * `lockSessionWithParticipants` for several sessions in one statement, by id; the caller checks each one's tenant
- * (a session of another tenant is locked but must be treated as not found).
+ * `lockSessionWithParticipants` for several sessions in one statement, by id, of the given tenants (those of the
+ * operators asking); each caller still checks that its session is of its own tenant.
  */
 export async function lockSessionsWithParticipants(
   tx: Executor,
+  tenantIds: string[],
   sessionIds: string[],
 ): Promise<Map<string, { session: SessionRow; participants: Participant[] }>> {
-  const rows = await queryText<SessionWithParticipantsRow>(tx, LOCK_MANY_WITH_PARTICIPANTS, [sessionIds], {
-    prepareAs: 'lock_sessions_with_participants',
-  });
+  const rows = await queryText<SessionWithParticipantsRow>(
+    tx,
+    LOCK_MANY_WITH_PARTICIPANTS,
+    [sessionIds, tenantIds],
+    {
+      prepareAs: 'lock_sessions_with_participants',
+    },
+  );
   return new Map(
     rows.map((row) => {
       const found = sessionWithParticipantsOf(row);
