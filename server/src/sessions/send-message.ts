@@ -9,8 +9,8 @@ import { eachInTurn } from '../lib/group-commit.js';
 import type { Executor } from '../db/database.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
-import { findMessage, type Participant, type SessionRow } from './sessions.repo.js';
-import { lockSessionsWithParticipants } from './session-locks.js';
+import { findMessage } from './sessions.repo.js';
+import { lockSessionsWithParticipants, type LockedSession } from './session-locks.js';
 import { insertOperatorMessage } from './message-with-session.js';
 import { messageSummary } from './announce.js';
 
@@ -90,7 +90,7 @@ async function sendInTransaction(
   deps: EngineDeps,
   { actor, sessionId, input }: OperatorSend,
   /** The group's sessions, locked by this transaction already; kept up to date with each message stored. */
-  locked?: Map<string, { session: SessionRow; participants: Participant[] }>,
+  locked?: Map<string, LockedSession>,
 ): Promise<MessageSummary> {
   const text = input.text;
   // The session and its operators in one read: they check the sender and address the message's event.

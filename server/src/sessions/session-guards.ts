@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import { canSeeSession, canSeeSessionAmong } from './session-access.js';
 import { activeParticipants, lockSession, type Participant, type SessionRow } from './sessions.repo.js';
-import { lockSessionWithParticipants } from './session-locks.js';
+import { lockSessionWithParticipants, type LockedSession } from './session-locks.js';
 
 /** Locks a session the actor may see; 404 otherwise. */
 export async function lockVisibleSession(tx: Executor, actor: Actor, sessionId: string): Promise<SessionRow> {
@@ -20,8 +20,8 @@ export async function lockVisibleSessionWithParticipants(
   tx: Executor,
   actor: Actor,
   sessionId: string,
-  locked?: Map<string, { session: SessionRow; participants: Participant[] }>,
-): Promise<{ session: SessionRow; participants: Participant[] }> {
+  locked?: Map<string, LockedSession>,
+): Promise<LockedSession> {
   const found = locked
     ? locked.get(sessionId)
     : await lockSessionWithParticipants(tx, actor.tenantId, sessionId);

@@ -28,12 +28,18 @@ const LOCK_MANY_WITH_PARTICIPANTS = `${SESSION_WITH_PARTICIPANTS}
   ORDER BY s.id
   FOR UPDATE OF s`;
 
+/** A session locked by the transaction, with its operators. */
+export interface LockedSession {
+  session: SessionRow;
+  participants: Participant[];
+}
+
 type SessionWithParticipantsRow = {
   session: Record<string, unknown>;
   participants: Array<Omit<Participant, 'joinedAt'> & { joinedAt: string }>;
 };
 
-function sessionWithParticipantsOf(row: SessionWithParticipantsRow) {
+function sessionWithParticipantsOf(row: SessionWithParticipantsRow): LockedSession {
   return {
     session: rowFromJson(sessions, row.session),
     participants: row.participants.map((p) => ({ ...p, joinedAt: new Date(p.joinedAt) })),
@@ -44,7 +50,7 @@ export async function lockSessionWithParticipants(
   tx: Executor,
   tenantId: string,
   sessionId: string,
-): Promise<{ session: SessionRow; participants: Participant[] } | undefined> {
+): Promise<LockedSession | undefined> {
   const [row] = await queryText<SessionWithParticipantsRow>(
     tx,
     LOCK_WITH_PARTICIPANTS,
@@ -64,7 +70,7 @@ export async function lockSessionsWithParticipants(
   tx: Executor,
   tenantIds: string[],
   sessionIds: string[],
-): Promise<Map<string, { session: SessionRow; participants: Participant[] }>> {
+): Promise<Map<string, LockedSession>> {
   const rows = await queryText<SessionWithParticipantsRow>(
     tx,
     LOCK_MANY_WITH_PARTICIPANTS,
