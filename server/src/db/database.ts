@@ -251,12 +251,13 @@ const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
  * each of the many events stored in one transaction would read again (a group's routing rules, its business hours).
  * Outside a transaction opened by `db.transaction`, read every time.
  */
-export function oncePerTransaction<T>(tx: Executor, key: string, read: () => Promise<T>): Promise<T> {
-  if (!finishers.has(tx)) return read();
+export function oncePerTransaction<T>(tx: Executor, key: string, read: () => PromiseLike<T>): Promise<T> {
+  if (!finishers.has(tx)) return Promise.resolve(read());
   let known = reads.get(tx);
   if (!known) reads.set(tx, (known = new Map()));
   let value = known.get(key) as Promise<T> | undefined;
-  if (!value) known.set(key, (value = read()));
+  // A query builder is a thenable that runs its statement again on every `then`: settled once here.
+  if (!value) known.set(key, (value = Promise.resolve(read())));
   return value;
 }
 
