@@ -129,4 +129,26 @@ describe('group commit', () => {
     finish(1);
     expect(await Promise.all(all)).toEqual(['stored 1', 'stored 2', 'stored 3', 'stored 4']);
   });
+
+  it('with `gather`, writes together what callbacks of one turn of the event loop submit', async () => {
+    // A write that never leaves the microtask queue, as a transaction on in-process PGlite does: without
+    // gathering, each callback's item would be written before the next callback ran.
+    const batches: number[][] = [];
+    const write = async (items: number[]) => {
+      batches.push(items);
+      await Promise.resolve();
+      return items.map((item) => ({ status: 'fulfilled', value: item }) as const);
+    };
+    for (const gather of [false, true]) {
+      batches.length = 0;
+      const group = createGroupCommit(write, { lanes: 1, maxBatch: 10, gather });
+      const submitted = await new Promise<Array<Promise<number>>>((resolve) => {
+        const all: Array<Promise<number>> = [];
+        for (const item of [1, 2, 3]) setImmediate(() => all.push(group.submit(item)));
+        setImmediate(() => resolve(all));
+      });
+      expect(await Promise.all(submitted)).toEqual([1, 2, 3]);
+      expect(batches).toEqual(gather ? [[1, 2, 3]] : [[1], [2], [3]]);
+    }
+  });
 });

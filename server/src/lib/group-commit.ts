@@ -7,6 +7,11 @@
  * With `keyOf`, items of one key (the row their write locks, such as their session) are never in two writes at a
  * time: an item whose key a running write holds waits for a later write, and so does every later item of that key,
  * so they keep their order. Lanes then run side by side instead of waiting on each other's row locks.
+ *
+ * With `gather`, a free lane starts on the event loop's next turn rather than at once, so that it takes everything
+ * that the I/O callbacks of this turn submit. For a database in the process (PGlite): its statements answer in
+ * microtasks, so a write started at once would end before the next request of the same turn was even read, and
+ * every write would hold one item.
  */
 export interface GroupCommit<I, O> {
   submit(item: I): Promise<O>;
@@ -21,7 +26,7 @@ interface Pending<I, O> {
 
 export function createGroupCommit<I, O>(
   write: (items: I[]) => Promise<PromiseSettledResult<O>[]>,
-  options: { lanes: number; maxBatch: number; keyOf?: (item: I) => string },
+  options: { lanes: number; maxBatch: number; keyOf?: (item: I) => string; gather?: boolean },
 ): GroupCommit<I, O> {
   let queue: Pending<I, O>[] = [];
   let running = 0;
@@ -72,7 +77,22 @@ export function createGroupCommit<I, O>(
     }
   }
 
+  let gathering = false;
+
   function startLanes(): void {
+    if (options.gather) {
+      if (gathering) return;
+      gathering = true;
+      setImmediate(() => {
+        gathering = false;
+        startLanesNow();
+      });
+      return;
+    }
+    startLanesNow();
+  }
+
+  function startLanesNow(): void {
     // A lane that finds nothing it may take ends at once.
     while (
       running < options.lanes &&

@@ -44,10 +44,12 @@ export async function createEngine(options: {
     replies: undefined as unknown as GroupCommit<OperatorSend, MessageSummary>,
   };
   engine.dispatcher = createDispatcher(engine, options.logger);
-  // PGlite runs one transaction at a time; on PostgreSQL a few run side by side, each taking what queued meanwhile.
+  // PGlite runs one transaction at a time, and gathers what each turn of the event loop brings (group-commit.ts);
+  // on PostgreSQL a few run side by side, each taking what queued meanwhile.
   engine.inbound = createGroupCommit((inputs) => storeInboundBatch(engine, inputs), {
     lanes: options.database.driver === 'pglite' ? 1 : INBOUND_LANES,
     maxBatch: 32,
+    gather: options.database.driver === 'pglite',
   });
   // Operators' messages likewise: a few transactions side by side leave the pool to the outbox and the rest. A
   // session's messages are in one of them at a time: each locks its sessions, and lanes that shared one waited for
@@ -55,6 +57,7 @@ export async function createEngine(options: {
   engine.replies = createGroupCommit((sends) => storeSends(engine, sends), {
     lanes: options.database.driver === 'pglite' ? 1 : REPLY_LANES,
     maxBatch: 32,
+    gather: options.database.driver === 'pglite',
     keyOf: (send) => send.sessionId,
   });
   engine.jobs = await createJobQueue({
