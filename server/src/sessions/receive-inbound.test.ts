@@ -189,6 +189,65 @@ describe('events that arrive together, stored in one go', () => {
     expect(texts).toEqual([['text of j1'], ['text of e1', 'Closed.'], ['text of p1']]);
   });
 
+  it('opens new customers’ sessions together exactly as one alone: session, timeline, events and timers', async () => {
+    const f = await app.fixture();
+    const sentAt = new Date('2026-11-20T10:00:00.000Z');
+    const first = (visitor: string) =>
+      message(f, visitor, `${visitor}-1`, {
+        event: { kind: 'message', channelMessageId: `${visitor}-1`, text: 'hello', sentAt },
+      });
+    const [alone, ada, bob] = [randomUUID(), randomUUID(), randomUUID()];
+    const results = [
+      ...(await storeInboundBatch(app.t.engine, [first(alone)])),
+      ...(await storeInboundBatch(app.t.engine, [first(ada), first(bob)])),
+    ].map((r) => (r as PromiseFulfilledResult<Extract<InboundResult, { outcome: 'stored' }>>).value);
+    const now = app.t.clock.now();
+    /** All a new session leaves behind, with what differs between customers (ids, contacts) left out. */
+    const leftBy = async ({ session, message, newSession }: (typeof results)[number]) => {
+      const [row] = await app.t.database.db.select().from(sessions).where(eq(sessions.id, session.id));
+      expect(session).toEqual(row);
+      const { id: _id, contactId: _contact, ...rest } = row!;
+      const timeline = await queryRows<{ type: string; data: unknown }>(
+        app.t.database.db,
+        sql`SELECT type, data FROM session_events WHERE session_id = ${session.id} ORDER BY id`,
+      );
+      const events = await queryRows<{ name: string }>(
+        app.t.database.db,
+        sql`SELECT name FROM realtime_events WHERE payload::text LIKE ${`%${session.id}%`} ORDER BY id`,
+      );
+      const timers = await queryRows<{ name: string; start_after: Date }>(
+        app.t.database.db,
+        sql`SELECT name, start_after FROM pgboss.job WHERE data->>'sessionId' = ${session.id} ORDER BY name`,
+      );
+      return {
+        newSession,
+        session: rest,
+        message: { text: message.text, status: message.status, createdAt: message.createdAt },
+        timeline,
+        events: events.map((e) => e.name),
+        timers: timers.map((t) => ({ name: t.name, in: new Date(t.start_after).getTime() - now.getTime() })),
+      };
+    };
+    const [one, ...together] = await Promise.all(results.map(leftBy));
+    expect(one).toMatchObject({
+      newSession: true,
+      session: { state: 'waiting', lastCustomerMessageAt: sentAt, lastMessageAt: now, queuedAt: now },
+      timeline: [{ type: 'created', data: { groupId: f.tenant.groupA } }],
+    });
+    expect(one!.events).toContain('session.changed');
+    expect(one!.timers.length).toBeGreaterThan(0);
+    // Timers are set by the job queue from its own clock: the same within a second.
+    const without = ({ timers, ...rest }: NonNullable<typeof one>) => ({
+      ...rest,
+      timers: timers.map((t) => t.name),
+    });
+    expect(together.map(without)).toEqual([without(one!), without(one!)]);
+    for (const { timers } of together)
+      timers.forEach((timer, index) =>
+        expect(Math.abs(timer.in - one!.timers[index]!.in)).toBeLessThan(1000),
+      );
+  });
+
   // PGlite runs one transaction at a time: the other writer below could not hold its transaction open.
   it.skipIf(driver !== 'postgres')(
     'keeps one contact when another writer takes a new customer’s identity while the group is stored',

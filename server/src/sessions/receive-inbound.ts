@@ -5,18 +5,16 @@ import type { Executor } from '../db/database.js';
 import { messages, sessions } from '../db/schema.js';
 import { chooseGroup } from '../routing-rules/choose-group.js';
 import { eachInTurn } from '../lib/group-commit.js';
-import { announceCustomerMessage, announceMessage, announceNewSession, announceSession } from './announce.js';
+import { announceCustomerMessage, announceMessage } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
 import { resolveContact, resolveMessageSender } from './resolve-contact.js';
-import { scheduleSessionTimers } from './session-timers.js';
 import {
   openCustomerSession,
   type insertTimelineEntry,
   type MessageRow,
   type SessionRow,
 } from './sessions.repo.js';
-import { checkBusinessHours } from './business-hours.js';
 import { insertCustomerMessage } from './message-with-session.js';
 import {
   storeReturningMessages,
@@ -24,7 +22,7 @@ import {
   type ReturningCandidate,
 } from './store-returning-messages.js';
 import { scheduleComposerChange } from './composer-of.js';
-import { sendSystemMessage } from './send-system-message.js';
+import { afterFirstMessage, storeFirstMessages } from './store-first-messages.js';
 
 export interface InboundInput {
   tenantId: string;
@@ -81,17 +79,25 @@ export async function storeInboundBatch(
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     try {
       const results = await deps.database.db.transaction(async (tx) => {
-        // Returning customers' messages first, together; then the rest one by one, in order. A customer's first
-        // event of the group is the only one that may go first, so its events keep their order.
-        const { results: together, newCustomers } = await storeReturningMessages(
+        // Returning customers' messages first, together, and new customers' first messages; then the rest one by
+        // one, in order. A customer's first event of the group is the only one that may go first, so its events
+        // keep their order.
+        const candidates = returningCandidates(inputs, order);
+        const { results: together, newCustomers } = await storeReturningMessages(tx, deps, candidates);
+        // New customers' first messages, together too, before any later event of theirs.
+        const firsts = await storeFirstMessages(
           tx,
           deps,
-          returningCandidates(inputs, order),
+          candidates.flatMap((candidate) => {
+            const sender = newCustomers.get(candidate.n);
+            return sender && !sender.blacklisted ? [{ candidate, sender }] : [];
+          }),
         );
         const stored: InboundResult[] = new Array(inputs.length);
         for (const { index } of order)
           stored[index] =
             together.get(index) ??
+            firsts.get(index) ??
             (await receiveInTransaction(tx, deps, inputs[index]!, newCustomers.get(index)));
         return stored;
       });
@@ -214,20 +220,12 @@ async function receiveInTransaction(
   const { message } = stored;
   if (!stored.session) return { outcome: 'duplicate', session, message };
   session = stored.session;
-  await scheduleComposerChange(tx, deps, session, previous);
-  if (!newSession) {
-    await announceCustomerMessage(tx, deps, session, message);
+  if (newSession) {
+    await afterFirstMessage(tx, deps, input, { session, opened: previous, entry: createdEntry!, message });
     return { outcome: 'stored', session, message, newSession };
   }
-  await announceNewSession(tx, deps, session, createdEntry!, message);
-  await scheduleSessionTimers(tx, deps, session);
-  const hours = session.groupId
-    ? await checkBusinessHours(tx, input.tenantId, session.groupId, now)
-    : { open: true as const };
-  if (!hours.open) {
-    await sendSystemMessage(tx, deps, session, 'offline', hours.message ? { text: hours.message } : {});
-    await announceSession(tx, deps, session);
-  }
+  await scheduleComposerChange(tx, deps, session, previous);
+  await announceCustomerMessage(tx, deps, session, message);
   return { outcome: 'stored', session, message, newSession };
 }
 
