@@ -11,6 +11,7 @@ import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTransaction } from 'dri
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { usePreparedStatements } from './pglite-prepared.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 export type Schema = typeof schema;
@@ -66,6 +67,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     await releaseLock();
     throw error;
   }
+  usePreparedStatements(client);
   const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     driver: 'pglite',
