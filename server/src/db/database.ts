@@ -11,6 +11,7 @@ import type { PgDatabase, PgDialect, PgQueryResultHKT, PgTransaction } from 'dri
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { maintainEmbedded } from './embedded-maintenance.js';
 import { usePreparedStatements } from './pglite-prepared.js';
 import { lockDataDir } from './data-dir-lock.js';
 
@@ -43,15 +44,20 @@ export interface DatabaseOptions {
   /** Directory for embedded PGlite; `memory://` keeps it in memory (tests). */
   dataDir: string;
   poolSize?: number;
+  /**
+   * PGlite only: how often to look for tables due a vacuum or analyse (embedded-maintenance.ts); by default every
+   * 10 s for a data directory and never in memory.
+   */
+  maintenanceIntervalMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir);
+    : openPglite(options.dataDir, options.maintenanceIntervalMs);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Promise<Database> {
   let releaseLock = async () => {};
   let location: string | undefined;
   if (dataDir !== 'memory://') {
@@ -68,6 +74,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     throw error;
   }
   usePreparedStatements(client);
+  const interval = maintenanceIntervalMs ?? (location ? 10_000 : 0);
+  const stopMaintenance = interval > 0 ? maintainEmbedded(client, interval) : async () => {};
   const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     driver: 'pglite',
@@ -85,6 +93,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       await migratePglite(drizzlePglite(client), { migrationsFolder });
     },
     async close() {
+      await stopMaintenance();
       await client.close();
       await releaseLock();
     },
