@@ -12,7 +12,12 @@ import type { InboundInput, InboundResult } from './receive-inbound.js';
 import { sendSystemMessage } from './send-system-message.js';
 import { scheduleSessionTimers } from './session-timers.js';
 import type { MessageRow, SessionRow } from './sessions.repo.js';
-import type { NewSender, ReturningCandidate } from './store-returning-messages.js';
+import {
+  customerMessageColumns,
+  INSERT_GIVEN_MESSAGES,
+  type NewSender,
+  type ReturningCandidate,
+} from './store-returning-messages.js';
 
 type TimelineRow = typeof sessionEvents.$inferSelect;
 
@@ -39,13 +44,7 @@ const OPEN_SESSIONS_WITH_MESSAGES = `
     FROM given ORDER BY n
     RETURNING *
   ), inserted AS (
-    INSERT INTO messages (tenant_id, session_id, channel_account_id, direction, author_kind, text,
-      channel_message_id, client_message_id, status, metadata, created_at)
-    SELECT tenant_id, session_id, channel_account_id, 'in', 'customer', text, channel_message_id,
-      client_message_id, 'received', metadata, created_at
-    FROM given ORDER BY n
-    ON CONFLICT DO NOTHING
-    RETURNING *
+    ${INSERT_GIVEN_MESSAGES}
   )
   SELECT g.n, to_jsonb(s) AS session, to_jsonb(e) AS entry, to_jsonb(i) AS message
   FROM given g
@@ -87,15 +86,7 @@ export async function storeFirstMessages(
       channel: input.channel,
       group_id: groupId,
       source_url: input.sourceUrl ?? null,
-      text: event.text ?? null,
-      channel_message_id: event.channelMessageId,
-      client_message_id: event.clientMessageId ?? null,
-      metadata: {
-        ...(event.metadata ?? {}),
-        ...(event.attachments?.length ? { attachments: event.attachments } : {}),
-      },
-      created_at: now.toISOString(),
-      sent_at: event.sentAt.toISOString(),
+      ...customerMessageColumns(event, now),
     });
   }
   const rows = await queryText<{

@@ -50,6 +50,18 @@ const SENDERS = `
     LIMIT 1) AS s ON true`;
 
 /**
+ * The customers' messages of a statement's `given` rows (`customerMessageColumns` with their session's ids), in the
+ * rows' order, unless a message's channel id is already stored; answers those inserted.
+ */
+export const INSERT_GIVEN_MESSAGES = `INSERT INTO messages (tenant_id, session_id, channel_account_id, direction,
+      author_kind, text, channel_message_id, client_message_id, status, metadata, created_at)
+    SELECT tenant_id, session_id, channel_account_id, 'in', 'customer', text, channel_message_id,
+      client_message_id, 'received', metadata, created_at
+    FROM given ORDER BY n
+    ON CONFLICT DO NOTHING
+    RETURNING *`;
+
+/**
  * Customers' messages and what each changes on its session (`insertCustomerMessage` for many): a message is
  * inserted unless its channel id is already stored, and only an inserted message updates its session. One row per
  * inserted message, with the message and its session as they are now; a duplicate delivery returns no row.
@@ -60,13 +72,7 @@ const INSERT_MESSAGES = `
       channel_account_id uuid, text text, channel_message_id text, client_message_id text, metadata jsonb,
       created_at timestamptz, sent_at timestamptz)
   ), inserted AS (
-    INSERT INTO messages (tenant_id, session_id, channel_account_id, direction, author_kind, text,
-      channel_message_id, client_message_id, status, metadata, created_at)
-    SELECT tenant_id, session_id, channel_account_id, 'in', 'customer', text, channel_message_id,
-      client_message_id, 'received', metadata, created_at
-    FROM given ORDER BY n
-    ON CONFLICT DO NOTHING
-    RETURNING *
+    ${INSERT_GIVEN_MESSAGES}
   ), updated AS (
     -- The customer wrote: the channel's window opens again, and a reply lock (after an outbound template) ends.
     UPDATE sessions s SET last_customer_message_at = g.sent_at, last_message_at = g.created_at,
@@ -190,15 +196,7 @@ export async function storeReturningMessages(
             tenant_id: tenantId,
             session_id: session.id,
             channel_account_id: channelAccountId,
-            text: event.text ?? null,
-            channel_message_id: event.channelMessageId,
-            client_message_id: event.clientMessageId ?? null,
-            metadata: {
-              ...(event.metadata ?? {}),
-              ...(event.attachments?.length ? { attachments: event.attachments } : {}),
-            },
-            created_at: now.toISOString(),
-            sent_at: event.sentAt.toISOString(),
+            ...customerMessageColumns(event, now),
           };
         }),
       ),
@@ -213,6 +211,21 @@ export async function storeReturningMessages(
     results.set(row.n, { outcome: 'stored', session, message, newSession: false });
   }
   return { results, newCustomers };
+}
+
+/** A customer's message as a row of the statements that store several (`jsonb_to_recordset`), stored at `now`. */
+export function customerMessageColumns(event: ReturningCandidate['input']['event'], now: Date) {
+  return {
+    text: event.text ?? null,
+    channel_message_id: event.channelMessageId,
+    client_message_id: event.clientMessageId ?? null,
+    metadata: {
+      ...(event.metadata ?? {}),
+      ...(event.attachments?.length ? { attachments: event.attachments } : {}),
+    },
+    created_at: now.toISOString(),
+    sent_at: event.sentAt.toISOString(),
+  };
 }
 
 /** A new customer's contact, made with the group's others, and whether the tenant refuses the customer. */
