@@ -244,6 +244,11 @@ export const sessions = pgTable(
     index('sessions_tenant_open_idx')
       .on(t.tenantId, t.groupId, t.priority, t.queuedAt)
       .where(sql`${t.state} <> 'ended'`),
+    // A group's queue in the order it is offered: a dispatch reads as many as there are free places, not the
+    // whole queue sorted.
+    index('sessions_queue_idx')
+      .on(t.tenantId, t.groupId, t.priority.desc().nullsFirst(), t.queuedAt)
+      .where(sql`${t.state} = 'waiting'`),
     index('sessions_contact_idx').on(t.tenantId, t.contactId, t.createdAt),
     index('sessions_tenant_created_idx').on(t.tenantId, t.createdAt),
   ],

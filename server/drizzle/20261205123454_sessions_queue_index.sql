@@ -1,0 +1,1 @@
+CREATE INDEX "sessions_queue_idx" ON "sessions" USING btree ("tenant_id","group_id","priority" DESC NULLS FIRST,"queued_at") WHERE "sessions"."state" = 'waiting';
