@@ -6,6 +6,7 @@ import { createTestSession } from '../../test/session-factory.js';
 import { sleep } from '../../test/socket-client.js';
 import { startWebchat } from '../../test/webchat-client.js';
 import { dispatchWaiting } from './dispatch-waiting.job.js';
+import { createDispatcher } from './dispatcher.js';
 
 const app = useEngineTestApp();
 
@@ -43,6 +44,27 @@ describe('offering new sessions after they are stored', () => {
     expect(offers.every((o) => o.userId === f.tenant.operators[0]!.id)).toBe(true);
     expect(stored.filter((s) => s.state === 'offered')).toHaveLength(3);
     expect(stored.filter((s) => s.state === 'waiting')).toHaveLength(4);
+  });
+
+  it('dispatches what is asked for at one moment in one transaction', async () => {
+    const f = await app.fixture();
+    let transactions = 0;
+    const { database } = app.t.engine;
+    const db = Object.create(database.db) as typeof database.db;
+    db.transaction = ((...args: Parameters<typeof database.db.transaction>) => {
+      transactions++;
+      return database.db.transaction(...args);
+    }) as typeof database.db.transaction;
+    const dispatcher = createDispatcher({ ...app.t.engine, database: { ...database, db } }, console);
+    await Promise.all(
+      [f.tenant.groupA, f.tenant.groupB, f.tenant.groupA].map((group) =>
+        dispatcher.request(f.tenant.id, group),
+      ),
+    );
+    expect(transactions).toBe(1);
+    // A request after that run has its own.
+    await dispatcher.request(f.tenant.id, f.tenant.groupA);
+    expect(transactions).toBe(2);
   });
 
   it('offers a session whose process ended before its dispatch on the next sweep', async () => {

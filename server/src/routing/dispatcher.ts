@@ -57,7 +57,12 @@ export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>
       }
       queue.groups.add(groupId);
       const done = new Promise<void>((resolve) => queue.waiters.push(resolve));
-      if (!queue.running) void run(tenantId, queue);
+      if (!queue.running) {
+        queue.running = true;
+        // After the continuations already queued: the first messages of one stored group each ask for their
+        // dispatch as their transaction's answer reaches them, and one run covers them all.
+        queueMicrotask(() => void run(tenantId, queue));
+      }
       return done;
     },
   };
