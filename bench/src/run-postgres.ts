@@ -15,7 +15,7 @@ import { freePort, resetPostgres, rssMiB, startApp, startFloor, type AppProcess 
 import { startProfile } from './profile.js';
 import { runScale, type ScaleResult } from './scale.js';
 import { INBOUND_NUMBER, META_APP, OUTBOUND_NUMBER, seedBench } from './seed-bench.js';
-import { analyzeWithoutAutovacuum } from './statistics.js';
+import { analyzeWithoutAutovacuum, standInForAutovacuum } from './statistics.js';
 import { CustomerPool } from './webhook.js';
 
 export interface PostgresResults {
@@ -82,6 +82,7 @@ export async function runPostgres(
   const sandbox = await startBenchSandbox(port);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-'));
   let app: AppProcess | undefined;
+  let upkeep: Awaited<ReturnType<typeof standInForAutovacuum>> | undefined;
   const counter = new pg.Client({ connectionString: databaseUrl });
   await counter.connect();
   try {
@@ -103,7 +104,10 @@ export async function runPostgres(
     });
 
     if (await analyzeWithoutAutovacuum(counter))
-      log('PostgreSQL runs with autovacuum off: ANALYZE between phases, as autovacuum would during them');
+      log(
+        'PostgreSQL runs with autovacuum off: the bench vacuums and analyses by its thresholds, every second',
+      );
+    upkeep = await standInForAutovacuum(databaseUrl, 1000);
     const pool = openPool(app.url, mode.concurrency);
     const driver = new InboundDriver(pool, new CustomerPool('1555', 0.3), runId);
     const sockets = await connectOperators(app.url, seed.inbound.operators, driver.onOperatorEvent);
@@ -179,6 +183,9 @@ export async function runPostgres(
     await pool.close();
     return { floor, warmup, inbound, steady, returning, outbound, scale, rssAfterInboundMiB };
   } finally {
+    const upkept = await upkeep?.stop();
+    if (upkept?.analyses || upkept?.vacuums)
+      log(`autovacuum's stand-in: ${upkept.vacuums} vacuums, ${upkept.analyses} analyses`);
     await counter.end();
     await app?.stop();
     await sandbox.close();
