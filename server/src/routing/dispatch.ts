@@ -4,15 +4,10 @@ import { groups } from '../db/schema.js';
 import { setTimer } from '../jobs/timers.js';
 import { announceOffered } from '../sessions/announce.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
-import {
-  insertTimelineEntry,
-  lastOwnerOfContact,
-  updateSession,
-  waitingSessions,
-  type SessionRow,
-} from '../sessions/sessions.repo.js';
+import { sessionViews } from '../sessions/session-view.js';
+import { lastOwnerOfContact, waitingSessions, type SessionRow } from '../sessions/sessions.repo.js';
 import { offerTimeout } from './offer-timeout.job.js';
-import { insertOffer, usersWhoMissed } from './offers.repo.js';
+import { insertOffers, usersWhoMissed } from './offers.repo.js';
 import { groupOperatorLoads, type OperatorLoad } from './operator-load.js';
 
 type Deps = Pick<EngineDeps, 'jobs' | 'now' | 'channels'>;
@@ -46,12 +41,17 @@ export async function dispatchGroup(
   const places = operators.reduce((sum, o) => sum + Math.max(0, o.capacity - o.load), 0);
   if (places === 0) return;
   const waiting = await waitingSessions(tx, tenantId, groupId, places);
+  const missedBy = await usersWhoMissed(
+    tx,
+    waiting.map((session) => session.id),
+  );
+  const offers: Array<{ session: SessionRow; operators: OperatorLoad[] }> = [];
   for (const session of waiting) {
     const free = operators.filter((o) => o.load < o.capacity);
-    if (free.length === 0) return;
+    if (free.length === 0) break;
     // Those who let this session's offer run out come last, but are not skipped for ever: a session is never
     // stranded because everyone free has missed it once.
-    const missed = await usersWhoMissed(tx, session.id);
+    const missed = missedBy.get(session.id)!;
     const fresh = free.filter((o) => !missed.has(o.userId));
     const candidates = fresh.length ? fresh : free;
     let chosen: OperatorLoad[];
@@ -61,9 +61,11 @@ export async function dispatchGroup(
       const sticky = group.sticky ? await lastOwnerOfContact(tx, tenantId, session.contactId) : undefined;
       chosen = [candidates.find((o) => o.userId === sticky) ?? [...candidates].sort(byUtilisation)[0]!];
     }
-    await offerSession(tx, deps, session, chosen, 'queue', group.offerTimeoutSeconds);
+    offers.push({ session, operators: chosen });
     for (const operator of chosen) operator.load += 1;
   }
+  // Every session chosen for is offered in one statement, and their views read once.
+  await offerSessions(tx, deps, offers, 'queue', group.offerTimeoutSeconds);
 }
 
 /** Creates offers of a session to operators, moves it to `offered` when it was waiting, and sets the timeout. */
@@ -76,34 +78,49 @@ export async function offerSession(
   timeoutSeconds: number,
   fromUserId: string | null = null,
 ): Promise<void> {
+  await offerSessions(tx, deps, [{ session, operators }], kind, timeoutSeconds, fromUserId);
+}
+
+/**
+ * `offerSession` for several sessions of one tenant at once: their offers, timeline entries and states in one
+ * statement, a time-out per offer, and one read of their views for the announcements.
+ */
+async function offerSessions(
+  tx: Executor,
+  deps: Deps,
+  items: Array<{ session: SessionRow; operators: Array<{ userId: string }> }>,
+  kind: 'queue' | 'transfer' | 'conference',
+  timeoutSeconds: number,
+  fromUserId: string | null = null,
+): Promise<void> {
+  if (items.length === 0) return;
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + timeoutSeconds * 1000);
-  const current = kind === 'conference' ? session : await updateSession(tx, session.id, { state: 'offered' });
-  const entry = await insertTimelineEntry(tx, {
-    tenantId: session.tenantId,
-    sessionId: session.id,
-    type: kind === 'queue' ? 'offered' : `${kind}_offered`,
-    actorKind: fromUserId ? 'operator' : 'system',
-    actorUserId: fromUserId,
-    data: { to: operators.map((o) => o.userId) },
-    createdAt: now,
-  });
-  const offers = [];
-  for (const operator of operators) {
-    const offer = await insertOffer(tx, {
-      tenantId: session.tenantId,
-      sessionId: session.id,
-      userId: operator.userId,
-      kind,
-      fromUserId,
-      createdAt: now,
-      expiresAt,
-    });
-    await setTimer(deps, offerTimeout, { tenantId: session.tenantId, offerId: offer.id }, expiresAt, tx);
-    offers.push({
-      userId: operator.userId,
-      offer: { id: offer.id, sessionId: session.id, kind, expiresAt: expiresAt.toISOString(), fromUserId },
-    });
+  const made = await insertOffers(
+    tx,
+    items.map(({ session, operators }) => ({ session, userIds: operators.map((o) => o.userId) })),
+    { kind, fromUserId, now, expiresAt, keepState: kind === 'conference' },
+  );
+  const views = await sessionViews(
+    tx,
+    items[0]!.session.tenantId,
+    made.map(({ session }) => session.id),
+    deps,
+  );
+  for (const { session, entry, offers } of made) {
+    for (const offer of offers)
+      await setTimer(deps, offerTimeout, { tenantId: session.tenantId, offerId: offer.id }, expiresAt, tx);
+    await announceOffered(
+      tx,
+      deps,
+      session,
+      entry,
+      offers.map((offer) => ({
+        userId: offer.userId,
+        offer: { id: offer.id, sessionId: session.id, kind, expiresAt: expiresAt.toISOString(), fromUserId },
+      })),
+      kind !== 'conference',
+      views.find((view) => view.id === session.id)!,
+    );
   }
-  await announceOffered(tx, deps, current, entry, offers, kind !== 'conference');
 }

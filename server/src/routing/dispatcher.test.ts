@@ -1,6 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { sessionOffers, sessions } from '../db/schema.js';
+import { groupMembers, groups, sessionEvents, sessionOffers, sessions } from '../db/schema.js';
+import { queryRows } from '../db/database.js';
+import type { OfferSummary } from '../realtime/event-map.js';
 import { useEngineTestApp } from '../../test/engine-setup.js';
 import { createTestSession } from '../../test/session-factory.js';
 import { sleep } from '../../test/socket-client.js';
@@ -65,6 +67,76 @@ describe('offering new sessions after they are stored', () => {
     // A request after that run has its own.
     await dispatcher.request(f.tenant.id, f.tenant.groupA);
     expect(transactions).toBe(2);
+  });
+
+  it('offers the sessions of one dispatch together, each as it would be offered alone', async () => {
+    const f = await app.fixture({ capacity: 3 });
+    const olga = f.tenant.operators[0]!;
+    const petr = f.tenant.operators[1]!;
+    // Group B offers to its whole group, which Olga joins beside Petr.
+    await app.t.database.db
+      .update(groups)
+      .set({ routingMode: 'whole_group' })
+      .where(eq(groups.id, f.tenant.groupB));
+    await app.t.database.db
+      .insert(groupMembers)
+      .values({ tenantId: f.tenant.id, groupId: f.tenant.groupB, userId: olga.id });
+    await f.available('olga');
+    await f.available('petr');
+    // Stored and committed without a dispatch, so that one sweep offers all three at once.
+    const queued = [];
+    for (const groupId of [f.tenant.groupA, f.tenant.groupA, f.tenant.groupB])
+      queued.push(
+        await createTestSession(app.t.database, f.tenant, { groupId, channelAccountId: f.channelAccountId }),
+      );
+    await dispatchWaiting.handle(app.t.engine, {}, { id: 'sweep', retryCount: 0 });
+
+    const ids = queued.map((s) => s.id);
+    const stored = await app.t.database.db.select().from(sessions).where(inArray(sessions.id, ids));
+    expect(stored.map((s) => s.state)).toEqual(['offered', 'offered', 'offered']);
+    const offers = await offersOf(ids);
+    const expected = [[olga.id], [olga.id], [olga.id, petr.id]];
+    for (const [index, session] of queued.entries()) {
+      const own = offers.filter((o) => o.sessionId === session.id);
+      expect(own.map((o) => o.userId).sort()).toEqual([...expected[index]!].sort());
+      for (const offer of own) {
+        expect(offer.kind).toBe('queue');
+        expect(offer.expiresAt.getTime() - offer.createdAt.getTime()).toBe(30_000);
+      }
+      const timeline = await app.t.database.db
+        .select()
+        .from(sessionEvents)
+        .where(eq(sessionEvents.sessionId, session.id))
+        .orderBy(asc(sessionEvents.id));
+      const offered = timeline.filter((entry) => entry.type === 'offered');
+      expect(offered).toHaveLength(1);
+      expect(offered[0]!.actorKind).toBe('system');
+      expect((offered[0]!.data.to as string[]).sort()).toEqual([...expected[index]!].sort());
+    }
+    // Every offer has its time-out.
+    const timers = await queryRows<{ offer_id: string }>(
+      app.t.database.db,
+      sql`SELECT data->>'offerId' AS offer_id FROM pgboss.job WHERE name = 'offer-timeout'`,
+    );
+    const timed = new Set(timers.map((row) => row.offer_id));
+    expect(offers.every((o) => timed.has(o.id))).toBe(true);
+    // Each operator is told of each offer, with the session as it now is.
+    for (const [name, user] of [
+      ['olga', olga],
+      ['petr', petr],
+    ] as const) {
+      const mine = offers.filter((o) => o.userId === user.id);
+      for (const offer of mine) {
+        const event = await f.sockets[name]!.waitFor(
+          (e) => e.name === 'offer.created' && (e.payload as OfferSummary).id === offer.id,
+        );
+        const payload = event.payload as OfferSummary;
+        expect(payload.sessionId).toBe(offer.sessionId);
+        expect(payload.session.id).toBe(offer.sessionId);
+        expect(payload.session.state).toBe('offered');
+        expect(payload.expiresAt).toBe(offer.expiresAt.toISOString());
+      }
+    }
   });
 
   it('offers a session whose process ended before its dispatch on the next sweep', async () => {

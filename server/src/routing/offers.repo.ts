@@ -1,12 +1,100 @@
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
-import { sessionOffers } from '../db/schema.js';
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { queryText, type Executor } from '../db/database.js';
+import { rowFromJson } from '../db/row-from-json.js';
+import { sessionEvents, sessionOffers, sessions } from '../db/schema.js';
 
 export type OfferRow = typeof sessionOffers.$inferSelect;
 
-export async function insertOffer(tx: Executor, row: typeof sessionOffers.$inferInsert): Promise<OfferRow> {
-  const [offer] = await tx.insert(sessionOffers).values(row).returning();
-  return offer!;
+/**
+ * Sessions offered, in one statement: each given session's offers (one per user, in the users' order) and its
+ * timeline entry, and, with `$2`, its state moved to `offered`. One row per given session, in the given order.
+ */
+const OFFER_SESSIONS = `
+  WITH given AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(n int, session_id uuid, tenant_id uuid, users uuid[])
+  ), updated AS (
+    UPDATE sessions s SET state = 'offered'
+    FROM given g
+    -- The sessions by primary key, not a scan of the table joined by hash.
+    WHERE $2::boolean AND s.id = ANY (ARRAY(SELECT session_id FROM given)) AND s.id = g.session_id
+    RETURNING s.*
+  ), entries AS (
+    INSERT INTO session_events (tenant_id, session_id, type, actor_kind, actor_user_id, data, created_at)
+    SELECT tenant_id, session_id, $3, $4, $5::uuid, jsonb_build_object('to', to_jsonb(users)), $6::timestamptz
+    FROM given ORDER BY n
+    RETURNING *
+  ), offers AS (
+    INSERT INTO session_offers (tenant_id, session_id, user_id, kind, from_user_id, created_at, expires_at)
+    SELECT g.tenant_id, g.session_id, u.user_id, $7, $5::uuid, $6::timestamptz, $8::timestamptz
+    FROM given g, unnest(g.users) WITH ORDINALITY AS u(user_id, k)
+    ORDER BY g.n, u.k
+    RETURNING *
+  )
+  SELECT g.n,
+    (SELECT to_jsonb(u) FROM updated u WHERE u.id = g.session_id) AS session,
+    (SELECT to_jsonb(e) FROM entries e WHERE e.session_id = g.session_id) AS entry,
+    (SELECT jsonb_agg(to_jsonb(o)) FROM offers o WHERE o.session_id = g.session_id) AS offers
+  FROM given g ORDER BY g.n`;
+
+export interface OffersMade {
+  /** The session as it is now: moved to `offered`, or as given when its state was to stay. */
+  session: typeof sessions.$inferSelect;
+  entry: typeof sessionEvents.$inferSelect;
+  /** One per user, in the users' order. */
+  offers: OfferRow[];
+}
+
+/**
+ * Offers each given session to its users: the offers, the session's timeline entry (`offered`, or `transfer_offered`
+ * and `conference_offered`, naming the users), and unless `keepState` its state moved to `offered`, for all the
+ * sessions in one statement.
+ */
+export async function insertOffers(
+  tx: Executor,
+  items: Array<{ session: typeof sessions.$inferSelect; userIds: string[] }>,
+  offer: {
+    kind: OfferRow['kind'];
+    fromUserId: string | null;
+    now: Date;
+    expiresAt: Date;
+    keepState: boolean;
+  },
+): Promise<OffersMade[]> {
+  const given = items.map(({ session, userIds }, n) => ({
+    n,
+    session_id: session.id,
+    tenant_id: session.tenantId,
+    users: userIds,
+  }));
+  const rows = await queryText<{
+    n: number;
+    session: Record<string, unknown> | null;
+    entry: Record<string, unknown>;
+    offers: Array<Record<string, unknown>> | null;
+  }>(
+    tx,
+    OFFER_SESSIONS,
+    [
+      JSON.stringify(given),
+      !offer.keepState,
+      offer.kind === 'queue' ? 'offered' : `${offer.kind}_offered`,
+      offer.fromUserId ? 'operator' : 'system',
+      offer.fromUserId,
+      offer.now.toISOString(),
+      offer.kind,
+      offer.expiresAt.toISOString(),
+    ],
+    { prepareAs: 'offer_sessions' },
+  );
+  return rows.map((row) => {
+    const { session, userIds } = items[row.n]!;
+    const offers = (row.offers ?? []).map((json) => rowFromJson(sessionOffers, json));
+    return {
+      session: row.session ? rowFromJson(sessions, row.session) : session,
+      entry: rowFromJson(sessionEvents, row.entry),
+      offers: userIds.map((userId) => offers.find((o) => o.userId === userId)!),
+    };
+  });
 }
 
 export async function lockOffer(
@@ -75,15 +163,21 @@ export async function pendingOffersOfUser(tx: Executor, tenantId: string, userId
     );
 }
 
-/** Users who already let an offer of this session run out: they are not offered it again. */
-export async function usersWhoMissed(tx: Executor, sessionId: string): Promise<Set<string>> {
+/** Users who already let an offer of each session run out or declined it: they are not offered it again. */
+export async function usersWhoMissed(tx: Executor, sessionIds: string[]): Promise<Map<string, Set<string>>> {
+  const missed = new Map(sessionIds.map((id) => [id, new Set<string>()]));
+  if (sessionIds.length === 0) return missed;
   const rows = await tx
-    .select({ userId: sessionOffers.userId })
+    .select({ sessionId: sessionOffers.sessionId, userId: sessionOffers.userId })
     .from(sessionOffers)
     .where(
-      and(eq(sessionOffers.sessionId, sessionId), sql`${sessionOffers.state} IN ('expired', 'declined')`),
+      and(
+        inArray(sessionOffers.sessionId, sessionIds),
+        sql`${sessionOffers.state} IN ('expired', 'declined')`,
+      ),
     );
-  return new Set(rows.map((r) => r.userId));
+  for (const row of rows) missed.get(row.sessionId)?.add(row.userId);
+  return missed;
 }
 
 export async function resolveOffer(

@@ -184,8 +184,8 @@ export async function announceMessage(
 
 /**
  * A session was offered: its timeline entry, the offers and (unless it is a conference's, which leaves the session
- * as it was) its new state are recorded in one statement from one read of its view, and the channel is told.
- * `offers` are the `offer.created` payloads without the view.
+ * as it was) its new state are announced from its view, and the channel is told. `offers` are the `offer.created`
+ * payloads without the view.
  */
 export async function announceOffered(
   tx: Executor,
@@ -194,8 +194,9 @@ export async function announceOffered(
   entry: TimelineRow,
   offers: Array<{ userId: string; offer: Omit<OfferSummary, 'session'> }>,
   changed: boolean,
+  /** The session's view as the offers left it, read by the caller. */
+  view: SessionView,
 ): Promise<void> {
-  const view = await sessionView(tx, session.tenantId, session.id, deps);
   const sessionRooms = roomsOfView(session, view);
   await recordEvents(tx, session.tenantId, [
     { name: 'session.timeline', rooms: sessionRooms, payload: timelinePayload(entry) },
