@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ChannelError } from '../channels/channel-adapter.js';
-import type { Executor } from '../db/database.js';
+import { queryText, type Executor } from '../db/database.js';
+import { rowFromJson } from '../db/row-from-json.js';
 import { messages } from '../db/schema.js';
 import { announceMessage, announceSession } from './announce.js';
 import type { ChannelRegistry } from './engine-deps.js';
@@ -55,6 +56,42 @@ export async function advanceMessageStatus(
     .where(and(eq(messages.id, messageId), allowed))
     .returning();
   return row;
+}
+
+/**
+ * Messages the channel accepted, each with its channel id, as `advanceMessageStatus` to `sent` does one: a message
+ * already past `sending` (a status webhook came first, or it failed) is left as it is. The messages by primary key.
+ */
+const MARK_SENT = `
+  WITH given AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(id uuid, channel_message_id text))
+  UPDATE messages m SET status = 'sent', status_at = $2::timestamptz, channel_message_id = g.channel_message_id,
+    error_code = NULL, error_reason = NULL
+  FROM given g
+  WHERE m.id = ANY (ARRAY(SELECT id FROM given)) AND m.id = g.id AND m.status = 'sending'
+  RETURNING to_jsonb(m) AS message`;
+
+/** `advanceMessageStatus` to `sent` for many messages in one statement; answers those that changed, by id. */
+export async function markSent(
+  tx: Executor,
+  sent: Array<{ messageId: string; channelMessageId: string }>,
+  at: Date,
+): Promise<Map<string, MessageRow>> {
+  if (sent.length === 0) return new Map();
+  const rows = await queryText<{ message: Record<string, unknown> }>(
+    tx,
+    MARK_SENT,
+    [
+      JSON.stringify(sent.map((one) => ({ id: one.messageId, channel_message_id: one.channelMessageId }))),
+      at.toISOString(),
+    ],
+    { prepareAs: 'mark_sent' },
+  );
+  return new Map(
+    rows.map(({ message }) => {
+      const row = rowFromJson(messages, message);
+      return [row.id, row];
+    }),
+  );
 }
 
 /**

@@ -1,12 +1,14 @@
 import type { PgInsertValue, PgTable } from 'drizzle-orm/pg-core';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
-import { prebuilt, type Executor } from '../db/database.js';
+import { randomUUID } from 'node:crypto';
+import { prebuilt, queryText, type Executor } from '../db/database.js';
+import { rowFromJson } from '../db/row-from-json.js';
 import { messages, sessions } from '../db/schema.js';
 import { findStoredMessage, type MessageRow, type SessionRow } from './sessions.repo.js';
 
 /*
- * A message stored with what it changes on its session, in one statement: an operator's reply, a customer's
- * message. The statements are built once, with placeholders for what changes.
+ * A message stored with what it changes on its session, in one statement: operators' replies, a customer's
+ * message.
  */
 
 const placeholder = (name: keyof OperatorMessage | keyof CustomerMessage) => sql.placeholder(name);
@@ -24,38 +26,91 @@ export interface OperatorMessage {
   createdAt: Date;
 }
 
-const operatorMessageStatement = prebuilt('insert_operator_message', (db) =>
-  messageWithSession(
-    db,
-    {
-      tenantId: placeholder('tenantId'),
-      sessionId: placeholder('sessionId'),
-      channelAccountId: placeholder('channelAccountId'),
-      direction: 'out',
-      authorKind: 'operator',
-      authorUserId: placeholder('authorUserId'),
-      text: placeholder('text'),
-      quotedMessageId: placeholder('quotedMessageId'),
-      clientMessageId: placeholder('clientMessageId'),
-      status: 'sending',
-      metadata: placeholder('metadata'),
-      createdAt: placeholder('createdAt'),
-    },
-    { lastMessageAt: placeholder('createdAt') as unknown as Date },
-  ),
-);
+/**
+ * Operators' messages and their sessions' last activity, in one statement: each message is inserted unless its
+ * composer's id is already stored in its session (a send repeated after a network loss), and a session moves its
+ * `last_message_at` to its latest inserted message. One row per given message, in the given order, with the
+ * message and its session when it was inserted.
+ */
+const INSERT_OPERATOR_MESSAGES = `
+  WITH given AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(n int, id uuid, tenant_id uuid, session_id uuid,
+      channel_account_id uuid, author_user_id uuid, text text, quoted_message_id uuid, client_message_id text,
+      metadata jsonb, created_at timestamptz)
+  ), inserted AS (
+    INSERT INTO messages (id, tenant_id, session_id, channel_account_id, direction, author_kind, author_user_id,
+      text, quoted_message_id, client_message_id, status, metadata, created_at)
+    SELECT id, tenant_id, session_id, channel_account_id, 'out', 'operator', author_user_id, text,
+      quoted_message_id, client_message_id, 'sending', metadata, created_at
+    FROM given ORDER BY n
+    ON CONFLICT DO NOTHING
+    RETURNING *
+  ), updated AS (
+    UPDATE sessions s SET last_message_at = latest.at
+    FROM (SELECT session_id, max(created_at) AS at FROM inserted GROUP BY session_id) AS latest
+    -- The sessions by primary key, not a scan of the table joined by hash.
+    WHERE s.id = ANY (ARRAY(SELECT session_id FROM given)) AND s.id = latest.session_id
+    RETURNING s.*
+  )
+  SELECT g.n, to_jsonb(i) AS message, to_jsonb(u) AS session
+  FROM given g
+  LEFT JOIN inserted i ON i.id = g.id
+  LEFT JOIN updated u ON u.id = i.session_id
+  ORDER BY g.n`;
 
 /**
- * An operator's message and the session's last activity, in one statement: the message is inserted unless the
- * composer's id is already stored (a send repeated after a network loss), and only an inserted message moves the
- * session's `last_message_at`. A repeated send answers the message stored first (one read) and no session.
+ * Operators' messages with their sessions' last activity, in one statement (`INSERT_OPERATOR_MESSAGES`). A repeated
+ * send answers the message stored first (one read each) and no session.
  */
+export async function insertOperatorMessages(
+  tx: Executor,
+  given: OperatorMessage[],
+): Promise<Array<{ message: MessageRow; session?: SessionRow }>> {
+  const rows = await queryText<{
+    n: number;
+    message: Record<string, unknown> | null;
+    session: Record<string, unknown> | null;
+  }>(
+    tx,
+    INSERT_OPERATOR_MESSAGES,
+    [
+      JSON.stringify(
+        given.map((message, n) => ({
+          n,
+          id: randomUUID(),
+          tenant_id: message.tenantId,
+          session_id: message.sessionId,
+          channel_account_id: message.channelAccountId,
+          author_user_id: message.authorUserId,
+          text: message.text,
+          quoted_message_id: message.quotedMessageId,
+          client_message_id: message.clientMessageId,
+          metadata: message.metadata,
+          created_at: message.createdAt.toISOString(),
+        })),
+      ),
+    ],
+    { prepareAs: 'insert_operator_messages' },
+  );
+  const stored = [];
+  for (const row of rows) {
+    if (!row.message) {
+      stored.push({ message: await findStoredMessage(tx, given[row.n]!) });
+      continue;
+    }
+    const message = rowFromJson(messages, row.message);
+    stored.push(row.session ? { message, session: rowFromJson(sessions, row.session) } : { message });
+  }
+  return stored;
+}
+
+/** One operator's message: `insertOperatorMessages` of one. */
 export async function insertOperatorMessage(
   tx: Executor,
   message: OperatorMessage,
 ): Promise<{ message: MessageRow; session?: SessionRow }> {
-  const [both] = await operatorMessageStatement(tx, { ...message });
-  return both ?? { message: await findStoredMessage(tx, message) };
+  const [stored] = await insertOperatorMessages(tx, [message]);
+  return stored!;
 }
 
 /** What `insertCustomerMessage` stores: a customer's message, and when the customer sent it. */

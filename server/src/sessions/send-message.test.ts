@@ -4,6 +4,8 @@ import { messages, sessions } from '../db/schema.js';
 import { useEngineTestApp } from '../../test/engine-setup.js';
 import { activeChat } from '../../test/engine-steps.js';
 import { call } from '../../test/factories.js';
+import type { Actor } from '../auth/actor.js';
+import { storeSends, type OperatorSend } from './send-message.js';
 
 const engine = useEngineTestApp();
 
@@ -93,6 +95,70 @@ describe('an operator sends a message', () => {
         .map((e) => (e.payload as any).text as string);
     await expect.poll(() => shown().length).toBe(12);
     expect(shown()).toEqual(stored.map((m) => m.text));
+    first.customer.close();
+    second.customer.close();
+  });
+
+  it('stored together, each is stored as alone: once per composer id, its session moved to its latest reply', async () => {
+    const { t } = engine;
+    const f = await engine.fixture({ capacity: 3 });
+    const first = await activeChat(t, f, 'First chat');
+    const second = await activeChat(t, f, 'Second chat');
+    const olga = f.tenant.operators[0]!;
+    const actor: Actor = {
+      kind: 'user',
+      tenantId: f.tenant.id,
+      id: olga.id,
+      name: 'Olga',
+      role: 'operator',
+      groupIds: [f.tenant.groupA],
+    };
+    const send = (sessionId: string, text: string, clientMessageId?: string): OperatorSend => ({
+      actor,
+      sessionId,
+      input: { text, ...(clientMessageId ? { clientMessageId } : {}) },
+    });
+    // One group, as the engine's group commit hands it over: two sessions, one composer id sent twice.
+    const results = await storeSends(t.engine, [
+      send(second.sessionId, 'Second, one'),
+      send(first.sessionId, 'First, one', 'composer-1'),
+      send(first.sessionId, 'First, one', 'composer-1'),
+      send(first.sessionId, 'First, two'),
+      send(second.sessionId, 'Second, two'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('fulfilled'));
+    const [a, b, c, d, e] = results.map(
+      (r) => (r as PromiseFulfilledResult<{ id: string; text: string }>).value,
+    );
+    expect([a, b, d, e].map((m) => m!.text)).toEqual([
+      'Second, one',
+      'First, one',
+      'First, two',
+      'Second, two',
+    ]);
+    // The repeated composer id answers the message stored first.
+    expect(c!.id).toBe(b!.id);
+    for (const { sessionId, texts } of [
+      { sessionId: first.sessionId, texts: ['First, one', 'First, two'] },
+      { sessionId: second.sessionId, texts: ['Second, one', 'Second, two'] },
+    ]) {
+      const stored = await t.database.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.sessionId, sessionId), eq(messages.authorKind, 'operator')))
+        .orderBy(messages.position);
+      expect(stored.map((m) => m.text)).toEqual(texts);
+      const [row] = await t.database.db.select().from(sessions).where(eq(sessions.id, sessionId));
+      expect(row!.lastMessageAt).toEqual(stored.at(-1)!.createdAt);
+    }
+    // Each reaches the customer once, in the order stored.
+    const shown = () =>
+      first.customer.events
+        .filter(
+          (ev) => ev.name === 'visitor.message' && String((ev.payload as any).text).startsWith('First, '),
+        )
+        .map((ev) => (ev.payload as any).text as string);
+    await expect.poll(() => shown()).toEqual(['First, one', 'First, two']);
     first.customer.close();
     second.customer.close();
   });

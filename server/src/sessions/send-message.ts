@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import { attachOutboundFiles, checkOutboundFiles } from '../files/outbound-files.js';
+import type { FileAttachment } from '../files/message-attachments.js';
 import { AppError } from '../http/app-error.js';
 import { announceMessage, announceSessionAfterReply } from './announce.js';
 import { deliverMessage } from './deliver-message.js';
@@ -9,9 +10,13 @@ import { eachInTurn } from '../lib/group-commit.js';
 import type { Executor } from '../db/database.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { lockVisibleSessionWithParticipants, requireParticipant, requireState } from './session-guards.js';
-import { findMessage } from './sessions.repo.js';
+import { findMessage, type MessageRow, type SessionRow } from './sessions.repo.js';
 import { lockSessionsWithParticipants, type LockedSession } from './session-locks.js';
-import { insertOperatorMessage } from './message-with-session.js';
+import {
+  insertOperatorMessage,
+  insertOperatorMessages,
+  type OperatorMessage,
+} from './message-with-session.js';
 import { messageSummary } from './announce.js';
 
 export interface SendMessageInput {
@@ -71,9 +76,16 @@ export async function storeSends(
           [...new Set(sends.map((send) => send.actor.tenantId))],
           [...new Set(sends.map((send) => send.sessionId))],
         );
+        // Each checked as it would be alone, in session order; then all inserted in one statement.
+        const checked: Checked[] = [];
+        for (const { send } of order) checked.push(await checkSend(tx, deps, send, locked));
+        const inserted = await insertOperatorMessages(
+          tx,
+          checked.map((one) => one.row),
+        );
         const summaries: MessageSummary[] = new Array(sends.length);
-        for (const { send, index } of order)
-          summaries[index] = await sendInTransaction(tx, deps, send, locked);
+        for (const [k, { index }] of order.entries())
+          summaries[index] = await finishSend(tx, deps, checked[k]!, inserted[k]!);
         return summaries;
       });
       return stored.map((value) => ({ status: 'fulfilled', value }));
@@ -88,10 +100,31 @@ export async function storeSends(
 async function sendInTransaction(
   tx: Executor,
   deps: EngineDeps,
-  { actor, sessionId, input }: OperatorSend,
-  /** The group's sessions, locked by this transaction already; kept up to date with each message stored. */
-  locked?: Map<string, LockedSession>,
+  send: OperatorSend,
 ): Promise<MessageSummary> {
+  const checked = await checkSend(tx, deps, send);
+  return finishSend(tx, deps, checked, await insertOperatorMessage(tx, checked.row));
+}
+
+/** A send found allowed, and the message row it stores. */
+interface Checked {
+  row: OperatorMessage;
+  session: SessionRow;
+  participants: LockedSession['participants'];
+  attachments: FileAttachment[];
+}
+
+/**
+ * Checks a send against its session and channel: the sender takes part in an active session, the text's length,
+ * the channel's window, the quoted message and the files. Answers the message to store.
+ */
+async function checkSend(
+  tx: Executor,
+  deps: EngineDeps,
+  { actor, sessionId, input }: OperatorSend,
+  /** The group's sessions, locked by this transaction already. */
+  locked?: Map<string, LockedSession>,
+): Promise<Checked> {
   const text = input.text;
   // The session and its operators in one read: they check the sender and address the message's event.
   const { session, participants } = await lockVisibleSessionWithParticipants(tx, actor, sessionId, locked);
@@ -123,8 +156,7 @@ async function sendInTransaction(
     input.fileIds ?? [],
     adapter.limits.maxAttachmentsPerMessage,
   );
-
-  const { message, session: updated } = await insertOperatorMessage(tx, {
+  const row: OperatorMessage = {
     tenantId: session.tenantId,
     sessionId: session.id,
     channelAccountId: session.channelAccountId,
@@ -134,9 +166,19 @@ async function sendInTransaction(
     quotedMessageId: input.quotedMessageId ?? null,
     clientMessageId: input.clientMessageId ?? null,
     createdAt: now,
-  });
+  };
+  return { row, session, participants, attachments };
+}
+
+/** What follows a stored send: its files attached, the outbox or the channel, and the events for operators. */
+async function finishSend(
+  tx: Executor,
+  deps: EngineDeps,
+  { session, participants, attachments }: Checked,
+  { message, session: updated }: { message: MessageRow; session?: SessionRow },
+): Promise<MessageSummary> {
+  // A repeated send: the message stored first, announced before.
   if (!updated) return messageSummary(tx, message, participants);
-  locked?.set(session.id, { session: updated, participants });
   await attachOutboundFiles(tx, session, message.id, attachments);
   const delivered = await deliverMessage(tx, deps, updated, message);
   const summary = await announceMessage(tx, updated, delivered, 'message.created', participants);

@@ -6,7 +6,7 @@ import type { Executor } from '../db/database.js';
 import { defineJob, type JobMeta } from '../jobs/job-definition.js';
 import { announceMessage } from './announce.js';
 import type { EngineDeps } from './engine-deps.js';
-import { advanceMessageStatus, recordSendFailure } from './message-status.js';
+import { markSent, recordSendFailure } from './message-status.js';
 import { activeParticipantsOf, type MessageRow, type SessionRow } from './sessions.repo.js';
 
 /** How many times a retryable failure (rate limit, 5xx, network) is tried again before the message fails. */
@@ -106,16 +106,21 @@ function sendOne(deps: EngineDeps, { message, session }: Row) {
 
 async function recordResults(tx: Executor, deps: EngineDeps, sent: Sent[]): Promise<void> {
   const operators = await activeParticipantsOf(tx, [...new Set(sent.map((one) => one.session.id))]);
+  const accepted = await markSent(
+    tx,
+    sent.flatMap(({ message, result }) =>
+      result instanceof ChannelError
+        ? []
+        : [{ messageId: message.id, channelMessageId: result.channelMessageId }],
+    ),
+    deps.now(),
+  );
   for (const { message, session, result } of sent) {
     if (result instanceof ChannelError) {
       await recordSendFailure(tx, deps, session, message.id, result, deps.now());
       continue;
     }
-    const updated = await advanceMessageStatus(tx, message.id, {
-      status: 'sent',
-      at: deps.now(),
-      channelMessageId: result.channelMessageId,
-    });
+    const updated = accepted.get(message.id);
     if (updated)
       await announceMessage(tx, session, updated, 'message.updated', operators.get(session.id) ?? []);
   }
