@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
+import type { Actor } from '../../auth/actor.js';
+import { storeSends } from '../../sessions/send-message.js';
 import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(9);
@@ -122,11 +124,28 @@ describe('the outbox under a burst', () => {
     const karel = await kit.activeSession(number, accountId, KAREL);
     kit.sandbox.clearCalls();
     kit.sandbox.failNext({ product: 'whatsapp', code: 131026, recipient: KAREL });
-    // Sent together, so that the outbox takes several in one batch.
-    const ids = await Promise.all([
-      ...Array.from({ length: 8 }, (_, i) => kit.reply(sheena.sessionId, `Burst ${i}`)),
-      kit.reply(karel.sessionId, 'Undeliverable'),
+    // Stored together, as the engine's group commit hands a burst over, so that the outbox takes them in one batch.
+    const olga = kit.f.tenant.operators[0]!;
+    const actor: Actor = {
+      kind: 'user',
+      tenantId: kit.f.tenant.id,
+      id: olga.id,
+      name: 'Olga',
+      role: 'operator',
+      groupIds: [kit.f.tenant.groupA],
+    };
+    const stored = await storeSends(kit.t.engine, [
+      ...Array.from({ length: 8 }, (_, i) => ({
+        actor,
+        sessionId: sheena.sessionId,
+        input: { text: `Burst ${i}` },
+      })),
+      { actor, sessionId: karel.sessionId, input: { text: 'Undeliverable' } },
     ]);
+    const ids = stored.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value.id;
+    });
     const failed = ids.at(-1)!;
     await expect
       .poll(async () => Promise.all(ids.map(async (id) => (await kit.statusOf(id)).status)), {
@@ -139,6 +158,14 @@ describe('the outbox under a burst', () => {
       (c) => (c.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data,
     );
     expect(sentIds.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());
+    // Each call carried its own message's text to its own customer (the batch's sends read together).
+    for (const call of calls) {
+      const body = call.body as { biz_opaque_callback_data?: string; to?: string; text?: { body?: string } };
+      const index = ids.indexOf(body.biz_opaque_callback_data!);
+      if (index < 0) continue;
+      expect(body.text?.body).toBe(index < 8 ? `Burst ${index}` : 'Undeliverable');
+      expect(body.to).toBe(`+${index < 8 ? SHEENA : KAREL}`);
+    }
     // Each sent message carries its own wamid, the one Meta answered for it.
     const wamids = await Promise.all(
       ids.slice(0, 8).map(async (id) => (await kit.statusOf(id)).channelMessageId),

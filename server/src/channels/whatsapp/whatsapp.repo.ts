@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryText, type Executor } from '../../db/database.js';
 import { rowFromJson } from '../../db/row-from-json.js';
@@ -56,39 +57,81 @@ export async function whatsappIdentitiesOf(db: Executor, tenantId: string, conta
 }
 
 /**
- * Everything a send reads, in one statement: the number (a WhatsApp account), the contact's wa_id and BSUID (sent
- * as `to`, or as `recipient` when there is no wa_id), the hold on sends to that recipient, and the message's text,
- * metadata (files, template) and quoted message's wamid. The contact's identities are reached through the contact's
- * primary key, so the generic plan cannot scan the tenant's identities.
+ * Everything a send reads, for many sends in one statement: the number (a WhatsApp account), the contact's wa_id and
+ * BSUID (sent as `to`, or as `recipient` when there is no wa_id), the hold on sends to that recipient, and the
+ * message's text, metadata (files, template) and quoted message's wamid. One row per given send. Every table is
+ * reached by key from the given rows, each step a lateral subquery with a LIMIT, so the generic plan cannot join a
+ * whole table by hash; the contact's identities through the contact's primary key.
  */
-const SEND_CONTEXT = `
-  SELECT to_jsonb(a) AS account, ids.wa_id, ids.bsuid,
+const SEND_CONTEXTS = `
+  SELECT g.n, to_jsonb(a) AS account, ids.wa_id, ids.bsuid,
     ${holdUntilSql('a.id', 'coalesce(ids.wa_id, ids.bsuid)')} AS hold_until,
     m.text, m.metadata, q.channel_message_id AS quoted_wamid
-  FROM (SELECT 1) AS one
-  LEFT JOIN channel_accounts a ON a.id = $1 AND a.channel = 'whatsapp'
+  FROM jsonb_to_recordset($1::jsonb) AS g(n int, account_id uuid, tenant_id uuid, contact_id uuid, message_id uuid)
+  LEFT JOIN LATERAL (
+    SELECT * FROM channel_accounts a WHERE a.id = g.account_id AND a.channel = 'whatsapp' LIMIT 1) AS a ON true
   LEFT JOIN LATERAL (
     SELECT max(i.value) FILTER (WHERE i.kind = 'wa_id') AS wa_id, max(i.value) FILTER (WHERE i.kind = 'bsuid') AS bsuid
     FROM contacts c JOIN contact_identities i ON i.contact_id = c.id
-    WHERE c.id = $3 AND c.tenant_id = $2 AND i.kind IN ('wa_id', 'bsuid')) AS ids ON true
-  LEFT JOIN messages m ON m.id = $4
-  LEFT JOIN messages q ON q.id = m.quoted_message_id`;
+    WHERE c.id = g.contact_id AND c.tenant_id = g.tenant_id AND i.kind IN ('wa_id', 'bsuid')) AS ids ON true
+  LEFT JOIN LATERAL (
+    SELECT m.text, m.metadata, m.quoted_message_id FROM messages m WHERE m.id = g.message_id LIMIT 1) AS m ON true
+  LEFT JOIN LATERAL (
+    SELECT q.channel_message_id FROM messages q WHERE q.id = m.quoted_message_id LIMIT 1) AS q ON true`;
 
-export async function sendContextOf(
-  db: Executor,
-  of: { channelAccountId: string; tenantId: string; contactId: string; messageId: string },
-) {
-  const [row] = await queryText<{
-    account: Record<string, unknown> | null;
-    wa_id: string | null;
-    bsuid: string | null;
-    hold_until: Date | string | null;
-    text: string | null;
-    metadata: Record<string, unknown> | null;
-    quoted_wamid: string | null;
-  }>(db, SEND_CONTEXT, [of.channelAccountId, of.tenantId, of.contactId, of.messageId], {
-    prepareAs: 'whatsapp_send_context',
-  });
+interface SendContextRow {
+  n: number;
+  account: Record<string, unknown> | null;
+  wa_id: string | null;
+  bsuid: string | null;
+  hold_until: Date | string | null;
+  text: string | null;
+  metadata: Record<string, unknown> | null;
+  quoted_wamid: string | null;
+}
+
+type SendOf = { channelAccountId: string; tenantId: string; contactId: string; messageId: string };
+
+/**
+ * Sends started side by side on one executor (the outbox sends a batch's messages at once) read their contexts in
+ * one statement: a loader per executor gathers what one turn of the event loop asks for.
+ */
+const loaders = new WeakMap<Executor, DataLoader<SendOf, SendContextRow | undefined>>();
+
+function loaderOf(db: Executor) {
+  let loader = loaders.get(db);
+  if (!loader) {
+    loader = new DataLoader(
+      async (sends: readonly SendOf[]) => {
+        const rows = await queryText<SendContextRow>(
+          db,
+          SEND_CONTEXTS,
+          [
+            JSON.stringify(
+              sends.map((send, n) => ({
+                n,
+                account_id: send.channelAccountId,
+                tenant_id: send.tenantId,
+                contact_id: send.contactId,
+                message_id: send.messageId,
+              })),
+            ),
+          ],
+          { prepareAs: 'whatsapp_send_contexts' },
+        );
+        const byN = new Map(rows.map((row) => [row.n, row]));
+        return sends.map((_, n) => byN.get(n));
+      },
+      // Read afresh for every send: a hold or a retry's metadata may have changed since.
+      { cache: false },
+    );
+    loaders.set(db, loader);
+  }
+  return loader;
+}
+
+export async function sendContextOf(db: Executor, of: SendOf) {
+  const row = await loaderOf(db).load(of);
   return {
     account: row?.account ? rowFromJson(channelAccounts, row.account) : undefined,
     waId: row?.wa_id ?? undefined,
