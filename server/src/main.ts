@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     await app?.close();
     await sandbox?.close();
     await jobs.stop();
+    await engine.dispatcher.settled();
     await database.close();
   });
 

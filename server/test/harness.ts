@@ -127,6 +127,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await engine.jobs.stop();
+      await engine.dispatcher.settled();
       await database.close();
     },
   };

@@ -15,6 +15,8 @@ import { lockTenantRouting } from './routing-lock.js';
 export interface Dispatcher {
   /** Resolves when a dispatch of the group that started after this call has committed (or failed, logged). */
   request(tenantId: string, groupId: string): Promise<void>;
+  /** Resolves when no dispatch is running or asked for: at shutdown, before the database closes. */
+  settled(): Promise<void>;
 }
 
 interface TenantQueue {
@@ -25,6 +27,7 @@ interface TenantQueue {
 
 export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>): Dispatcher {
   const tenants = new Map<string, TenantQueue>();
+  const running = new Set<Promise<void>>();
 
   async function run(tenantId: string, queue: TenantQueue): Promise<void> {
     queue.running = true;
@@ -61,9 +64,20 @@ export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>
         queue.running = true;
         // After the continuations already queued: the first messages of one stored group each ask for their
         // dispatch as their transaction's answer reaches them, and one run covers them all.
-        queueMicrotask(() => void run(tenantId, queue));
+        queueMicrotask(() => {
+          const ran = run(tenantId, queue);
+          running.add(ran);
+          void ran.finally(() => running.delete(ran));
+        });
       }
       return done;
+    },
+    async settled() {
+      while (tenants.size > 0 || running.size > 0) {
+        await Promise.all(running);
+        // A run is started on a microtask after it is asked for.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
   };
 }

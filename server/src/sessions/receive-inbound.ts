@@ -48,15 +48,17 @@ const RETRYABLE = new Set(['23505', '40P01']);
  * The one entry point for what customers do, from every channel. A first message creates a session in the group
  * the routing rules choose and offers it; later messages join the open session; a duplicate delivery (same
  * channel message id) changes nothing. A new session is offered after its transaction commits (routing/dispatcher.ts),
- * before this returns. Concurrent first messages of one contact end in one session: the
+ * without this waiting for it. Concurrent first messages of one contact end in one session: the
  * database refuses a second open session, and the loser runs again and joins the first.
  */
 export async function receiveInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
   const result = await deps.inbound.submit(input);
-  // Offered once the session is committed, in a short routing transaction shared with concurrent first messages:
-  // storing a message never waits on the tenant's routing lock.
+  // Offered once the session is committed, in a short routing transaction shared with concurrent first messages.
+  // Neither storing the message nor answering the channel waits on the tenant's routing lock: the message is stored
+  // (and its waiting session shown to the group) once this returns, and the offer follows. A dispatch lost with its
+  // process is made by the `dispatch-waiting` sweep.
   if (result.outcome === 'stored' && result.newSession && result.session.groupId)
-    await deps.dispatcher.request(input.tenantId, result.session.groupId);
+    void deps.dispatcher.request(input.tenantId, result.session.groupId);
   return result;
 }
 
