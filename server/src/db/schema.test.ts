@@ -58,6 +58,24 @@ describe('schema', () => {
     );
   });
 
+  it('analyses the realtime events by the columns statements read, not by their payloads or rooms', async () => {
+    const tenant = await createTestTenant(database);
+    await database.db.execute(
+      sql`INSERT INTO realtime_events (tenant_id, name, rooms, payload)
+          SELECT ${tenant.id}, 'session.changed', ARRAY['group:' || (n % 7)], jsonb_build_object('n', n)
+          FROM generate_series(1, 200) AS n`,
+    );
+    await database.db.execute(sql`ANALYZE realtime_events`);
+    const columns = await queryRows<{ attname: string }>(
+      database.db,
+      sql`SELECT attname FROM pg_stats WHERE schemaname = 'public' AND tablename = 'realtime_events'`,
+    );
+    const analysed = columns.map((c) => c.attname);
+    expect(analysed).toEqual(expect.arrayContaining(['tenant_id', 'seq', 'created_at', 'name']));
+    expect(analysed).not.toContain('payload');
+    expect(analysed).not.toContain('rooms');
+  });
+
   it('applying migrations again changes nothing', async () => {
     await database.migrate();
     await database.migrate();
