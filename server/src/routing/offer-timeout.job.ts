@@ -13,14 +13,20 @@ import { dispatchGroup } from './dispatch.js';
 import { lockDueOffers, pendingOffersOfSession, resolveOffer, type OfferRow } from './offers.repo.js';
 import { lockTenantRouting } from './routing-lock.js';
 
+/** Offers one transaction expires at most, besides its own: the tenant's routing lock is held meanwhile. */
+const OFFERS_PER_TRANSACTION = 10;
+
 /**
  * An offer nobody accepted in time. The operator becomes `rona` (no more offers until they are available
  * again) and the session goes to the next operator; a transfer to an operator goes back to the group's queue,
  * at the front. A conference invitation simply lapses.
  *
  * One time-out also expires every other offer of its tenant whose time is up, in the same transaction, and
- * dispatches each group once afterwards: a burst of unanswered offers takes the tenant's routing lock once instead
- * of once per offer (their own jobs then find nothing pending), and an offer whose timer was lost still expires.
+ * dispatches each group once afterwards: a burst of unanswered offers takes the tenant's routing lock a few times
+ * instead of once per offer (their own jobs then find nothing pending), and an offer whose timer was lost still
+ * expires. A fetched batch of time-outs runs a tenant's in short transactions one after another, not side by side:
+ * twenty handlers each holding a connection while they waited for the same lock emptied the pool that storing
+ * customers' messages needs.
  */
 export const offerTimeout = defineJob({
   name: 'offer-timeout',
@@ -28,19 +34,54 @@ export const offerTimeout = defineJob({
   retry: { limit: 5, delaySeconds: 1, backoff: true },
   async handle(deps: EngineDeps, payload) {
     if (await firedEarly(deps, offerTimeout as never, payload)) return;
-    await deps.database.db.transaction(async (tx) => {
-      await lockTenantRouting(tx, payload.tenantId);
-      const now = deps.now();
-      const due = await lockDueOffers(tx, payload.tenantId, payload.offerId, now);
-      const groups = new Set<string>();
-      for (const offer of due) {
-        const groupId = await expireOffer(tx, deps, offer, now);
-        if (groupId) groups.add(groupId);
+    await expireDueOffers(deps, payload.tenantId, [payload.offerId]);
+  },
+  async handleBatch(deps: EngineDeps, jobs) {
+    const results: PromiseSettledResult<void>[] = jobs.map(() => ({ status: 'fulfilled', value: undefined }));
+    const byTenant = new Map<string, number[]>();
+    for (const [index, { payload }] of jobs.entries()) {
+      try {
+        if (await firedEarly(deps, offerTimeout as never, payload)) continue;
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+        continue;
       }
-      for (const groupId of groups) await dispatchGroup(tx, deps, payload.tenantId, groupId);
-    });
+      byTenant.set(payload.tenantId, [...(byTenant.get(payload.tenantId) ?? []), index]);
+    }
+    await Promise.all(
+      [...byTenant].map(async ([tenantId, indexes]) => {
+        for (let at = 0; at < indexes.length; at += OFFERS_PER_TRANSACTION) {
+          const chunk = indexes.slice(at, at + OFFERS_PER_TRANSACTION);
+          try {
+            await expireDueOffers(
+              deps,
+              tenantId,
+              chunk.map((index) => jobs[index]!.payload.offerId),
+            );
+          } catch (reason) {
+            for (const index of chunk) results[index] = { status: 'rejected', reason };
+          }
+        }
+      }),
+    );
+    return results;
   },
 });
+
+/** Expires these offers (those still pending) and others of the tenant whose time is up, then offers again. */
+async function expireDueOffers(deps: EngineDeps, tenantId: string, offerIds: string[]): Promise<void> {
+  await deps.database.db.transaction(async (tx) => {
+    await lockTenantRouting(tx, tenantId);
+    const now = deps.now();
+    const due = await lockDueOffers(tx, tenantId, offerIds, now, OFFERS_PER_TRANSACTION);
+    const groups = new Set<string>();
+    for (const offer of due) {
+      const groupId = await expireOffer(tx, deps, offer, now);
+      if (groupId) groups.add(groupId);
+    }
+    for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
+  });
+}
 
 /** Expires one locked, pending offer; answers the group to dispatch when its session went back to waiting. */
 async function expireOffer(
@@ -49,7 +90,8 @@ async function expireOffer(
   offer: OfferRow,
   now: Date,
 ): Promise<string | null | undefined> {
-  await resolveOffer(tx, offer.id, 'expired', now);
+  // One operator's first time-out makes them `rona`, which withdraws their other offers, locked here too.
+  if (!(await resolveOffer(tx, offer.id, 'expired', now))) return undefined;
   await recordEvent(tx, offer.tenantId, 'offer.closed', [rooms.operator(offer.userId)], {
     offerId: offer.id,
     sessionId: offer.sessionId,

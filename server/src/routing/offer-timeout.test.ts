@@ -64,4 +64,44 @@ describe('offers nobody answers', () => {
     ).rows as [{ pending: number }];
     expect(pending).toBe(0);
   });
+
+  it('time out in a burst: each offer is closed once, and every session is back in the queue', async () => {
+    const f = await app.fixture({ capacity: 12 });
+    await f.available('olga');
+    for (let i = 0; i < 12; i++) await startWebchat(app.t.url, f.key, { question: `Question ${i}` });
+    const pendingOffers = async () =>
+      (
+        await app.t.database.query<{ pending: number }>(
+          `SELECT count(*)::int AS pending FROM session_offers WHERE tenant_id = $1 AND state = 'pending'`,
+          [f.tenant.id],
+        )
+      ).rows[0]!.pending;
+    await expect.poll(pendingOffers, { timeout: 10_000 }).toBe(12);
+
+    // More time-outs due at once than one transaction expires: a fetched batch takes them in turn.
+    await app.t.advance(31_000);
+    await expect.poll(pendingOffers, { timeout: 10_000 }).toBe(0);
+    const closed = () => f.sockets.olga!.events.filter((e) => e.name === 'offer.closed');
+    await expect.poll(() => closed().length, { timeout: 5_000 }).toBe(12);
+    // Her first offer expires and makes her `rona`, which withdraws the others: none of them also expires.
+    const reasons = closed().map((e) => (e.payload as { offerId: string; reason: string }).reason);
+    expect(reasons.sort()).toEqual(['expired', ...Array(11).fill('withdrawn')]);
+    expect(new Set(closed().map((e) => (e.payload as { offerId: string }).offerId)).size).toBe(12);
+    const states = await app.t.database.db
+      .select({ state: sessions.state })
+      .from(sessions)
+      .where(eq(sessions.channelAccountId, f.channelAccountId));
+    expect(states.map((s) => s.state)).toEqual(Array(12).fill('waiting'));
+    const [presence] = await app.t.database.db
+      .select({ status: operatorPresence.status })
+      .from(operatorPresence)
+      .where(eq(operatorPresence.userId, f.tenant.operators[0]!.id));
+    expect(presence!.status).toBe('rona');
+    const { rows } = await app.t.database.query<{ expired: number }>(
+      `SELECT count(*)::int AS expired FROM session_events e JOIN sessions s ON s.id = e.session_id
+       WHERE s.channel_account_id = $1 AND e.type = 'offer_expired'`,
+      [f.channelAccountId],
+    );
+    expect(rows[0]!.expired).toBe(1);
+  });
 });
