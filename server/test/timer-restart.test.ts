@@ -74,8 +74,14 @@ describe('a pending timer after a crash', () => {
       body: { question: 'Is anyone there?' },
     });
     expect(chat.status).toBe(200);
-    const offers = await call(first.url, 'GET', '/api/v1/offers', { headers: anna.headers });
-    expect(offers.body.items).toHaveLength(1);
+    // The chat is answered once stored; its offer follows.
+    await expect
+      .poll(
+        async () =>
+          (await call(first.url, 'GET', '/api/v1/offers', { headers: anna.headers })).body.items.length,
+        { timeout: 10_000 },
+      )
+      .toBe(1);
 
     first.child.kill('SIGKILL');
     await first.exited;
