@@ -46,7 +46,8 @@ export async function setPresence(deps: Deps, actor: Actor, input: SetPresenceIn
 
 /**
  * Changes presence inside a transaction that holds the routing lock. Becoming available takes waiting
- * sessions at once; leaving (away, offline, rona) hands back queue offers not yet accepted.
+ * sessions at once; leaving (away, offline, rona) hands back queue offers not yet accepted, whose groups are
+ * dispatched at once or, given `dispatchLater`, added to it for the caller to dispatch.
  */
 export async function setPresenceInTransaction(
   tx: Executor,
@@ -55,6 +56,7 @@ export async function setPresenceInTransaction(
   userId: string,
   status: Presence,
   awayReason: string | null,
+  dispatchLater?: Set<string>,
 ) {
   const changedAt = deps.now();
   await upsertPresence(tx, {
@@ -75,7 +77,7 @@ export async function setPresenceInTransaction(
     for (const groupId of await groupIdsOfUser(tx, userId)) await dispatchGroup(tx, deps, tenantId, groupId);
   } else {
     const queueOffers = (await pendingOffersOfUser(tx, tenantId, userId)).filter((o) => o.kind === 'queue');
-    await withdrawOffers(tx, deps, tenantId, queueOffers);
+    await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? true);
   }
   return { userId, status, awayReason, changedAt };
 }

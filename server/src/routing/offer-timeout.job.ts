@@ -74,24 +74,24 @@ async function expireDueOffers(deps: EngineDeps, tenantId: string, offerIds: str
     await lockTenantRouting(tx, tenantId);
     const now = deps.now();
     const due = await lockDueOffers(tx, tenantId, offerIds, now, OFFERS_PER_TRANSACTION);
+    // Every group a session went back to, dispatched once when all are expired: not once per operator made
+    // `rona`, in the middle, offering sessions to operators whose own offers are about to expire.
     const groups = new Set<string>();
-    for (const offer of due) {
-      const groupId = await expireOffer(tx, deps, offer, now);
-      if (groupId) groups.add(groupId);
-    }
+    for (const offer of due) await expireOffer(tx, deps, offer, now, groups);
     for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
   });
 }
 
-/** Expires one locked, pending offer; answers the group to dispatch when its session went back to waiting. */
+/** Expires one locked offer if still pending; adds the groups to dispatch afterwards to `groups`. */
 async function expireOffer(
   tx: Tx,
   deps: EngineDeps,
   offer: OfferRow,
   now: Date,
-): Promise<string | null | undefined> {
+  groups: Set<string>,
+): Promise<void> {
   // One operator's first time-out makes them `rona`, which withdraws their other offers, locked here too.
-  if (!(await resolveOffer(tx, offer.id, 'expired', now))) return undefined;
+  if (!(await resolveOffer(tx, offer.id, 'expired', now))) return;
   await recordEvent(tx, offer.tenantId, 'offer.closed', [rooms.operator(offer.userId)], {
     offerId: offer.id,
     sessionId: offer.sessionId,
@@ -104,10 +104,10 @@ async function expireOffer(
     data: { userId: offer.userId },
     at: now,
   });
-  if (offer.kind === 'conference') return undefined;
-  await setPresenceInTransaction(tx, deps, offer.tenantId, offer.userId, 'rona', null);
-  if (session.state !== 'offered') return undefined;
-  if ((await pendingOffersOfSession(tx, session.id)).length > 0) return undefined;
+  if (offer.kind === 'conference') return;
+  await setPresenceInTransaction(tx, deps, offer.tenantId, offer.userId, 'rona', null, groups);
+  if (session.state !== 'offered') return;
+  if ((await pendingOffersOfSession(tx, session.id)).length > 0) return;
   let waiting;
   if (offer.kind === 'transfer') {
     // Back to the group's queue ahead of everyone: never dropped, never behind newer customers.
@@ -117,5 +117,5 @@ async function expireOffer(
     waiting = await updateSession(tx, session.id, { state: 'waiting' });
   }
   await announceSession(tx, deps, waiting, [offer.userId]);
-  return waiting.groupId;
+  if (waiting.groupId) groups.add(waiting.groupId);
 }

@@ -9,16 +9,17 @@ import { pendingOffersOfSession, resolveOffer, type OfferRow } from './offers.re
 
 /**
  * Takes back pending offers (the operator left, or another accepted first). A session left with no pending
- * offer returns to its queue and is offered again.
+ * offer returns to its queue and is offered again: by its group's dispatch now, or, given a set, by the caller,
+ * which dispatches the groups added to it once its own work is done.
  */
 export async function withdrawOffers(
   tx: Executor,
   deps: Pick<EngineDeps, 'jobs' | 'now' | 'channels'>,
   tenantId: string,
   offers: OfferRow[],
-  redispatch = true,
+  redispatch: boolean | Set<string> = true,
 ) {
-  const touchedGroups = new Set<string>();
+  const touchedGroups = redispatch instanceof Set ? redispatch : new Set<string>();
   for (const offer of offers) {
     await resolveOffer(tx, offer.id, 'withdrawn', deps.now());
     await recordEvent(tx, tenantId, 'offer.closed', [rooms.operator(offer.userId)], {
@@ -33,5 +34,6 @@ export async function withdrawOffers(
     await announceSession(tx, deps, waiting, [offer.userId]);
     if (waiting.groupId) touchedGroups.add(waiting.groupId);
   }
-  if (redispatch) for (const groupId of touchedGroups) await dispatchGroup(tx, deps, tenantId, groupId);
+  if (redispatch === true)
+    for (const groupId of touchedGroups) await dispatchGroup(tx, deps, tenantId, groupId);
 }
