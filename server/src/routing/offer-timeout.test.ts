@@ -4,6 +4,7 @@ import { operatorPresence, sessionOffers, sessions } from '../db/schema.js';
 import { call } from '../../test/factories.js';
 import { useEngineTestApp } from '../../test/engine-setup.js';
 import { startWebchat } from '../../test/webchat-client.js';
+import { sleep } from '../../test/socket-client.js';
 
 const app = useEngineTestApp();
 
@@ -103,5 +104,45 @@ describe('offers nobody answers', () => {
       [f.channelAccountId],
     );
     expect(rows[0]!.expired).toBe(1);
+  });
+
+  it('offer sessions again only after all of them are expired, not to an operator whose own offer is expiring', async () => {
+    const f = await app.fixture({ capacity: 2 });
+    const [olga, petr] = f.tenant.operators;
+    await call(app.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+      headers: f.sessions.admin!.headers,
+      body: {
+        members: [
+          { userId: olga!.id, capacity: 2 },
+          { userId: petr!.id, capacity: 5 },
+        ],
+      },
+    });
+    // Olga is offered the first two; Petr, available after, the third.
+    await f.available('olga');
+    await startWebchat(app.t.url, f.key, { question: 'First' });
+    await startWebchat(app.t.url, f.key, { question: 'Second' });
+    await expect.poll(() => f.sockets.olga!.events.filter((e) => e.name === 'offer.created').length).toBe(2);
+    await f.available('petr');
+    await startWebchat(app.t.url, f.key, { question: 'Third' });
+    await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
+
+    // All three time out together. Olga's first makes her rona and hands back her second; none of that is
+    // offered to Petr, whose own offer is expiring in the same moment.
+    await app.t.advance(31_000);
+    await f.sockets.petr!.waitFor(
+      (e) =>
+        e.name === 'presence.changed' &&
+        (e.payload as { status: string }).status === 'rona' &&
+        (e.payload as { userId: string }).userId === petr!.id,
+      10_000,
+    );
+    await sleep(300);
+    expect(f.sockets.petr!.events.filter((e) => e.name === 'offer.created')).toHaveLength(1);
+    const states = await app.t.database.db
+      .select({ state: sessions.state })
+      .from(sessions)
+      .where(eq(sessions.channelAccountId, f.channelAccountId));
+    expect(states.map((s) => s.state)).toEqual(['waiting', 'waiting', 'waiting']);
   });
 });
