@@ -107,6 +107,7 @@ async function offerSessions(
     made.map(({ session }) => session.id),
     deps,
   );
+  const viewOf = new Map(views.map((view) => [view.id, view]));
   for (const { session, entry, offers } of made) {
     for (const offer of offers)
       await setTimer(deps, offerTimeout, { tenantId: session.tenantId, offerId: offer.id }, expiresAt, tx);
@@ -120,7 +121,7 @@ async function offerSessions(
         offer: { id: offer.id, sessionId: session.id, kind, expiresAt: expiresAt.toISOString(), fromUserId },
       })),
       kind !== 'conference',
-      views.find((view) => view.id === session.id)!,
+      viewOf.get(session.id)!,
     );
   }
 }

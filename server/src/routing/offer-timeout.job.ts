@@ -46,7 +46,9 @@ export const offerTimeout = defineJob({
         results[index] = { status: 'rejected', reason };
         continue;
       }
-      byTenant.set(payload.tenantId, [...(byTenant.get(payload.tenantId) ?? []), index]);
+      const indexes = byTenant.get(payload.tenantId) ?? [];
+      indexes.push(index);
+      byTenant.set(payload.tenantId, indexes);
     }
     await Promise.all(
       [...byTenant].map(async ([tenantId, indexes]) => {
