@@ -16,6 +16,8 @@ const NOTIFY_LIMIT = 7_000;
  * under load spends more on announcing than on storing.
  */
 const ACTIVE_MS = 10;
+/** The longest `flush` waits for transactions older than the events it numbers. */
+const FLUSH_WAIT_MS = 5_000;
 /** How long after the last event recorded in this process the relay keeps looking at the active pace. */
 const EAGER_MS = 250;
 /** Idle, it backs off to this: the longest an event recorded by another process waits for its number. */
@@ -38,7 +40,7 @@ interface NumberedRow extends Record<string, unknown> {
 }
 
 export interface EventRelay {
-  /** Numbers and announces what can be numbered now. */
+  /** Numbers and announces every event committed before the call (waiting up to 5 s for older transactions). */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -178,10 +180,23 @@ export async function startEventRelay(
   return {
     async flush() {
       while (running) await running;
+      // Every event committed before now: its transaction is below the current snapshot's xmax. Such an event may
+      // still wait for an older transaction (of any database on the server) to end; flushing waits for it too.
+      const [now] = await queryRows<{ horizon: string }>(
+        database.db,
+        sql`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS horizon`,
+      );
+      const deadline = Date.now() + FLUSH_WAIT_MS;
       for (;;) {
         const { ready } = await look();
-        if (!ready) return;
-        await number();
+        if (ready && (await number()) > 0) continue;
+        const [left] = await queryRows<{ waiting: boolean }>(
+          database.db,
+          sql`SELECT EXISTS (SELECT 1 FROM realtime_events
+                             WHERE seq IS NULL AND xid < ${now!.horizon}::xid8) AS waiting`,
+        );
+        if (!left?.waiting || Date.now() > deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, ACTIVE_MS));
       }
     },
     async close() {

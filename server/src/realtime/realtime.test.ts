@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type TestTenant } from '../../test/factories.js';
 import { driver, type TestApp } from '../../test/harness.js';
@@ -198,6 +199,34 @@ describe('ordering without a shared lock', () => {
       const [first, second] = olga.events.slice(-2);
       expect(second!.seq).toBe(first!.seq + 1);
       olga.close();
+    },
+  );
+});
+
+describe('flushing the relay', () => {
+  it.runIf(driver === 'postgres')(
+    'numbers every event committed before it, waiting for an older transaction elsewhere on the server',
+    async () => {
+      // A transaction of another database on the same server, holding a transaction id: events committed after it
+      // began cannot be numbered until it ends.
+      const other = new pg.Client({
+        connectionString: process.env.TEST_DATABASE_URL!.replace(/\/[^/]*$/, '/postgres'),
+      });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_current_xact_id()');
+        await groupEvent(a.id, a.groupA, 'held back');
+        setTimeout(() => void other.query('COMMIT'), 300);
+        await t.app.realtime.relay.flush();
+        const { rows } = await t.database.query<{ seq: string | null }>(
+          `SELECT seq FROM realtime_events WHERE payload->>'name' = 'held back'`,
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.seq).not.toBeNull();
+      } finally {
+        await other.end();
+      }
     },
   );
 });
