@@ -70,22 +70,29 @@ export async function updateOperator(
   return row;
 }
 
-export async function upsertPresence(
+/** Presence of several operators, in one statement. */
+export async function upsertPresences(
   db: Executor,
-  row: {
+  rows: Array<{
     tenantId: string;
     userId: string;
     status: 'available' | 'away' | 'rona' | 'offline';
     awayReason: string | null;
     changedAt: Date;
-  },
+    idleSince?: Date;
+  }>,
 ) {
+  if (rows.length === 0) return;
   await db
     .insert(operatorPresence)
-    .values(row)
+    .values(rows)
     .onConflictDoUpdate({
       target: operatorPresence.userId,
-      set: { status: row.status, awayReason: row.awayReason, changedAt: row.changedAt },
+      set: {
+        status: sql`excluded.status`,
+        awayReason: sql`excluded.away_reason`,
+        changedAt: sql`excluded.changed_at`,
+      },
     });
 }
 

@@ -6,10 +6,10 @@ import { rooms, type Presence } from '../realtime/event-map.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
 import { dispatchGroup } from '../routing/dispatch.js';
 import { withdrawOffers } from '../routing/withdraw-offers.js';
-import { pendingOffersOfUser } from '../routing/offers.repo.js';
+import { pendingOffersOfUsers } from '../routing/offers.repo.js';
 import { groupIdsOfUser } from '../groups/groups.repo.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
-import { findOperator, sharedGroupIds, upsertPresence } from './operators.repo.js';
+import { findOperator, sharedGroupIds, upsertPresences } from './operators.repo.js';
 
 export interface SetPresenceInput {
   userId: string;
@@ -58,26 +58,59 @@ export async function setPresenceInTransaction(
   awayReason: string | null,
   dispatchLater?: Set<string>,
 ) {
+  if (status !== 'available') {
+    const changedAt = await leaveInTransaction(
+      tx,
+      deps,
+      tenantId,
+      [userId],
+      status,
+      awayReason,
+      dispatchLater,
+    );
+    return { userId, status, awayReason, changedAt };
+  }
   const changedAt = deps.now();
-  await upsertPresence(tx, {
-    tenantId,
-    userId,
-    status,
-    awayReason,
-    changedAt,
-    ...(status === 'available' ? { idleSince: changedAt } : {}),
-  });
+  await upsertPresences(tx, [{ tenantId, userId, status, awayReason, changedAt, idleSince: changedAt }]);
   await recordEvent(tx, tenantId, 'presence.changed', [rooms.tenant(tenantId)], {
     userId,
     status,
     awayReason,
     changedAt: changedAt.toISOString(),
   });
-  if (status === 'available') {
-    for (const groupId of await groupIdsOfUser(tx, userId)) await dispatchGroup(tx, deps, tenantId, groupId);
-  } else {
-    const queueOffers = (await pendingOffersOfUser(tx, tenantId, userId)).filter((o) => o.kind === 'queue');
-    await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? true);
-  }
+  for (const groupId of await groupIdsOfUser(tx, userId)) await dispatchGroup(tx, deps, tenantId, groupId);
   return { userId, status, awayReason, changedAt };
+}
+
+/**
+ * Several operators leave at once (away, offline, or `rona` after their offers ran out), inside a transaction that
+ * holds the routing lock: their presence in one statement, and all their queue offers not yet accepted handed back
+ * together (see `setPresenceInTransaction`).
+ */
+export async function leaveInTransaction(
+  tx: Executor,
+  deps: Pick<EngineDeps, 'now' | 'jobs' | 'channels'>,
+  tenantId: string,
+  userIds: string[],
+  status: Exclude<Presence, 'available'>,
+  awayReason: string | null,
+  dispatchLater?: Set<string>,
+): Promise<Date> {
+  const changedAt = deps.now();
+  if (userIds.length === 0) return changedAt;
+  await upsertPresences(
+    tx,
+    userIds.map((userId) => ({ tenantId, userId, status, awayReason, changedAt })),
+  );
+  for (const userId of userIds) {
+    await recordEvent(tx, tenantId, 'presence.changed', [rooms.tenant(tenantId)], {
+      userId,
+      status,
+      awayReason,
+      changedAt: changedAt.toISOString(),
+    });
+  }
+  const queueOffers = (await pendingOffersOfUsers(tx, tenantId, userIds)).filter((o) => o.kind === 'queue');
+  await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? true);
+  return changedAt;
 }

@@ -1,17 +1,16 @@
 import { Type } from 'typebox';
-import type { Tx } from '../db/database.js';
 import { defineJob } from '../jobs/job-definition.js';
 import { firedEarly } from '../jobs/timers.js';
 import { rooms } from '../realtime/event-map.js';
-import { recordEvent } from '../realtime/record-event.js';
-import { announceSession, recordTimeline } from '../sessions/announce.js';
+import { recordEvents } from '../realtime/record-event.js';
+import { recordTimelines } from '../sessions/announce.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
-import { sendSystemMessage } from '../sessions/send-system-message.js';
-import { lockSession, updateSession } from '../sessions/sessions.repo.js';
-import { setPresenceInTransaction } from '../operators/set-presence.js';
+import { lockSessions } from '../sessions/sessions.repo.js';
+import { leaveInTransaction } from '../operators/set-presence.js';
 import { dispatchGroup } from './dispatch.js';
-import { lockDueOffers, pendingOffersOfSession, resolveOffer, type OfferRow } from './offers.repo.js';
+import { expireDueQueueOffersOf, lockDueOffers, resolveOffers } from './offers.repo.js';
 import { lockTenantRouting } from './routing-lock.js';
+import { requeueSessions } from './withdraw-offers.js';
 
 /** Offers one transaction expires at most, besides its own: the tenant's routing lock is held meanwhile. */
 const OFFERS_PER_TRANSACTION = 10;
@@ -70,54 +69,57 @@ export const offerTimeout = defineJob({
   },
 });
 
-/** Expires these offers (those still pending) and others of the tenant whose time is up, then offers again. */
+/**
+ * Expires these offers (those still pending) and others of the tenant whose time is up, then offers again, in a
+ * handful of statements however many there are. An operator who let an offer run out becomes `rona` once: every
+ * queue offer of theirs whose time is up expires with it (each one missed, none offered to them again), and the
+ * rest are handed back.
+ */
 async function expireDueOffers(deps: EngineDeps, tenantId: string, offerIds: string[]): Promise<void> {
   await deps.database.db.transaction(async (tx) => {
     await lockTenantRouting(tx, tenantId);
     const now = deps.now();
     const due = await lockDueOffers(tx, tenantId, offerIds, now, OFFERS_PER_TRANSACTION);
+    const expired = await resolveOffers(
+      tx,
+      due.map((offer) => offer.id),
+      'expired',
+      now,
+    );
+    const leaving = [
+      ...new Set(expired.filter((offer) => offer.kind !== 'conference').map((offer) => offer.userId)),
+    ];
+    const ids = new Set(expired.map((offer) => offer.id));
+    for (const offer of await expireDueQueueOffersOf(tx, tenantId, leaving, now))
+      if (!ids.has(offer.id)) expired.push(offer);
+    if (expired.length === 0) return;
+    await recordEvents(
+      tx,
+      tenantId,
+      expired.map((offer) => ({
+        name: 'offer.closed' as const,
+        rooms: [rooms.operator(offer.userId)],
+        payload: { offerId: offer.id, sessionId: offer.sessionId, reason: 'expired' as const },
+      })),
+    );
+    const sessionsById = await lockSessions(tx, tenantId, [
+      ...new Set(expired.map((offer) => offer.sessionId)),
+    ]);
+    await recordTimelines(
+      tx,
+      expired.map((offer) => ({
+        session: sessionsById.get(offer.sessionId)!,
+        type: `${offer.kind === 'queue' ? '' : `${offer.kind}_`}offer_expired`,
+        actorKind: 'system' as const,
+        data: { userId: offer.userId },
+        at: now,
+      })),
+    );
     // Every group a session went back to, dispatched once when all are expired: not once per operator made
     // `rona`, in the middle, offering sessions to operators whose own offers are about to expire.
     const groups = new Set<string>();
-    for (const offer of due) await expireOffer(tx, deps, offer, now, groups);
+    await leaveInTransaction(tx, deps, tenantId, leaving, 'rona', null, groups);
+    await requeueSessions(tx, deps, tenantId, expired, groups, true);
     for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
   });
-}
-
-/** Expires one locked offer if still pending; adds the groups to dispatch afterwards to `groups`. */
-async function expireOffer(
-  tx: Tx,
-  deps: EngineDeps,
-  offer: OfferRow,
-  now: Date,
-  groups: Set<string>,
-): Promise<void> {
-  // One operator's first time-out makes them `rona`, which withdraws their other offers, locked here too.
-  if (!(await resolveOffer(tx, offer.id, 'expired', now))) return;
-  await recordEvent(tx, offer.tenantId, 'offer.closed', [rooms.operator(offer.userId)], {
-    offerId: offer.id,
-    sessionId: offer.sessionId,
-    reason: 'expired',
-  });
-  const session = (await lockSession(tx, offer.tenantId, offer.sessionId))!;
-  await recordTimeline(tx, session, {
-    type: `${offer.kind === 'queue' ? '' : `${offer.kind}_`}offer_expired`,
-    actorKind: 'system',
-    data: { userId: offer.userId },
-    at: now,
-  });
-  if (offer.kind === 'conference') return;
-  await setPresenceInTransaction(tx, deps, offer.tenantId, offer.userId, 'rona', null, groups);
-  if (session.state !== 'offered') return;
-  if ((await pendingOffersOfSession(tx, session.id)).length > 0) return;
-  let waiting;
-  if (offer.kind === 'transfer') {
-    // Back to the group's queue ahead of everyone: never dropped, never behind newer customers.
-    waiting = await updateSession(tx, session.id, { state: 'waiting', priority: session.priority + 10 });
-    await sendSystemMessage(tx, deps, waiting, 'transfer_returned');
-  } else {
-    waiting = await updateSession(tx, session.id, { state: 'waiting' });
-  }
-  await announceSession(tx, deps, waiting, [offer.userId]);
-  if (waiting.groupId) groups.add(waiting.groupId);
 }

@@ -84,9 +84,9 @@ describe('offers nobody answers', () => {
     await expect.poll(pendingOffers, { timeout: 10_000 }).toBe(0);
     const closed = () => f.sockets.olga!.events.filter((e) => e.name === 'offer.closed');
     await expect.poll(() => closed().length, { timeout: 5_000 }).toBe(12);
-    // Her first offer expires and makes her `rona`, which withdraws the others: none of them also expires.
+    // Every one of them ran out: each expires once (none also withdrawn as her first time-out makes her `rona`).
     const reasons = closed().map((e) => (e.payload as { offerId: string; reason: string }).reason);
-    expect(reasons.sort()).toEqual(['expired', ...Array(11).fill('withdrawn')]);
+    expect(reasons).toEqual(Array(12).fill('expired'));
     expect(new Set(closed().map((e) => (e.payload as { offerId: string }).offerId)).size).toBe(12);
     const states = await app.t.database.db
       .select({ state: sessions.state })
@@ -103,7 +103,73 @@ describe('offers nobody answers', () => {
        WHERE s.channel_account_id = $1 AND e.type = 'offer_expired'`,
       [f.channelAccountId],
     );
-    expect(rows[0]!.expired).toBe(1);
+    expect(rows[0]!.expired).toBe(12);
+    const rona = f.sockets.olga!.events.filter(
+      (e) => e.name === 'presence.changed' && (e.payload as { status: string }).status === 'rona',
+    );
+    expect(rona).toHaveLength(1);
+  });
+
+  it('expire every offer of an operator whose time is up, and hand back the rest', async () => {
+    const f = await app.fixture({ capacity: 3 });
+    const olga = f.tenant.operators[0]!;
+    await f.available('olga');
+    await startWebchat(app.t.url, f.key, { question: 'First' });
+    await startWebchat(app.t.url, f.key, { question: 'Second' });
+    await expect.poll(() => f.sockets.olga!.events.filter((e) => e.name === 'offer.created').length).toBe(2);
+    await app.t.advance(20_000);
+    await startWebchat(app.t.url, f.key, { question: 'Third' });
+    await expect.poll(() => f.sockets.olga!.events.filter((e) => e.name === 'offer.created').length).toBe(3);
+    const offerOf = new Map(
+      f.sockets
+        .olga!.events.filter((e) => e.name === 'offer.created')
+        .map((e) => {
+          const offer = e.payload as { id: string; session: { lastMessage: { text: string } | null } };
+          return [offer.session.lastMessage!.text, offer.id] as const;
+        }),
+    );
+
+    // The first two run out together; the third has 20 s left.
+    await app.t.advance(11_000);
+    const closed = () =>
+      new Map(
+        f.sockets
+          .olga!.events.filter((e) => e.name === 'offer.closed')
+          .map((e) => {
+            const { offerId, reason } = e.payload as { offerId: string; reason: string };
+            return [offerId, reason] as const;
+          }),
+      );
+    await expect.poll(() => closed().size, { timeout: 10_000 }).toBe(3);
+    expect(closed()).toEqual(
+      new Map([
+        [offerOf.get('First')!, 'expired'],
+        [offerOf.get('Second')!, 'expired'],
+        [offerOf.get('Third')!, 'withdrawn'],
+      ]),
+    );
+    expect(
+      f.sockets.olga!.events.filter(
+        (e) =>
+          e.name === 'presence.changed' &&
+          (e.payload as { userId: string }).userId === olga.id &&
+          (e.payload as { status: string }).status === 'rona',
+      ),
+    ).toHaveLength(1);
+
+    // Each missed offer is on the timeline (and counts against her when the session is offered again); all three
+    // sessions are back in the queue.
+    const { rows } = await app.t.database.query<{ type: string }>(
+      `SELECT e.type FROM session_events e JOIN sessions s ON s.id = e.session_id
+       WHERE s.channel_account_id = $1 AND e.type = 'offer_expired'`,
+      [f.channelAccountId],
+    );
+    expect(rows).toHaveLength(2);
+    const states = await app.t.database.db
+      .select({ state: sessions.state })
+      .from(sessions)
+      .where(eq(sessions.channelAccountId, f.channelAccountId));
+    expect(states.map((s) => s.state)).toEqual(['waiting', 'waiting', 'waiting']);
   });
 
   it('offer sessions again only after all of them are expired, not to an operator whose own offer is expiring', async () => {

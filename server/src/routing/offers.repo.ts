@@ -156,16 +156,7 @@ export async function pendingOffersOfSession(tx: Executor, sessionId: string, ki
 }
 
 export async function pendingOffersOfUser(tx: Executor, tenantId: string, userId: string) {
-  return tx
-    .select()
-    .from(sessionOffers)
-    .where(
-      and(
-        eq(sessionOffers.tenantId, tenantId),
-        eq(sessionOffers.userId, userId),
-        eq(sessionOffers.state, 'pending'),
-      ),
-    );
+  return pendingOffersOfUsers(tx, tenantId, [userId]);
 }
 
 /** Users who already let an offer of each session run out or declined it: they are not offered it again. */
@@ -192,10 +183,75 @@ export async function resolveOffer(
   state: Exclude<OfferRow['state'], 'pending'>,
   at: Date,
 ): Promise<boolean> {
+  return (await resolveOffers(tx, [offerId], state, at)).length > 0;
+}
+
+/**
+ * Resolves those of the given offers still pending, in one statement; answers the offers it resolved, in the given
+ * order (an offer resolved already, earlier in the same transaction say, is left out).
+ */
+export async function resolveOffers(
+  tx: Executor,
+  offerIds: string[],
+  state: Exclude<OfferRow['state'], 'pending'>,
+  at: Date,
+): Promise<OfferRow[]> {
+  if (offerIds.length === 0) return [];
   const resolved = await tx
     .update(sessionOffers)
     .set({ state, resolvedAt: at })
-    .where(and(eq(sessionOffers.id, offerId), eq(sessionOffers.state, 'pending')))
-    .returning({ id: sessionOffers.id });
-  return resolved.length > 0;
+    .where(and(inArray(sessionOffers.id, offerIds), eq(sessionOffers.state, 'pending')))
+    .returning();
+  const order = new Map(offerIds.map((id, index) => [id, index]));
+  return resolved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/** Expires the users' pending queue offers whose time is up, in one statement; answers them, soonest first. */
+export async function expireDueQueueOffersOf(
+  tx: Executor,
+  tenantId: string,
+  userIds: string[],
+  now: Date,
+): Promise<OfferRow[]> {
+  if (userIds.length === 0) return [];
+  const expired = await tx
+    .update(sessionOffers)
+    .set({ state: 'expired', resolvedAt: now })
+    .where(
+      and(
+        eq(sessionOffers.tenantId, tenantId),
+        inArray(sessionOffers.userId, userIds),
+        eq(sessionOffers.state, 'pending'),
+        eq(sessionOffers.kind, 'queue'),
+        lte(sessionOffers.expiresAt, now),
+      ),
+    )
+    .returning();
+  return expired.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.id.localeCompare(b.id));
+}
+
+/** The pending offers of several users, in one read. */
+export async function pendingOffersOfUsers(tx: Executor, tenantId: string, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return tx
+    .select()
+    .from(sessionOffers)
+    .where(
+      and(
+        eq(sessionOffers.tenantId, tenantId),
+        inArray(sessionOffers.userId, userIds),
+        eq(sessionOffers.state, 'pending'),
+      ),
+    )
+    .orderBy(asc(sessionOffers.createdAt), asc(sessionOffers.id));
+}
+
+/** Which of these sessions still have a pending offer, in one read. */
+export async function sessionsWithPendingOffers(tx: Executor, sessionIds: string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await tx
+    .selectDistinct({ sessionId: sessionOffers.sessionId })
+    .from(sessionOffers)
+    .where(and(inArray(sessionOffers.sessionId, sessionIds), eq(sessionOffers.state, 'pending')));
+  return new Set(rows.map((row) => row.sessionId));
 }

@@ -12,6 +12,8 @@ import {
 import { sessionView, sessionViews, type ComposerDeps, type SessionView } from './session-view.js';
 import {
   activeParticipants,
+  activeParticipantsOf,
+  insertTimelineEntries,
   insertTimelineEntry,
   type MessageRow,
   type SessionRow,
@@ -24,11 +26,14 @@ export async function sessionRooms(
   extraUserIds: string[] = [],
 ) {
   const participants = await activeParticipants(tx, session.id);
-  const userIds = new Set([...participants.map((p) => p.userId), ...extraUserIds]);
+  return roomsOfSession(session, [...participants.map((p) => p.userId), ...extraUserIds]);
+}
+
+function roomsOfSession(session: { id: string; groupId: string | null }, userIds: string[]) {
   return [
     ...(session.groupId ? [rooms.group(session.groupId)] : []),
     rooms.session(session.id),
-    ...[...userIds].map(rooms.operator),
+    ...[...new Set(userIds)].map(rooms.operator),
   ];
 }
 
@@ -51,17 +56,40 @@ export async function announceSession(
   return view;
 }
 
+/** `announceSession` for several sessions of a tenant, their views read in one statement. */
+export async function announceSessions(
+  tx: Executor,
+  deps: { channels: ChannelRegistry; now: () => Date },
+  tenantId: string,
+  items: Array<{ session: SessionRow; extraUserIds: string[] }>,
+): Promise<void> {
+  if (items.length === 0) return;
+  const views = new Map(
+    (
+      await sessionViews(
+        tx,
+        tenantId,
+        items.map(({ session }) => session.id),
+        deps,
+      )
+    ).map((view) => [view.id, view]),
+  );
+  for (const { session, extraUserIds } of items) {
+    const view = views.get(session.id);
+    if (!view) continue;
+    await recordEvent(tx, tenantId, 'session.changed', roomsOfView(session, view, extraUserIds), {
+      session: view,
+    });
+    await tellChannel(tx, deps, session, view);
+  }
+}
+
 function roomsOfView(
   session: { id: string; groupId: string | null },
   view: SessionView,
   extraUserIds: string[] = [],
 ) {
-  const userIds = new Set([...view.participants.map((p) => p.userId), ...extraUserIds]);
-  return [
-    ...(session.groupId ? [rooms.group(session.groupId)] : []),
-    rooms.session(session.id),
-    ...[...userIds].map(rooms.operator),
-  ];
+  return roomsOfSession(session, [...view.participants.map((p) => p.userId), ...extraUserIds]);
 }
 
 async function tellChannel(
@@ -111,6 +139,45 @@ export async function recordTimeline(
     await sessionRooms(tx, session),
     timelinePayload(row),
   );
+}
+
+/** `recordTimeline` for several entries: inserted in one statement, their sessions' operators read in one. */
+export async function recordTimelines(
+  tx: Executor,
+  entries: Array<{
+    session: SessionRow;
+    type: string;
+    actorKind: 'operator' | 'customer' | 'system' | 'api';
+    actorUserId?: string | null;
+    data?: Record<string, unknown>;
+    at: Date;
+  }>,
+) {
+  if (entries.length === 0) return;
+  const rows = await insertTimelineEntries(
+    tx,
+    entries.map(({ session, ...entry }) => ({
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      type: entry.type,
+      actorKind: entry.actorKind,
+      actorUserId: entry.actorUserId ?? null,
+      data: entry.data ?? {},
+      createdAt: entry.at,
+    })),
+  );
+  const participants = await activeParticipantsOf(tx, [...new Set(rows.map((row) => row.sessionId))]);
+  for (const [index, row] of rows.entries()) {
+    const { session } = entries[index]!;
+    const userIds = (participants.get(session.id) ?? []).map((p) => p.userId);
+    await recordEvent(
+      tx,
+      session.tenantId,
+      'session.timeline',
+      roomsOfSession(session, userIds),
+      timelinePayload(row),
+    );
+  }
 }
 
 type TimelineRow = Awaited<ReturnType<typeof insertTimelineEntry>>;

@@ -22,6 +22,22 @@ export async function lockSession(
   return row;
 }
 
+/** Reads several sessions of a tenant and locks their rows, in the order of their ids (two such never deadlock). */
+export async function lockSessions(
+  tx: Executor,
+  tenantId: string,
+  sessionIds: string[],
+): Promise<Map<string, SessionRow>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(sessions)
+    .where(and(inArray(sessions.id, sessionIds), eq(sessions.tenantId, tenantId)))
+    .orderBy(asc(sessions.id))
+    .for('update');
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 /** The open session of a contact (an id, or a column in a join) on a channel account: at most one (a unique index). */
 export function isOpenSessionOf(
   tenantId: string | SQLWrapper,
@@ -178,6 +194,36 @@ export async function openCustomerSession(
 export async function insertTimelineEntry(tx: Executor, row: typeof sessionEvents.$inferInsert) {
   const [entry] = await tx.insert(sessionEvents).values(row).returning();
   return entry!;
+}
+
+/** Timeline entries of several sessions, in one statement; answered in the given order. */
+export async function insertTimelineEntries(tx: Executor, rows: Array<typeof sessionEvents.$inferInsert>) {
+  if (rows.length === 0) return [];
+  // Serial ids follow the rows' order, so ordering by them answers the given order.
+  const entries = await tx.insert(sessionEvents).values(rows).returning();
+  return entries.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Sessions back to their group's queue (`waiting`), in one statement; those in `front` go ahead of everyone (a
+ * transfer nobody took). Answers the sessions as they are now, in the given order.
+ */
+export async function returnToQueue(tx: Executor, sessionIds: string[], front: string[]) {
+  if (sessionIds.length === 0) return [];
+  const returned = await tx
+    .update(sessions)
+    .set({
+      state: 'waiting',
+      ...(front.length > 0
+        ? {
+            priority: sql`${sessions.priority} + CASE WHEN ${inArray(sessions.id, front)} THEN 10 ELSE 0 END`,
+          }
+        : {}),
+    })
+    .where(inArray(sessions.id, sessionIds))
+    .returning();
+  const order = new Map(sessionIds.map((id, index) => [id, index]));
+  return returned.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
 export async function timelineOf(tx: Executor, sessionId: string) {
