@@ -111,6 +111,6 @@ export async function leaveInTransaction(
     });
   }
   const queueOffers = (await pendingOffersOfUsers(tx, tenantId, userIds)).filter((o) => o.kind === 'queue');
-  await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? true);
+  await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? 'requeue');
   return changedAt;
 }

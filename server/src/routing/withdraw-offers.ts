@@ -11,18 +11,19 @@ import { resolveOffers, sessionsWithPendingOffers, type OfferRow } from './offer
 type Deps = Pick<EngineDeps, 'jobs' | 'now' | 'channels'>;
 
 /**
- * Takes back pending offers (the operator left, or another accepted first). A session left with no pending
- * offer returns to its queue and is offered again: by its group's dispatch now, or, given a set, by the caller,
- * which dispatches the groups added to it once its own work is done. An offer resolved already is left alone.
+ * Takes back pending offers (the operator left, or another accepted first). With `sessions` 'requeue' (the
+ * default), a session left with no pending offer returns to its queue and is offered again by its group's dispatch
+ * now; given a set, it returns to its queue and the caller dispatches the groups added to the set once its own work
+ * is done; with 'keep', the caller is about to settle the sessions itself (accepted, taken over, ended), so they
+ * stay as they are. An offer resolved already is left alone.
  */
 export async function withdrawOffers(
   tx: Executor,
   deps: Deps,
   tenantId: string,
   offers: OfferRow[],
-  redispatch: boolean | Set<string> = true,
+  sessions: 'requeue' | 'keep' | Set<string> = 'requeue',
 ) {
-  const touchedGroups = redispatch instanceof Set ? redispatch : new Set<string>();
   const withdrawn = await resolveOffers(
     tx,
     offers.map((offer) => offer.id),
@@ -38,9 +39,10 @@ export async function withdrawOffers(
       payload: { offerId: offer.id, sessionId: offer.sessionId, reason: 'withdrawn' as const },
     })),
   );
-  await requeueSessions(tx, deps, tenantId, withdrawn, touchedGroups);
-  if (redispatch === true)
-    for (const groupId of touchedGroups) await dispatchGroup(tx, deps, tenantId, groupId);
+  if (sessions === 'keep') return;
+  const groups = sessions instanceof Set ? sessions : new Set<string>();
+  await requeueSessions(tx, deps, tenantId, withdrawn, groups);
+  if (sessions === 'requeue') for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
 }
 
 /**

@@ -50,7 +50,7 @@ export async function acceptOffer(deps: EngineDeps, actor: Actor, offerId: strin
       reason: 'accepted',
     });
     const others = (await pendingOffersOfSession(tx, session.id)).filter((o) => o.kind === offer.kind);
-    await withdrawOffers(tx, deps, actor.tenantId, others, false);
+    await withdrawOffers(tx, deps, actor.tenantId, others, 'keep');
 
     if (offer.kind === 'conference') {
       await addParticipant(tx, {

@@ -32,7 +32,7 @@ export async function closeSession(
   input: CloseInput,
 ) {
   const now = deps.now();
-  await withdrawOffers(tx, deps, session.tenantId, await pendingOffersOfSession(tx, session.id), false);
+  await withdrawOffers(tx, deps, session.tenantId, await pendingOffersOfSession(tx, session.id), 'keep');
   if (input.notifyCustomer) await sendSystemMessage(tx, deps, session, 'session_ended');
   const leaving = await activeParticipants(tx, session.id);
   await removeParticipants(tx, session.id, now);

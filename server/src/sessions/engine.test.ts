@@ -324,6 +324,15 @@ describe('routing', () => {
     const loserSocket = a.status === 200 ? f.sockets.petr! : f.sockets.olga!;
     const withdrawn = await loserSocket.waitFor((e) => e.name === 'offer.closed');
     expect(payload(withdrawn).reason).toBe('withdrawn');
+    // The group sees it go from offered straight to active: withdrawing the loser's offer does not put it back in
+    // the queue on the way.
+    const sessionId = payload(toOlga).sessionId;
+    const states = () =>
+      f.sockets
+        .supervisor!.events.filter((e) => e.name === 'session.changed' && payload(e).session.id === sessionId)
+        .map((e) => payload(e).session.state as string);
+    await expect.poll(() => states().at(-1)).toBe('active');
+    expect(states().slice(states().indexOf('offered'))).toEqual(['offered', 'active']);
   });
 
   it('never offers past capacity; a session waits until capacity frees up', async () => {

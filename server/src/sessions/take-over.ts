@@ -22,7 +22,7 @@ export async function takeOverSession(deps: EngineDeps, actor: Actor, sessionId:
       throw AppError.forbidden('Only a supervisor of the session’s group can take it over');
     requireState(session, 'waiting', 'offered', 'active');
     const now = deps.now();
-    await withdrawOffers(tx, deps, actor.tenantId, await pendingOffersOfSession(tx, session.id), false);
+    await withdrawOffers(tx, deps, actor.tenantId, await pendingOffersOfSession(tx, session.id), 'keep');
     const leaving = (await activeParticipants(tx, session.id)).filter((p) => p.userId !== actor.id);
     await removeParticipants(tx, session.id, now);
     const taken = await makeOwner(tx, deps, session, actor, {
