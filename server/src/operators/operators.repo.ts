@@ -70,7 +70,7 @@ export async function updateOperator(
   return row;
 }
 
-/** Presence of several operators, in one statement. */
+/** Presence of several operators, in one statement; `idleSince` counts when one becomes available. */
 export async function upsertPresences(
   db: Executor,
   rows: Array<{
@@ -92,6 +92,9 @@ export async function upsertPresences(
         status: sql`excluded.status`,
         awayReason: sql`excluded.away_reason`,
         changedAt: sql`excluded.changed_at`,
+        // Idle from when they became available again (routing's tie-break), not from their first day.
+        idleSince: sql`CASE WHEN excluded.status = 'available' AND ${operatorPresence.status} <> 'available'
+                         THEN excluded.idle_since ELSE ${operatorPresence.idleSince} END`,
       },
     });
 }
