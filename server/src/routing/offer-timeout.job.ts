@@ -10,7 +10,7 @@ import { leaveInTransaction } from '../operators/set-presence.js';
 import { dispatchGroup } from './dispatch.js';
 import { expireDueQueueOffersOf, lockDueOffers, resolveOffers } from './offers.repo.js';
 import { lockTenantRouting } from './routing-lock.js';
-import { requeueSessions } from './withdraw-offers.js';
+import { offersClosed, requeueSessions } from './withdraw-offers.js';
 
 /** Offers one transaction expires at most, besides its own: the tenant's routing lock is held meanwhile. */
 const OFFERS_PER_TRANSACTION = 10;
@@ -93,15 +93,7 @@ async function expireDueOffers(deps: EngineDeps, tenantId: string, offerIds: str
     for (const offer of await expireDueQueueOffersOf(tx, tenantId, leaving, now))
       if (!ids.has(offer.id)) expired.push(offer);
     if (expired.length === 0) return;
-    await recordEvents(
-      tx,
-      tenantId,
-      expired.map((offer) => ({
-        name: 'offer.closed' as const,
-        rooms: [rooms.operator(offer.userId)],
-        payload: { offerId: offer.id, sessionId: offer.sessionId, reason: 'expired' as const },
-      })),
-    );
+    await recordEvents(tx, tenantId, offersClosed(expired, 'expired'));
     const sessionsById = await lockSessions(tx, tenantId, [
       ...new Set(expired.map((offer) => offer.sessionId)),
     ]);

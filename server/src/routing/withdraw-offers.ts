@@ -30,19 +30,20 @@ export async function withdrawOffers(
     'withdrawn',
     deps.now(),
   );
-  await recordEvents(
-    tx,
-    tenantId,
-    withdrawn.map((offer) => ({
-      name: 'offer.closed' as const,
-      rooms: [rooms.operator(offer.userId)],
-      payload: { offerId: offer.id, sessionId: offer.sessionId, reason: 'withdrawn' as const },
-    })),
-  );
+  await recordEvents(tx, tenantId, offersClosed(withdrawn, 'withdrawn'));
   if (sessions === 'keep') return;
   const groups = sessions instanceof Set ? sessions : new Set<string>();
   await requeueSessions(tx, deps, tenantId, withdrawn, groups);
   if (sessions === 'requeue') for (const groupId of groups) await dispatchGroup(tx, deps, tenantId, groupId);
+}
+
+/** `offer.closed` for each offer, to its operator. */
+export function offersClosed(offers: OfferRow[], reason: 'expired' | 'withdrawn') {
+  return offers.map((offer) => ({
+    name: 'offer.closed' as const,
+    rooms: [rooms.operator(offer.userId)],
+    payload: { offerId: offer.id, sessionId: offer.sessionId, reason },
+  }));
 }
 
 /**

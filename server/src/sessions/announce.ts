@@ -14,7 +14,6 @@ import {
   activeParticipants,
   activeParticipantsOf,
   insertTimelineEntries,
-  insertTimelineEntry,
   type MessageRow,
   type SessionRow,
 } from './sessions.repo.js';
@@ -123,22 +122,7 @@ export async function recordTimeline(
     at: Date;
   },
 ) {
-  const row = await insertTimelineEntry(tx, {
-    tenantId: session.tenantId,
-    sessionId: session.id,
-    type: entry.type,
-    actorKind: entry.actorKind,
-    actorUserId: entry.actorUserId ?? null,
-    data: entry.data ?? {},
-    createdAt: entry.at,
-  });
-  await recordEvent(
-    tx,
-    session.tenantId,
-    'session.timeline',
-    await sessionRooms(tx, session),
-    timelinePayload(row),
-  );
+  await recordTimelines(tx, [{ session, ...entry }]);
 }
 
 /** `recordTimeline` for several entries: inserted in one statement, their sessions' operators read in one. */
@@ -180,7 +164,7 @@ export async function recordTimelines(
   }
 }
 
-type TimelineRow = Awaited<ReturnType<typeof insertTimelineEntry>>;
+type TimelineRow = Awaited<ReturnType<typeof insertTimelineEntries>>[number];
 
 function timelinePayload(row: TimelineRow) {
   return {
