@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { defineJob } from '../jobs/job-definition.js';
 import { firedEarly } from '../jobs/timers.js';
-import { rooms } from '../realtime/event-map.js';
 import { recordEvents } from '../realtime/record-event.js';
 import { recordTimelines } from '../sessions/announce.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
