@@ -71,13 +71,7 @@ export async function setPresenceInTransaction(
     return { userId, status, awayReason, changedAt };
   }
   const changedAt = deps.now();
-  await upsertPresences(tx, [{ tenantId, userId, status, awayReason, changedAt, idleSince: changedAt }]);
-  await recordEvent(tx, tenantId, 'presence.changed', [rooms.tenant(tenantId)], {
-    userId,
-    status,
-    awayReason,
-    changedAt: changedAt.toISOString(),
-  });
+  await recordPresences(tx, tenantId, [userId], status, awayReason, changedAt);
   for (const groupId of await groupIdsOfUser(tx, userId)) await dispatchGroup(tx, deps, tenantId, groupId);
   return { userId, status, awayReason, changedAt };
 }
@@ -98,9 +92,31 @@ export async function leaveInTransaction(
 ): Promise<Date> {
   const changedAt = deps.now();
   if (userIds.length === 0) return changedAt;
+  await recordPresences(tx, tenantId, userIds, status, awayReason, changedAt);
+  const queueOffers = (await pendingOffersOfUsers(tx, tenantId, userIds)).filter((o) => o.kind === 'queue');
+  await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? 'requeue');
+  return changedAt;
+}
+
+/** Stores the operators' new presence (idle from now when available) and tells the tenant. */
+async function recordPresences(
+  tx: Executor,
+  tenantId: string,
+  userIds: string[],
+  status: Presence,
+  awayReason: string | null,
+  changedAt: Date,
+) {
   await upsertPresences(
     tx,
-    userIds.map((userId) => ({ tenantId, userId, status, awayReason, changedAt })),
+    userIds.map((userId) => ({
+      tenantId,
+      userId,
+      status,
+      awayReason,
+      changedAt,
+      ...(status === 'available' ? { idleSince: changedAt } : {}),
+    })),
   );
   for (const userId of userIds) {
     await recordEvent(tx, tenantId, 'presence.changed', [rooms.tenant(tenantId)], {
@@ -110,7 +126,4 @@ export async function leaveInTransaction(
       changedAt: changedAt.toISOString(),
     });
   }
-  const queueOffers = (await pendingOffersOfUsers(tx, tenantId, userIds)).filter((o) => o.kind === 'queue');
-  await withdrawOffers(tx, deps, tenantId, queueOffers, dispatchLater ?? 'requeue');
-  return changedAt;
 }

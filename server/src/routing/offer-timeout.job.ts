@@ -88,9 +88,8 @@ async function expireDueOffers(deps: EngineDeps, tenantId: string, offerIds: str
     const leaving = [
       ...new Set(expired.filter((offer) => offer.kind !== 'conference').map((offer) => offer.userId)),
     ];
-    const ids = new Set(expired.map((offer) => offer.id));
-    for (const offer of await expireDueQueueOffersOf(tx, tenantId, leaving, now))
-      if (!ids.has(offer.id)) expired.push(offer);
+    // Those just expired are no longer pending: this finds only the leaving operators' other due offers.
+    expired.push(...(await expireDueQueueOffersOf(tx, tenantId, leaving, now)));
     if (expired.length === 0) return;
     await recordEvents(tx, tenantId, offersClosed(expired, 'expired'));
     const sessionsById = await lockSessions(tx, tenantId, [

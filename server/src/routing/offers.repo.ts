@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { queryText, type Executor } from '../db/database.js';
+import { inGivenOrder } from '../db/in-given-order.js';
 import { rowFromJson } from '../db/row-from-json.js';
 import { sessionEvents, sessionOffers, sessions } from '../db/schema.js';
 
@@ -202,8 +203,7 @@ export async function resolveOffers(
     .set({ state, resolvedAt: at })
     .where(and(inArray(sessionOffers.id, offerIds), eq(sessionOffers.state, 'pending')))
     .returning();
-  const order = new Map(offerIds.map((id, index) => [id, index]));
-  return resolved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return inGivenOrder(resolved, offerIds);
 }
 
 /** Expires the users' pending queue offers whose time is up, in one statement; answers them, soonest first. */

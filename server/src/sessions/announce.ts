@@ -9,7 +9,7 @@ import {
   recordEventsOfView,
   type EventsOfView,
 } from '../realtime/record-event.js';
-import { sessionView, sessionViews, type ComposerDeps, type SessionView } from './session-view.js';
+import { sessionViews, type ComposerDeps, type SessionView } from './session-view.js';
 import {
   activeParticipants,
   activeParticipantsOf,
@@ -46,23 +46,24 @@ export async function announceSession(
   session: SessionRow,
   extraUserIds: string[] = [],
 ): Promise<SessionView> {
-  const view = await sessionView(tx, session.tenantId, session.id, deps);
-  // The view lists the session's operators: its rooms need no second read.
-  await recordEvent(tx, session.tenantId, 'session.changed', roomsOfView(session, view, extraUserIds), {
-    session: view,
-  });
-  await tellChannel(tx, deps, session, view);
+  const view = (await announceSessions(tx, deps, session.tenantId, [{ session, extraUserIds }])).get(
+    session.id,
+  );
+  if (!view) throw new Error(`session ${session.id} not found`);
   return view;
 }
 
-/** `announceSession` for several sessions of a tenant, their views read in one statement. */
+/**
+ * `announceSession` for several sessions of a tenant, their views read in one statement; answers the views (a
+ * session whose view is gone is left out, and nothing is announced for it).
+ */
 export async function announceSessions(
   tx: Executor,
   deps: { channels: ChannelRegistry; now: () => Date },
   tenantId: string,
   items: Array<{ session: SessionRow; extraUserIds: string[] }>,
-): Promise<void> {
-  if (items.length === 0) return;
+): Promise<Map<string, SessionView>> {
+  if (items.length === 0) return new Map();
   const views = new Map(
     (
       await sessionViews(
@@ -76,11 +77,13 @@ export async function announceSessions(
   for (const { session, extraUserIds } of items) {
     const view = views.get(session.id);
     if (!view) continue;
+    // The view lists the session's operators: its rooms need no second read.
     await recordEvent(tx, tenantId, 'session.changed', roomsOfView(session, view, extraUserIds), {
       session: view,
     });
     await tellChannel(tx, deps, session, view);
   }
+  return views;
 }
 
 function roomsOfView(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { queryRows, queryText, type Executor } from '../db/database.js';
+import { inGivenOrder } from '../db/in-given-order.js';
 import { rowFromJson } from '../db/row-from-json.js';
 import { messages, sessionEvents, sessionParticipants, sessions, users } from '../db/schema.js';
 
@@ -222,8 +223,7 @@ export async function returnToQueue(tx: Executor, sessionIds: string[], front: s
     })
     .where(inArray(sessions.id, sessionIds))
     .returning();
-  const order = new Map(sessionIds.map((id, index) => [id, index]));
-  return returned.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return inGivenOrder(returned, sessionIds);
 }
 
 export async function timelineOf(tx: Executor, sessionId: string) {
