@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
       rig.receiver.received
         .map((r) => (r.body as Json).entry?.[0].changes?.[0].value.messages?.[0])
         .find((m: Json) => m?.type === 'image')?.image;
-    await expect.poll(inboundImage, { timeout: 5_000 }).toBeDefined();
+    await expect.poll(inboundImage, { timeout: 15_000 }).toBeDefined();
     const image = inboundImage();
     expect(image).toMatchObject({ mime_type: 'image/png', id: expect.any(String) });
     const media = await rig.graph('GET', `/v23.0/${image.id}`, undefined, bearer);
@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('customer phone page (Chromium)', () => {
     await page.getByTestId('send').click();
     const messaging = () =>
       rig.receiver.received.find((r) => (r.body as Json).object === 'page')?.body as Json | undefined;
-    await expect.poll(messaging, { timeout: 5_000 }).toBeDefined();
+    await expect.poll(messaging, { timeout: 15_000 }).toBeDefined();
     expect(messaging()!.entry[0].messaging[0]).toMatchObject({
       sender: { id: ids.psid },
       recipient: { id: ids.pageId },
