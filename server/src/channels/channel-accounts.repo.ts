@@ -38,11 +38,28 @@ export async function findChannelAccountByExternalId(db: Executor, channel: Chan
   return row;
 }
 
+/** Opened credentials remembered per box; beyond this many the memory starts over. */
+const MAX_OPENED = 1_000;
+const openedByBox = new WeakMap<SecretBox, Map<string, Readonly<Record<string, string>>>>();
+
+/**
+ * An account's credentials, decrypted. Every send needs its account's token, and every webhook the app secret of
+ * each candidate account: the opened form is remembered by its sealed text, so neither decrypts and parses it again.
+ * Keyed by the sealed text itself, an entry can never be stale: reconnecting an account (new secrets) seals a new
+ * text, which misses. A text that cannot be opened throws and is not remembered.
+ */
 export function openCredentials(
   box: SecretBox,
   account: { credentialsEncrypted: string | null },
-): Record<string, string> {
-  return account.credentialsEncrypted
-    ? (JSON.parse(box.open(account.credentialsEncrypted)) as Record<string, string>)
-    : {};
+): Readonly<Record<string, string>> {
+  const sealed = account.credentialsEncrypted;
+  if (!sealed) return {};
+  let opened = openedByBox.get(box);
+  if (!opened) openedByBox.set(box, (opened = new Map()));
+  const known = opened.get(sealed);
+  if (known) return known;
+  if (opened.size >= MAX_OPENED) opened.clear();
+  const credentials = Object.freeze(JSON.parse(box.open(sealed)) as Record<string, string>);
+  opened.set(sealed, credentials);
+  return credentials;
 }

@@ -1,3 +1,4 @@
+import { graphRequest, type GraphAnswer } from '../meta/graph-request.js';
 import type { MessengerRuntime } from './messenger-runtime.js';
 
 /** An error answer of the Graph API (Meta's envelope, with Messenger's subcode), or a failure to reach it. */
@@ -31,17 +32,18 @@ export async function callMessengerGraph<T = Record<string, unknown>>(
   const url = new URL(`${graph.baseUrl}/${graph.version}/${path.replace(/^\//, '')}`);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   url.searchParams.set('access_token', pageToken);
-  let response: Response;
+  let response: GraphAnswer;
   try {
-    response = await fetch(url, {
-      method,
-      ...(body instanceof FormData
-        ? { body }
-        : body !== undefined
-          ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-          : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+    response =
+      body instanceof FormData
+        ? await postForm(url, body)
+        : await graphRequest(url, {
+            method,
+            ...(body !== undefined
+              ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+              : {}),
+            timeoutMs: TIMEOUT_MS,
+          });
   } catch (error) {
     throw new MessengerGraphError(
       0,
@@ -51,10 +53,9 @@ export async function callMessengerGraph<T = Record<string, unknown>>(
       true,
     );
   }
-  const text = await response.text();
   let parsed: unknown;
   try {
-    parsed = text ? JSON.parse(text) : {};
+    parsed = response.text ? JSON.parse(response.text) : {};
   } catch {
     parsed = undefined;
   }
@@ -66,4 +67,10 @@ export async function callMessengerGraph<T = Record<string, unknown>>(
     typeof error?.error_subcode === 'number' ? error.error_subcode : undefined,
     typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`,
   );
+}
+
+/** An attachment upload: multipart form data, which `fetch` encodes. */
+async function postForm(url: URL, form: FormData): Promise<GraphAnswer> {
+  const response = await fetch(url, { method: 'POST', body: form, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  return { status: response.status, ok: response.ok, text: await response.text() };
 }

@@ -1,3 +1,4 @@
+import { graphRequest, type GraphAnswer } from '../meta/graph-request.js';
 import type { WhatsAppRuntime } from './whatsapp-runtime.js';
 
 /** An error answer of the Graph API (Meta's envelope), or a failure to reach it (`code` 0, `network`). */
@@ -27,24 +28,23 @@ export async function callGraph<T = Record<string, unknown>>(
   body?: unknown,
 ): Promise<T> {
   const url = `${graph.baseUrl}/${graph.version}/${path.replace(/^\//, '')}`;
-  let response: Response;
+  let response: GraphAnswer;
   try {
-    response = await fetch(url, {
+    response = await graphRequest(url, {
       method,
       headers: {
         authorization: `Bearer ${accessToken}`,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      timeoutMs: TIMEOUT_MS,
     });
   } catch (error) {
     throw new GraphError(0, 0, `Could not reach the Graph API: ${(error as Error).message}`, undefined, true);
   }
-  const text = await response.text();
   let parsed: unknown;
   try {
-    parsed = text ? JSON.parse(text) : {};
+    parsed = response.text ? JSON.parse(response.text) : {};
   } catch {
     parsed = undefined;
   }
