@@ -61,7 +61,10 @@ async function main(): Promise<void> {
     maxUploadBytes: config.maxUploadBytes,
     now: engine.now,
   });
-  if (config.roles.includes('worker')) await jobs.work();
+  if (config.roles.includes('worker')) {
+    await jobs.work();
+    engine.outbox.start();
+  }
 
   let app: FastifyInstance | undefined;
   if (config.roles.includes('api')) {
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await app?.close();
     await sandbox?.close();
+    await engine.outbox.stop();
     await jobs.stop();
     await engine.dispatcher.settled();
     await database.close();

@@ -108,7 +108,10 @@ export async function startTestApp(
     now: clock.now,
     pollingIntervalSeconds: 0.5,
   });
-  if (options.worker !== false) await engine.jobs.work();
+  if (options.worker !== false) {
+    await engine.jobs.work();
+    engine.outbox.start();
+  }
   const app = await buildApp({ config, database, secretBox, engine });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
@@ -126,6 +129,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
+      await engine.outbox.stop();
       await engine.jobs.stop();
       await engine.dispatcher.settled();
       await database.close();

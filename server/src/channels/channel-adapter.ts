@@ -140,7 +140,7 @@ export interface ChannelAdapter {
   autoEnd?: AutoEndPolicy;
   /**
    * Sends one message and returns the channel's id for it. Channels whose delivery is a database write (web chat)
-   * set `inline` and are called inside the sending transaction; the others are called from the outbox job.
+   * set `inline` and are called inside the sending transaction; the others are called from the outbox after commit.
    */
   inline: boolean;
   send(context: SendContext, message: OutboundMessage): Promise<{ channelMessageId: string }>;

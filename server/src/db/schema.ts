@@ -398,6 +398,27 @@ export const messages = pgTable(
  * A channel's rate-limit backoff shared by every app process: a whole sending account (`recipient` = '') or one
  * account–recipient pair (WhatsApp 131056) may not send before `holdUntil`.
  */
+/**
+ * The outbox: a WhatsApp or Messenger message committed for sending, kept until its channel accepts it or it fails
+ * for good (sessions/outbox.ts). A row is due from `available_at`; a claim moves that past the longest send (a
+ * lease), so the row of a process that died mid-send is claimed again once the lease has run out.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    messageId: uuid('message_id')
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    /** Claims so far: the attempt a claim starts is this number. */
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: at('available_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_available_idx').on(t.availableAt)],
+);
+
 export const channelSendHolds = pgTable(
   'channel_send_holds',
   {

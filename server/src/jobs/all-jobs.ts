@@ -14,7 +14,6 @@ import { offerTimeout } from '../routing/offer-timeout.job.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { composerChangeTimer } from '../sessions/composer-of.js';
 import { sendReaction } from '../sessions/react-to-message.js';
-import { sendOutbound } from '../sessions/send-outbound.job.js';
 import { sessionAutoEnd, sessionInactivity } from '../sessions/session-timers.js';
 import type { JobDefinition } from './job-definition.js';
 import { pruneExpired } from './prune-expired.js';
@@ -32,7 +31,6 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   sessionInactivity,
   sessionAutoEnd,
   composerChangeTimer,
-  sendOutbound,
   sendReaction,
   downloadWhatsAppMedia,
   applyParkedStatus,

@@ -17,7 +17,7 @@ export interface SetPresenceInput {
   awayReason?: string | undefined;
 }
 
-type Deps = Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'channels'>;
+type Deps = Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'outbox' | 'channels'>;
 
 /**
  * Operators set their own presence; a supervisor may set it for operators of their groups, an administrator
@@ -51,7 +51,7 @@ export async function setPresence(deps: Deps, actor: Actor, input: SetPresenceIn
  */
 export async function setPresenceInTransaction(
   tx: Executor,
-  deps: Pick<EngineDeps, 'now' | 'jobs' | 'channels'>,
+  deps: Pick<EngineDeps, 'now' | 'jobs' | 'outbox' | 'channels'>,
   tenantId: string,
   userId: string,
   status: Presence,
@@ -83,7 +83,7 @@ export async function setPresenceInTransaction(
  */
 export async function leaveInTransaction(
   tx: Executor,
-  deps: Pick<EngineDeps, 'now' | 'jobs' | 'channels'>,
+  deps: Pick<EngineDeps, 'now' | 'jobs' | 'outbox' | 'channels'>,
   tenantId: string,
   userIds: string[],
   status: Exclude<Presence, 'available'>,

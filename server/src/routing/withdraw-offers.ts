@@ -8,7 +8,7 @@ import { lockSessions, returnToQueue } from '../sessions/sessions.repo.js';
 import { dispatchGroup } from './dispatch.js';
 import { resolveOffers, sessionsWithPendingOffers, type OfferRow } from './offers.repo.js';
 
-type Deps = Pick<EngineDeps, 'jobs' | 'now' | 'channels'>;
+type Deps = Pick<EngineDeps, 'jobs' | 'outbox' | 'now' | 'channels'>;
 
 /**
  * Takes back pending offers (the operator left, or another accepted first). With `sessions` 'requeue' (the

@@ -27,7 +27,7 @@ export interface CloseInput {
  */
 export async function closeSession(
   tx: Executor,
-  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
+  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'outbox' | 'now'>,
   session: SessionRow,
   input: CloseInput,
 ) {

@@ -11,6 +11,8 @@ import { createChannelRegistry } from './engine-deps.js';
 import { createGroupCommit, type GroupCommit } from '../lib/group-commit.js';
 import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
 import { storeSends, type OperatorSend } from './send-message.js';
+import { createOutbox, type Outbox } from './outbox.js';
+import { sendOutbox } from './send-outbound.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 
 /**
@@ -39,6 +41,7 @@ export async function createEngine(options: {
     fileStore: options.fileStore,
     channels: createChannelRegistry([webchatAdapter, whatsappAdapter, messengerAdapter]),
     jobs: undefined as unknown as JobQueue,
+    outbox: undefined as unknown as Outbox,
     dispatcher: undefined as unknown as Dispatcher,
     inbound: undefined as unknown as GroupCommit<InboundInput, InboundResult>,
     replies: undefined as unknown as GroupCommit<OperatorSend, MessageSummary>,
@@ -59,6 +62,12 @@ export async function createEngine(options: {
     maxBatch: 32,
     gather: options.database.driver === 'pglite',
     keyOf: (send) => send.sessionId,
+  });
+  engine.outbox = createOutbox({
+    database: options.database,
+    logger: options.logger,
+    send: (items) => sendOutbox(engine, items),
+    ...(options.pollingIntervalSeconds ? { pollMs: options.pollingIntervalSeconds * 1000 } : {}),
   });
   engine.jobs = await createJobQueue({
     database: options.database,

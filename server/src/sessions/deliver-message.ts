@@ -2,24 +2,27 @@ import type { Executor } from '../db/database.js';
 import { ChannelError, type OutboundMessage } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
-import { sendOutbound } from './send-outbound.job.js';
 import type { MessageRow, SessionRow } from './sessions.repo.js';
 
 /**
  * Hands an outbound message to its channel. Web chat delivers inside this transaction; WhatsApp and Messenger
- * get an outbox job in the same transaction, so the message is sent only if it was committed, and kept until
+ * get an outbox row in the same transaction, so the message is sent only if it was committed, and kept until
  * the channel accepts it or it fails for good.
  */
 export async function deliverMessage(
   tx: Executor,
-  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
+  deps: Pick<EngineDeps, 'channels' | 'outbox' | 'now'>,
   session: SessionRow,
   message: MessageRow,
   extra: Partial<OutboundMessage> = {},
 ): Promise<MessageRow> {
   const adapter = deps.channels.get(session.channel);
   if (!adapter.inline) {
-    await deps.jobs.send(sendOutbound, { tenantId: session.tenantId, messageId: message.id }, { tx });
+    await deps.outbox.enqueue(tx, {
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      messageId: message.id,
+    });
     return message;
   }
   try {

@@ -2,6 +2,7 @@ import type { ChannelAdapter } from '../channels/channel-adapter.js';
 import type { Channel } from '../channels/channel-accounts.repo.js';
 import type { Database } from '../db/database.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { Outbox } from './outbox.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
 import type { GroupCommit } from '../lib/group-commit.js';
 import type { InboundInput, InboundResult } from './receive-inbound.js';
@@ -13,6 +14,8 @@ export interface EngineDeps {
   database: Database;
   now: () => Date;
   jobs: JobQueue;
+  /** WhatsApp and Messenger messages committed for sending (outbox.ts). */
+  outbox: Outbox;
   channels: ChannelRegistry;
   /** Offers queued sessions after their transaction commits (see routing/dispatcher.ts). */
   dispatcher: Dispatcher;

@@ -11,7 +11,7 @@ import { addParticipant, updateSession, type SessionRow } from './sessions.repo.
  */
 export async function makeOwner(
   tx: Executor,
-  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
+  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'outbox' | 'now'>,
   session: SessionRow,
   actor: Actor,
   timeline: { type: string; data?: Record<string, unknown> },

@@ -28,7 +28,7 @@ export type SystemText = keyof typeof TEXTS;
  */
 export async function sendSystemMessage(
   tx: Executor,
-  deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
+  deps: Pick<EngineDeps, 'channels' | 'outbox' | 'now'>,
   session: SessionRow,
   key: SystemText,
   vars: Record<string, string> = {},

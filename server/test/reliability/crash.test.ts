@@ -253,11 +253,11 @@ async function crashOnce(w: World, app: AppProcess, round: number, random: Rando
     .where(eq(operatorPresence.userId, w.tenant.operators[0]!.id));
   expect(presence!.status).toBe('rona');
 
-  // Every reply reaches Meta exactly once: none lost, none sent twice by a retried outbox job. The usual case, a
-  // call Meta took, resolves within seconds by Meta's status (matched by our message id). A reply whose job was
-  // claimed by the killed process but whose call never left waits for the job's expiry (send-outbound: 3 minutes)
-  // and the job library's maintenance (every 2 minutes, sometimes skipping one): up to ~7 minutes. The soak run
-  // waits for that; CI waits a minute and then requires every reply still sending to be held by a live job.
+  // Every reply reaches Meta exactly once: none lost, none sent twice by a retried outbox row. The usual case, a
+  // call Meta took, resolves within seconds by Meta's status (matched by our message id). A reply whose row was
+  // claimed by the killed process but whose call never left waits for the claim's lease to run out (3 minutes) and
+  // the next poll. The soak run waits for that; CI waits a minute and then requires every reply still sending to
+  // be held by its outbox row.
   const stillSending = async () =>
     (await db.select().from(messages).where(inArray(messages.id, replies)))
       .filter((m) => m.status === 'sending')
@@ -266,15 +266,14 @@ async function crashOnce(w: World, app: AppProcess, round: number, random: Rando
   while ((await stillSending()).length > 0 && Date.now() < deadline) await sleep(1000);
   const waiting = await stillSending();
   console.info(
-    `round ${round}: ${replies.length - waiting.length} replies sent ${Date.now() - crashedAt} ms after the crash, ${waiting.length} waiting for their job to expire`,
+    `round ${round}: ${replies.length - waiting.length} replies sent ${Date.now() - crashedAt} ms after the crash, ${waiting.length} waiting for their claim to run out`,
   );
   if (SOAK) expect(waiting).toEqual([]);
   const { rows: live } = await database!.query<{ id: string }>(
-    `SELECT data->>'messageId' AS id FROM pgboss.job WHERE name = 'send-outbound'
-       AND state IN ('created', 'retry', 'active') AND data->>'messageId' = ANY($1::text[])`,
+    `SELECT message_id AS id FROM outbox WHERE message_id = ANY($1::uuid[])`,
     [waiting],
   );
-  expect(new Set(live.map((j) => j.id))).toEqual(new Set(waiting));
+  expect(new Set(live.map((row) => row.id))).toEqual(new Set(waiting));
   const sends = sandbox!
     .calls({ method: 'POST', pathContains: `${w.number.phoneNumberId}/messages` })
     .map((c) => (c.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data);

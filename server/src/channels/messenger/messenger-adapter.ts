@@ -138,7 +138,7 @@ const AUTOMATED_AFTER_24H =
   "More than 24 hours have passed since the customer's last message: Messenger lets only a person's replies through now (HUMAN_AGENT), not automatic messages.";
 
 /**
- * Facebook Messenger (Send API). Not inline: the outbox job calls `send` after commit and retries what is
+ * Facebook Messenger (Send API). Not inline: the outbox calls `send` after commit and retries what is
  * retryable. Each send carries our message id as `metadata`, so its echo is recognised even when it arrives
  * before this call returned. The window decides the messaging type: RESPONSE within 24 h of the customer's last
  * message, MESSAGE_TAG + HUMAN_AGENT up to 7 days, nothing after.

@@ -87,7 +87,7 @@ describe('outbound messages and statuses', () => {
     const [unknown] = await kit.sandbox.sendRawWebhook('whatsapp', status('wamid.sent-elsewhere'), 'valid');
     expect(unknown!.status).toBe(200);
     expect((await kit.statusOf(pending!.id)).status).toBe('sending');
-    // The outbox records the send's result, as send-outbound does.
+    // The outbox records the send's result, as send-outbound.ts does.
     await kit.t.database.db
       .update(messages)
       .set({ status: 'sent', channelMessageId: 'wamid.slow-outbox' })
@@ -158,6 +158,8 @@ describe('the outbox under a burst', () => {
       (c) => (c.body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data,
     );
     expect(sentIds.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());
+    // Sheena's eight reached Meta one after another, in the order Olga wrote them.
+    expect(sentIds.filter((id) => ids.slice(0, 8).includes(id!))).toEqual(ids.slice(0, 8));
     // Each call carried its own message's text to its own customer (the batch's sends read together).
     for (const call of calls) {
       const body = call.body as { biz_opaque_callback_data?: string; to?: string; text?: { body?: string } };

@@ -64,7 +64,7 @@ export function whatsappComposerState(input: WindowInput): ComposerState {
 }
 
 /**
- * WhatsApp Cloud API. Not inline: the outbox job calls `send` outside any transaction and retries what is
+ * WhatsApp Cloud API. Not inline: the outbox calls `send` outside any transaction and retries what is
  * retryable. The wamid Meta returns becomes the message's channel id; our message id travels as
  * `biz_opaque_callback_data`, so a status that beats the send's answer still finds its message.
  */
