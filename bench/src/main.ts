@@ -31,7 +31,8 @@ function revision(): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const mode = modeFromArgs(args);
-  // `--cpu-prof`: the PostgreSQL app writes a V8 CPU profile (open it in Chrome DevTools or speedscope).
+  // `--cpu-prof`: each app writes a V8 CPU profile (open it in Chrome DevTools or speedscope), the PGlite app's in
+  // a directory of its own.
   const cpuProfileDir = args.includes('--cpu-prof')
     ? path.resolve(benchDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
     : undefined;
@@ -47,11 +48,12 @@ async function main(): Promise<void> {
 
   // The full run prepares PGlite after PostgreSQL, so nothing else runs beside any phase. The shorter modes
   // prepare both at once to fit their time; PGlite's app then idles while PostgreSQL is measured.
-  const early = mode.name === 'full' ? undefined : preparePglite(mode, log);
+  const pgliteProfileDir = cpuProfileDir && path.join(cpuProfileDir, 'pglite');
+  const early = mode.name === 'full' ? undefined : preparePglite(mode, log, pgliteProfileDir);
   let prepared: PreparedPglite | undefined;
   try {
     const pg = await runPostgres(databaseUrl, mode, log, early ?? Promise.resolve(), cpuProfileDir);
-    prepared = await (early ?? preparePglite(mode, log));
+    prepared = await (early ?? preparePglite(mode, log, pgliteProfileDir));
     const pglite = await measurePglite(prepared, mode, log);
     prepared = undefined;
     const summary = summarize(pg, pglite);
@@ -64,7 +66,10 @@ async function main(): Promise<void> {
       elapsedS,
       revision: revision(),
     };
-    const profile = cpuProfileDir ? `\n${profileTable(hottest(cpuProfileDir))}` : '';
+    const profile =
+      cpuProfileDir && pgliteProfileDir
+        ? `\n${profileTable('PostgreSQL', hottest(cpuProfileDir))}\n${profileTable('PGlite', hottest(pgliteProfileDir))}`
+        : '';
     process.stdout.write(
       `${table(mode, machine, pg, pglite, summary)}${profile}\n${JSON.stringify(summary)}\n`,
     );

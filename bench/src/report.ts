@@ -210,14 +210,17 @@ function describe(counts: Map<string, number>): string {
 }
 
 /** The app's hottest functions and files/packages by self time, from `--cpu-prof`. */
-export function profileTable(hot: {
-  functions: HotFunction[];
-  packages: HotFunction[];
-  file: string;
-}): string {
+export function profileTable(
+  phases: string,
+  hot: {
+    functions: HotFunction[];
+    packages: HotFunction[];
+    file: string;
+  },
+): string {
   const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)} %`;
   return [
-    `App CPU profile, PostgreSQL phases (self time, share of the busy time; ${hot.file}):`,
+    `App CPU profile, ${phases} phases (self time, share of the busy time; ${hot.file}):`,
     ...hot.packages.map((p) => `  ${pct(p.share)}  ${p.name}`),
     'Hottest functions:',
     ...hot.functions.map((f) => `  ${pct(f.share)}  ${f.name}  ${f.where}`),

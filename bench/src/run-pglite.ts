@@ -21,7 +21,11 @@ export interface PreparedPglite {
  * A fresh temporary data directory, seeded by the bench and closed again (PGlite serves one process: the app
  * takes the directory's lock when it starts), and the app started on it.
  */
-export async function preparePglite(mode: Mode, log: (line: string) => void): Promise<PreparedPglite> {
+export async function preparePglite(
+  mode: Mode,
+  log: (line: string) => void,
+  cpuProfileDir?: string,
+): Promise<PreparedPglite> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-pglite-'));
   try {
     log('PGlite: seeding a fresh data directory');
@@ -36,7 +40,12 @@ export async function preparePglite(mode: Mode, log: (line: string) => void): Pr
     await database.close();
     log('PGlite: starting the app');
     // Nothing is sent out in this phase; the Graph API URL only has to be valid.
-    const app = await startApp({ port: await freePort(), dataDir, graphApiBaseUrl: 'http://127.0.0.1:9' });
+    const app = await startApp({
+      port: await freePort(),
+      dataDir,
+      graphApiBaseUrl: 'http://127.0.0.1:9',
+      ...(cpuProfileDir ? { cpuProfileDir } : {}),
+    });
     return { app, operators: seed.inbound.operators, dataDir };
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
