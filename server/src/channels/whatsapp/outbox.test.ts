@@ -1,10 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../auth/actor.js';
 import { messages, outbox } from '../../db/schema.js';
 import { storeSends } from '../../sessions/send-message.js';
-import { driver, startTestApp } from '../../../test/harness.js';
-import { configureWhatsApp } from './whatsapp-runtime.js';
+import { driver } from '../../../test/harness.js';
 import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(6);
@@ -88,22 +86,9 @@ describe('the outbox', () => {
   it.runIf(driver === 'postgres')('sends what a process without the worker role committed', async () => {
     const { number, accountId } = await kit.connectedTenant();
     const { sessionId } = await kit.activeSession(number, accountId);
-    const apiOnly = await startTestApp({
-      worker: false,
-      config: { GRAPH_API_BASE_URL: kit.sandbox.url, GRAPH_API_VERSION: 'v23.0' },
-    });
-    try {
-      const olga = kit.f.tenant.operators[0]!;
-      const actor: Actor = {
-        kind: 'user',
-        tenantId: kit.f.tenant.id,
-        id: olga.id,
-        name: 'Olga',
-        role: 'operator',
-        groupIds: [kit.f.tenant.groupA],
-      };
+    await kit.withSecondApp(async (apiOnly) => {
       const [stored] = await storeSends(apiOnly.engine, [
-        { actor, sessionId, input: { text: 'Committed by the API-only process' } },
+        { actor: kit.olga(), sessionId, input: { text: 'Committed by the API-only process' } },
       ]);
       if (stored!.status === 'rejected') throw stored!.reason;
       const id = stored!.value.id;
@@ -111,16 +96,6 @@ describe('the outbox', () => {
       // The worker process finds it at its next poll.
       await expect.poll(async () => (await kit.statusOf(id)).status, { timeout: 10_000 }).toBe('sent');
       expect(sendsTo(number.phoneNumberId, id)).toHaveLength(1);
-    } finally {
-      await apiOnly.close();
-      // The second app configured the process's WhatsApp runtime with its own queue: give it back.
-      configureWhatsApp({
-        graph: kit.t.config.graphApi,
-        secretBox: kit.t.secretBox,
-        jobs: kit.t.engine.jobs,
-        maxUploadBytes: kit.t.config.maxUploadBytes,
-        fileStore: kit.t.engine.fileStore,
-      });
-    }
+    });
   });
 });

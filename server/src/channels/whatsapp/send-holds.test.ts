@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.js';
-import { driver, startTestApp } from '../../../test/harness.js';
+import { driver } from '../../../test/harness.js';
 import { ChannelError } from '../channel-adapter.js';
 import { waitBeforeSend } from './send-backoff.js';
 import { whatsappAdapter } from './whatsapp-adapter.js';
-import { configureWhatsApp } from './whatsapp-runtime.js';
 import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(5);
@@ -49,11 +48,7 @@ describe('Meta’s rate limits', () => {
     async () => {
       const { number, accountId } = await kit.connectedTenant();
       const { sessionId } = await kit.activeSession(number, accountId);
-      const other = await startTestApp({
-        worker: false,
-        config: { GRAPH_API_BASE_URL: kit.sandbox.url, GRAPH_API_VERSION: 'v23.0' },
-      });
-      try {
+      await kit.withSecondApp(async (other) => {
         kit.sandbox.failNext({ product: 'whatsapp', code: 130429 });
         const throttled = await kit.reply(sessionId, 'Throttled on the first instance');
         await expect
@@ -80,17 +75,7 @@ describe('Meta’s rate limits', () => {
         await expect
           .poll(async () => (await kit.statusOf(throttled)).status, { timeout: 30_000 })
           .toBe('sent');
-      } finally {
-        await other.close();
-        // The second app configured the process's WhatsApp runtime with its own queue: give it back.
-        configureWhatsApp({
-          graph: kit.t.config.graphApi,
-          secretBox: kit.t.secretBox,
-          jobs: kit.t.engine.jobs,
-          maxUploadBytes: kit.t.config.maxUploadBytes,
-          fileStore: kit.t.engine.fileStore,
-        });
-      }
+      });
     },
   );
 });

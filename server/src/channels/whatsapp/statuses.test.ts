@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
-import type { Actor } from '../../auth/actor.js';
 import { storeSends } from '../../sessions/send-message.js';
 import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
 
@@ -125,15 +124,7 @@ describe('the outbox under a burst', () => {
     kit.sandbox.clearCalls();
     kit.sandbox.failNext({ product: 'whatsapp', code: 131026, recipient: KAREL });
     // Stored together, as the engine's group commit hands a burst over, so that the outbox takes them in one batch.
-    const olga = kit.f.tenant.operators[0]!;
-    const actor: Actor = {
-      kind: 'user',
-      tenantId: kit.f.tenant.id,
-      id: olga.id,
-      name: 'Olga',
-      role: 'operator',
-      groupIds: [kit.f.tenant.groupA],
-    };
+    const actor = kit.olga();
     const stored = await storeSends(kit.t.engine, [
       ...Array.from({ length: 8 }, (_, i) => ({
         actor,

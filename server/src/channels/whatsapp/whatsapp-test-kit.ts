@@ -7,6 +7,8 @@ import { messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
 import { engineFixture, type EngineFixture } from '../../../test/engine-setup.js';
 import { startTestApp, type TestApp } from '../../../test/harness.js';
+import type { Actor } from '../../auth/actor.js';
+import { configureWhatsApp } from './whatsapp-runtime.js';
 
 /*
  * What the WhatsApp test files share: one sandbox (Meta) and one app per file, a tenant per test with a sandbox
@@ -57,6 +59,13 @@ export interface WhatsAppKit {
   /** Waits until the number's templates are synced (connecting queues a sync). */
   templatesSynced(accountId: string): Promise<void>;
   sign(body: string): string;
+  /** Olga of this test's tenant, as the engine's use cases take her. */
+  olga(): Actor;
+  /**
+   * Runs `run` with a second app instance without the worker role on the same database (PostgreSQL only), then
+   * gives the process's WhatsApp runtime back to this file's app.
+   */
+  withSecondApp(run: (other: TestApp) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -246,6 +255,36 @@ export function useWhatsAppKit(
         .toBeGreaterThan(0);
     },
     sign: (body) => `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`,
+    olga() {
+      const olga = f!.tenant.operators[0]!;
+      return {
+        kind: 'user',
+        tenantId: f!.tenant.id,
+        id: olga.id,
+        name: 'Olga',
+        role: 'operator',
+        groupIds: [f!.tenant.groupA],
+      };
+    },
+    async withSecondApp(run) {
+      const other = await startTestApp({
+        worker: false,
+        config: { GRAPH_API_BASE_URL: sandbox!.url, GRAPH_API_VERSION: 'v23.0' },
+      });
+      try {
+        await run(other);
+      } finally {
+        await other.close();
+        // The second app configured the process's WhatsApp runtime with its own queue: give it back.
+        configureWhatsApp({
+          graph: t!.config.graphApi,
+          secretBox: t!.secretBox,
+          jobs: t!.engine.jobs,
+          maxUploadBytes: t!.config.maxUploadBytes,
+          fileStore: t!.engine.fileStore,
+        });
+      }
+    },
   };
   return kit;
 }
