@@ -66,7 +66,7 @@ export async function createEngine(options: {
   engine.outbox = createOutbox({
     database: options.database,
     logger: options.logger,
-    send: (items) => sendOutbox(engine, items),
+    send: (items) => sendOutbox(engine, items, options.logger),
     ...(options.pollingIntervalSeconds ? { pollMs: options.pollingIntervalSeconds * 1000 } : {}),
   });
   engine.jobs = await createJobQueue({

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { ChannelError } from '../channels/channel-adapter.js';
 import type { Executor } from '../db/database.js';
 import { announceMessage } from './announce.js';
@@ -27,7 +28,11 @@ type Outcome =
  * so that one bad record does not have the others sent again; a result that cannot be recorded leaves its row
  * claimed, to be claimed again when the lease runs out. Answers when the retries are due.
  */
-export async function sendOutbox(deps: EngineDeps, items: OutboxItem[]): Promise<{ retryInMs: number[] }> {
+export async function sendOutbox(
+  deps: EngineDeps,
+  items: OutboxItem[],
+  logger: Logger,
+): Promise<{ retryInMs: number[] }> {
   const bySession = new Map<string, OutboxItem[]>();
   for (const item of [...items].sort((a, b) => a.message.position - b.message.position)) {
     const queue = bySession.get(item.session.id);
@@ -43,11 +48,24 @@ export async function sendOutbox(deps: EngineDeps, items: OutboxItem[]): Promise
       }),
     )
   ).flat();
+  for (const outcome of outcomes)
+    if ('retry' in outcome && !outcome.retry.refund)
+      logger.warn(
+        { message: outcome.item.message.id, attempt: outcome.item.attempt, error: outcome.retry.error },
+        'outbox: a send failed and is tried again later',
+      );
   try {
     await deps.database.db.transaction((tx) => recordOutcomes(tx, deps, outcomes));
   } catch {
     for (const outcome of outcomes)
-      await deps.database.db.transaction((tx) => recordOutcomes(tx, deps, [outcome])).catch(() => undefined);
+      await deps.database.db
+        .transaction((tx) => recordOutcomes(tx, deps, [outcome]))
+        .catch((error: unknown) =>
+          logger.error(
+            { err: error, message: outcome.item.message.id },
+            'outbox: could not record a send; its row is claimed again when the lease runs out',
+          ),
+        );
   }
   return { retryInMs: outcomes.flatMap((outcome) => ('retry' in outcome ? [outcome.retry.delayMs] : [])) };
 }
