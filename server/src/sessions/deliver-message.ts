@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { ChannelError, type OutboundMessage } from '../channels/channel-adapter.js';
+import { ChannelError, type ChannelAdapter, type OutboundMessage } from '../channels/channel-adapter.js';
 import type { EngineDeps } from './engine-deps.js';
 import { advanceMessageStatus } from './message-status.js';
 import type { MessageRow, SessionRow } from './sessions.repo.js';
@@ -26,16 +26,7 @@ export async function deliverMessage(
     return message;
   }
   try {
-    const { channelMessageId } = await adapter.send(
-      {
-        tx,
-        tenantId: session.tenantId,
-        channelAccountId: session.channelAccountId,
-        sessionId: session.id,
-        contactId: session.contactId,
-      },
-      { messageId: message.id, ...(message.text !== null ? { text: message.text } : {}), ...extra },
-    );
+    const { channelMessageId } = await sendThroughChannel(adapter, tx, session, message, extra);
     const sent = await advanceMessageStatus(tx, message.id, {
       status: 'sent',
       at: deps.now(),
@@ -52,4 +43,24 @@ export async function deliverMessage(
     });
     return failed ?? message;
   }
+}
+
+/** One call of the channel's `send` for a stored message: inline in `tx`, or from the outbox after commit. */
+export function sendThroughChannel(
+  adapter: ChannelAdapter,
+  tx: Executor,
+  session: SessionRow,
+  message: MessageRow,
+  extra: Partial<OutboundMessage> = {},
+): Promise<{ channelMessageId: string }> {
+  return adapter.send(
+    {
+      tx,
+      tenantId: session.tenantId,
+      channelAccountId: session.channelAccountId,
+      sessionId: session.id,
+      contactId: session.contactId,
+    },
+    { messageId: message.id, ...(message.text !== null ? { text: message.text } : {}), ...extra },
+  );
 }

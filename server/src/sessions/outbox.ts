@@ -1,12 +1,5 @@
 import type { Logger } from 'pino';
-import {
-  afterCommit,
-  beforeCommit,
-  isDeferring,
-  queryText,
-  type Database,
-  type Executor,
-} from '../db/database.js';
+import { afterCommit, beforeCommit, queryText, type Database, type Executor } from '../db/database.js';
 import { rowFromJson } from '../db/row-from-json.js';
 import { messages, sessions } from '../db/schema.js';
 import { createGroupCommit } from '../lib/group-commit.js';
@@ -119,12 +112,12 @@ export function createOutbox(options: {
     return work;
   }
 
-  async function claim(text: string, values: unknown[]): Promise<OutboxItem[]> {
+  async function claim(statement: { name: string; text: string }, values: unknown[]): Promise<OutboxItem[]> {
     const rows = await queryText<{
       attempts: number;
       message: Record<string, unknown>;
       session: Record<string, unknown>;
-    }>(database.db, text, values, { prepareAs: text === CLAIM_DUE ? 'outbox_claim_due' : 'outbox_claim' });
+    }>(database.db, statement.text, values, { prepareAs: statement.name });
     return rows.map((row) => ({
       attempt: row.attempts,
       message: rowFromJson(messages, row.message),
@@ -146,9 +139,11 @@ export function createOutbox(options: {
     async (given) => {
       if (!stopping)
         await track(
-          claim(CLAIM_GIVEN, [given.map((one) => one.messageId), LEASE_SECONDS, OWN_SECONDS]).then(
-            sendClaimed,
-          ),
+          claim({ name: 'outbox_claim', text: CLAIM_GIVEN }, [
+            given.map((one) => one.messageId),
+            LEASE_SECONDS,
+            OWN_SECONDS,
+          ]).then(sendClaimed),
         );
       return given.map(() => ({ status: 'fulfilled', value: undefined }));
     },
@@ -172,12 +167,14 @@ export function createOutbox(options: {
     polling++;
     pollAgain = false;
     void track(
-      claim(CLAIM_DUE, [BATCH_SIZE, LEASE_SECONDS]).then(async (items) => {
-        // A full batch: more may be due, claimed by another lane while this one sends.
-        if (items.length >= BATCH_SIZE) pollAgain = true;
-        if (pollAgain) setImmediate(poll);
-        await sendClaimed(items);
-      }),
+      claim({ name: 'outbox_claim_due', text: CLAIM_DUE }, [BATCH_SIZE, LEASE_SECONDS]).then(
+        async (items) => {
+          // A full batch: more may be due, claimed by another lane while this one sends.
+          if (items.length >= BATCH_SIZE) pollAgain = true;
+          if (pollAgain) setImmediate(poll);
+          await sendClaimed(items);
+        },
+      ),
     )
       .catch((error: unknown) => logger.error({ err: error }, 'outbox: claiming or sending failed'))
       .finally(() => {
@@ -201,29 +198,21 @@ export function createOutbox(options: {
 
   return {
     async enqueue(tx, message) {
-      if (!isDeferring(tx)) {
-        await queryText(tx, INSERT, [[message.messageId], [message.tenantId], ownFor()], {
-          prepareAs: 'outbox_insert',
+      // A transaction's rows are inserted together when its work is done, in one statement (at once outside one).
+      const rows = pending.get(tx);
+      if (rows) rows.push(message);
+      else {
+        pending.set(tx, [message]);
+        await beforeCommit(tx, async () => {
+          const all = pending.get(tx)!;
+          pending.delete(tx);
+          await queryText(
+            tx,
+            INSERT,
+            [all.map((one) => one.messageId), all.map((one) => one.tenantId), ownFor()],
+            { prepareAs: 'outbox_insert' },
+          );
         });
-      } else {
-        // A transaction's rows are inserted together when its work is done, in one statement.
-        const rows = pending.get(tx);
-        if (rows) rows.push(message);
-        else {
-          pending.set(tx, [message]);
-          await beforeCommit(tx, async () => {
-            const all = pending.get(tx)!;
-            pending.delete(tx);
-            await queryText(
-              tx,
-              INSERT,
-              [all.map((one) => one.messageId), all.map((one) => one.tenantId), ownFor()],
-              {
-                prepareAs: 'outbox_insert',
-              },
-            );
-          });
-        }
       }
       if (!started) return;
       afterCommit(tx, () => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ChannelError } from '../channels/channel-adapter.js';
 import type { Executor } from '../db/database.js';
 import { announceMessage } from './announce.js';
+import { sendThroughChannel } from './deliver-message.js';
 import type { EngineDeps } from './engine-deps.js';
 import { markSent, recordSendFailure } from './message-status.js';
 import { finishOutbox, retryOutbox, type OutboxItem } from './outbox.js';
@@ -74,15 +75,11 @@ async function attempt(deps: EngineDeps, item: OutboxItem): Promise<Outcome> {
   const { message, session } = item;
   if (message.status !== 'sending') return { item, skip: true };
   try {
-    const result = await deps.channels.get(session.channel).send(
-      {
-        tx: deps.database.db,
-        tenantId: session.tenantId,
-        channelAccountId: session.channelAccountId,
-        sessionId: session.id,
-        contactId: session.contactId,
-      },
-      { messageId: message.id, ...(message.text !== null ? { text: message.text } : {}) },
+    const result = await sendThroughChannel(
+      deps.channels.get(session.channel),
+      deps.database.db,
+      session,
+      message,
     );
     return { item, result };
   } catch (error) {
