@@ -13,6 +13,7 @@ import pg from 'pg';
 import * as schema from './schema.js';
 import { maintainEmbedded } from './embedded-maintenance.js';
 import { usePreparedStatements } from './pglite-prepared.js';
+import { announceLocally } from './embedded-notify.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 export type Schema = typeof schema;
@@ -74,6 +75,7 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
     throw error;
   }
   usePreparedStatements(client);
+  const local = announceLocally(client);
   const interval = maintenanceIntervalMs ?? (location ? 10_000 : 0);
   const stopMaintenance = interval > 0 ? maintainEmbedded(client, interval) : async () => {};
   const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
@@ -86,8 +88,13 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
       return { rows: (results.at(-1)?.rows ?? []) as T[] };
     },
     async listen(channel, handler) {
+      // NOTIFY, and what this process's transactions announce themselves (embedded-notify.ts).
       const unsubscribe = await client.listen(channel, handler);
-      return async () => unsubscribe();
+      const stopLocal = local.listen(channel, handler);
+      return async () => {
+        stopLocal();
+        await unsubscribe();
+      };
     },
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder });
@@ -241,6 +248,7 @@ function statementName(text: string): string {
 }
 
 const commitHooks = new WeakMap<object, Array<() => void>>();
+const rollbackHooks = new WeakMap<object, Array<() => void>>();
 const finishers = new WeakMap<object, Array<() => Promise<void>>>();
 
 /**
@@ -288,28 +296,51 @@ export function afterCommit(tx: Executor, hook: () => void): void {
   else hook();
 }
 
-/** `db.transaction` that runs the hooks registered with {@link afterCommit} after a successful commit. */
+/**
+ * Runs `hook` if the transaction `tx`, opened by `db.transaction`, rolls back (its work or its commit failed); never
+ * for anything else. The counterpart of {@link afterCommit}, for what was set aside to follow a commit.
+ */
+export function afterRollback(tx: Executor, hook: () => void): void {
+  rollbackHooks.get(tx)?.push(hook);
+}
+
+/**
+ * `db.transaction` that runs the hooks registered with {@link afterCommit} after a successful commit, and those
+ * registered with {@link afterRollback} after a failed one.
+ */
 function withCommitHooks(db: Db): Db {
   const transaction = db.transaction.bind(db);
   db.transaction = (async (run: (tx: Tx) => Promise<unknown>, config?: unknown) => {
     const hooks: Array<() => void> = [];
-    const result = await transaction(async (tx) => {
-      commitHooks.set(tx, hooks);
-      const pending: Array<() => Promise<void>> = [];
-      finishers.set(tx, pending);
-      const value = await run(tx);
-      for (let next = pending.shift(); next; next = pending.shift()) await next();
-      return value;
-    }, config as never);
-    // Committed: a hook that throws must not turn the caller's success into a failure.
-    for (const hook of hooks) {
-      try {
-        hook();
-      } catch {
-        // Hooks only hasten work that happens anyway (a worker's next poll).
-      }
+    const undone: Array<() => void> = [];
+    let result: unknown;
+    try {
+      result = await transaction(async (tx) => {
+        commitHooks.set(tx, hooks);
+        rollbackHooks.set(tx, undone);
+        const pending: Array<() => Promise<void>> = [];
+        finishers.set(tx, pending);
+        const value = await run(tx);
+        for (let next = pending.shift(); next; next = pending.shift()) await next();
+        return value;
+      }, config as never);
+    } catch (error) {
+      runHooks(undone);
+      throw error;
     }
+    runHooks(hooks);
     return result;
   }) as Db['transaction'];
   return db;
+}
+
+/** A hook that throws must not turn the caller's success into a failure, nor hide the failure it follows. */
+function runHooks(hooks: Array<() => void>): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // Hooks only hasten or tidy work that happens anyway (a worker's next poll).
+    }
+  }
 }

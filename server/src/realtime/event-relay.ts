@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, queryRowsPrepared, type Database } from '../db/database.js';
-import type { EventEnvelope } from './event-map.js';
-import { EVENTS_CHANNEL, type NotifiedEvent } from './record-event.js';
+import { EVENTS_CHANNEL, notifications, type NumberedEvent } from './record-event.js';
 import { registerEventRelay } from './relay-wakeup.js';
 
 /** Any fixed number: the relay of one process at a time numbers events. */
 const RELAY_LOCK_KEY = 727_012;
 /** Events numbered per round; a full round is followed by another at once. */
 const BATCH = 2_000;
-/** NOTIFY payloads are limited to 8,000 bytes; larger events travel as a reference and are read back. */
-const NOTIFY_LIMIT = 7_000;
 /**
  * While events are being recorded or wait for their turn: look this often. It is their added latency (5 ms on
  * average) and what batches them: every round costs the app four round trips to the database, so a shorter pace
@@ -29,14 +26,8 @@ const IDLE_MAX_MS = 50;
  */
 const EMBEDDED_IDLE_MAX_MS = 1_000;
 
-interface NumberedRow extends Record<string, unknown> {
+interface NumberedRow extends NumberedEvent, Record<string, unknown> {
   id: string | number;
-  tenant_id: string;
-  seq: string | number;
-  name: string;
-  rooms: string[];
-  payload: unknown;
-  created_at: string | Date;
 }
 
 export interface EventRelay {
@@ -51,7 +42,8 @@ export interface EventRelay {
  * could still commit an earlier event exists, so numbers are final, gap-free and in the order the events were
  * recorded, while writers never wait on a shared counter. Writers do not notify (see `recordEvent`): the relay
  * polls, at a short interval while events flow and backing off when idle, and an advisory lock lets one process
- * at a time number; its NOTIFY, one per batch, reaches the sockets of every process.
+ * at a time number; its NOTIFY, one per batch, reaches the sockets of every process. On the embedded database
+ * transactions number their own events (see `recordEvent`), and the relay only numbers those written outside one.
  */
 export async function startEventRelay(
   database: Database,
@@ -206,33 +198,4 @@ export async function startEventRelay(
       while (running) await running;
     },
   };
-}
-
-/** Packs numbered events into as few NOTIFY payloads as fit, in order; an oversized event goes as a reference. */
-function notifications(rows: NumberedRow[]): string[] {
-  const payloads: string[] = [];
-  let batch: string[] = [];
-  let size = 2;
-  for (const row of rows) {
-    const seq = Number(row.seq);
-    const envelope = {
-      seq,
-      name: row.name,
-      payload: row.payload,
-      at: new Date(row.created_at).toISOString(),
-    } as EventEnvelope;
-    let text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq, envelope } as NotifiedEvent);
-    if (Buffer.byteLength(text) > NOTIFY_LIMIT)
-      text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq } as NotifiedEvent);
-    const length = Buffer.byteLength(text) + 1;
-    if (batch.length > 0 && size + length > NOTIFY_LIMIT) {
-      payloads.push(`[${batch.join(',')}]`);
-      batch = [];
-      size = 2;
-    }
-    batch.push(text);
-    size += length;
-  }
-  if (batch.length > 0) payloads.push(`[${batch.join(',')}]`);
-  return payloads;
 }

@@ -203,6 +203,46 @@ describe('ordering without a shared lock', () => {
   );
 });
 
+describe('the embedded database numbers events as it writes them', () => {
+  it.runIf(driver === 'pglite')(
+    'numbers them before the commit and announces them in commit order, without the rolled-back ones',
+    async () => {
+      const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+      const unnumbered: string[] = [];
+      const committed: string[] = [];
+      await Promise.allSettled(
+        Array.from({ length: 24 }, (_, i) =>
+          t.database.db.transaction(async (tx) => {
+            for (const part of ['a', 'b'])
+              await recordEvent(tx, a.id, 'group.changed', [rooms.group(a.groupA)], {
+                groupId: a.groupA,
+                name: `tx ${i}${part}`,
+              });
+            // After the events are written, still inside the transaction: no relay can have numbered them yet.
+            await beforeCommit(tx, async () => {
+              const { rows } = (await tx.execute(
+                `SELECT payload->>'name' AS name FROM realtime_events
+                 WHERE seq IS NULL AND payload->>'name' LIKE 'tx ${i}_'`,
+              )) as unknown as { rows: Array<{ name: string }> };
+              unnumbered.push(...rows.map((row) => row.name));
+              if (i % 5 === 3) throw new Error('rolled back');
+              committed.push(`tx ${i}a`, `tx ${i}b`);
+            });
+          }),
+        ),
+      );
+      expect(unnumbered).toEqual([]);
+      expect(committed).toHaveLength(38);
+      await olga.waitFor((e) => (e.payload as { name?: string }).name === committed.at(-1));
+      const names = olga.events.map((e) => (e.payload as { name: string }).name);
+      expect(names).toEqual(committed);
+      const seqs = olga.events.map((e) => e.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => olga.ready.seq + 1 + i));
+      olga.close();
+    },
+  );
+});
+
 describe('flushing the relay', () => {
   it.runIf(driver === 'postgres')(
     'numbers every event committed before it, waiting for an older transaction elsewhere on the server',

@@ -1,4 +1,5 @@
 import { beforeCommit, isDeferring, queryText, type Executor } from '../db/database.js';
+import { announceAfterCommit, canAnnounceLocally } from '../db/embedded-notify.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
 import { wakeEventRelays } from './relay-wakeup.js';
 
@@ -43,6 +44,9 @@ const pendingOf = new WeakMap<Executor, Entry[]>();
  * transaction the events are written together, in one statement, when its work is done (`beforeCommit`); outside
  * one, at once. No NOTIFY here: a transaction that notifies holds PostgreSQL's cluster-wide notify lock through its
  * commit, which would serialise every writer again; the relays of this process are told to look soon instead.
+ * On the embedded database, which runs one transaction at a time, a transaction numbers its events as it writes
+ * them and announces them to this process's sockets once it commits (db/embedded-notify.ts); the relay has nothing
+ * to do there but number events written outside a transaction.
  */
 export async function recordEvent<N extends ServerEventName>(
   tx: Executor,
@@ -100,15 +104,42 @@ const INSERT_EVENTS = `
   SELECT e.tenant_id, e.name, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.payload, e.created_at
   FROM jsonb_to_recordset($1::jsonb) AS e(tenant_id uuid, name text, rooms jsonb, payload jsonb, created_at timestamptz)`;
 
+// The same, numbered as they are written (the embedded database, one transaction at a time): each tenant's counter
+// moves on by its events, which take the numbers after its last one in array order. Their ids, taken in that order
+// too, tie each number to its event.
+const INSERT_NUMBERED_EVENTS = `
+  WITH e AS (
+    SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+      AS (tenant_id uuid, name text, rooms jsonb, payload jsonb, created_at timestamptz)) WITH ORDINALITY
+      AS e(tenant_id, name, rooms, payload, created_at, ord)
+  ),
+  counts AS (SELECT tenant_id, count(*) AS n FROM e GROUP BY tenant_id),
+  bumped AS (
+    INSERT INTO tenant_event_counters AS c (tenant_id, last_seq)
+    SELECT tenant_id, n FROM counts
+    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+    RETURNING c.tenant_id, c.last_seq
+  )
+  INSERT INTO realtime_events (tenant_id, seq, name, rooms, payload, created_at)
+  SELECT e.tenant_id, b.last_seq - k.n + row_number() OVER (PARTITION BY e.tenant_id ORDER BY e.ord),
+         e.name, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.payload, e.created_at
+  FROM e JOIN bumped b USING (tenant_id) JOIN counts k USING (tenant_id)
+  ORDER BY e.ord
+  RETURNING id, seq`;
+
+/** A stored event with its number, as the relay and the embedded path announce it. */
+export interface NumberedEvent {
+  tenant_id: string;
+  seq: string | number;
+  name: string;
+  rooms: string[];
+  payload: unknown;
+  created_at: string | Date;
+}
+
 async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
   const views = await loadViews(tx, entries);
-  const rows: Array<{
-    tenant_id: string;
-    name: string;
-    rooms: string[];
-    payload: unknown;
-    created_at: string;
-  }> = [];
+  const rows: Array<Omit<NumberedEvent, 'seq'> & { created_at: string }> = [];
   for (const entry of entries) {
     const events =
       'event' in entry
@@ -126,8 +157,51 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
       });
   }
   if (rows.length === 0) return;
+  if (canAnnounceLocally(tx)) {
+    const numbered = await queryText<{ id: string | number; seq: string | number }>(
+      tx,
+      INSERT_NUMBERED_EVENTS,
+      [JSON.stringify(rows)],
+    );
+    numbered.sort((a, b) => Number(a.id) - Number(b.id));
+    const events = rows.map((row, i) => ({ ...row, seq: numbered[i]!.seq }));
+    announceAfterCommit(tx, EVENTS_CHANNEL, notifications(events));
+    return;
+  }
   await queryText(tx, INSERT_EVENTS, [JSON.stringify(rows)], { prepareAs: 'insert_realtime_events' });
   wakeEventRelays();
+}
+
+/** NOTIFY payloads are limited to 8,000 bytes; larger events travel as a reference and are read back. */
+const NOTIFY_LIMIT = 7_000;
+
+/** Packs numbered events into as few payloads as fit, in order; an oversized event goes as a reference. */
+export function notifications(rows: NumberedEvent[]): string[] {
+  const payloads: string[] = [];
+  let batch: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    const envelope = {
+      seq,
+      name: row.name,
+      payload: row.payload,
+      at: new Date(row.created_at).toISOString(),
+    } as EventEnvelope;
+    let text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq, envelope } as NotifiedEvent);
+    if (Buffer.byteLength(text) > NOTIFY_LIMIT)
+      text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq } as NotifiedEvent);
+    const length = Buffer.byteLength(text) + 1;
+    if (batch.length > 0 && size + length > NOTIFY_LIMIT) {
+      payloads.push(`[${batch.join(',')}]`);
+      batch = [];
+      size = 2;
+    }
+    batch.push(text);
+    size += length;
+  }
+  if (batch.length > 0) payloads.push(`[${batch.join(',')}]`);
+  return payloads;
 }
 
 /** The views the entries need: one read per kind of view and tenant. */
