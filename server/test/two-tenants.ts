@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { auditLog } from '../src/db/schema.js';
 import { call, createTestTenant, logIn, type Session, type TestTenant } from './factories.js';
 import { startTestApp, type TestApp } from './harness.js';
 
@@ -15,8 +17,15 @@ export interface TwoTenants {
     petr: Session;
     adminB: Session;
   };
-  /** A call to `/api/v1…` as a signed-in user. */
-  api(session: Session, method: string, path: string, body?: unknown): ReturnType<typeof call>;
+  /** A call to `/api/v1…` as a signed-in user, or with headers of its own (an API key's). */
+  api(
+    caller: Session | Record<string, string>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): ReturnType<typeof call>;
+  /** A tenant's audit log entries of one action. */
+  auditOf(tenantId: string, action: string): Promise<Array<typeof auditLog.$inferSelect>>;
 }
 
 /** The set-up most route tests share: the real app, two tenants, and everyone of interest signed in. */
@@ -32,10 +41,14 @@ export async function startTwoTenants(): Promise<TwoTenants> {
     petr: await logIn(t.url, a.operators[1]!),
     adminB: await logIn(t.url, b.admin),
   };
-  const api = (session: Session, method: string, path: string, body?: unknown) =>
+  const api = (caller: Session | Record<string, string>, method: string, path: string, body?: unknown) =>
     call(t.url, method, `/api/v1${path}`, {
-      headers: session.headers,
+      headers: 'headers' in caller ? (caller as Session).headers : (caller as Record<string, string>),
       ...(body !== undefined ? { body } : {}),
     });
-  return { t, a, b, s, api };
+  const auditOf = async (tenantId: string, action: string) =>
+    (await t.database.db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId))).filter(
+      (r) => r.action === action,
+    );
+  return { t, a, b, s, api, auditOf };
 }
