@@ -191,6 +191,51 @@ describe('durable jobs', () => {
     await until(() => seen.runs.some((r) => r.key === 'in-transaction'), 10_000);
     expect(committed).toBe(true);
   });
+  it('lets a job that outlives the shutdown wait end without an unhandled rejection', async () => {
+    const database = await openTestDatabase();
+    open.push(database);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const definition = defineJob({
+      name: `test-${randomUUID().slice(0, 8)}`,
+      payload: Type.Object({ key: Type.String() }),
+      retry: { limit: 3, delaySeconds: 1, backoff: false },
+      async handle() {
+        started();
+        await released;
+      },
+    }) as JobDefinition<TSchema, unknown>;
+    const q = await createJobQueue({
+      database,
+      logger,
+      definitions: [definition],
+      deps: {},
+      stopWaitMs: 200,
+    });
+    await q.work();
+    const escaped: unknown[] = [];
+    const onRejection = (reason: unknown) => escaped.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await q.send(definition, { key: 'slow' });
+      await running;
+      await q.stop();
+      // The job ends after the queue stopped: pg-boss records its completion, which now does nothing.
+      release();
+      await sleep(300);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    // When the wait ran out, the job was handed back for a later worker to retry, and stays so.
+    const { rows } = await database.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = $1`, [
+      definition.name,
+    ]);
+    expect(rows.map((row) => row.state)).toEqual(['retry']);
+  });
+
   it('runs a job queued for later when it is due, without waiting for the next poll', async () => {
     const database = await openTestDatabase();
     open.push(database);

@@ -25,6 +25,9 @@ const WAKE_AHEAD_MS = 10 * 60_000;
  */
 const EMBEDDED_POLL_SECONDS = 2;
 
+/** pg-boss's statements that change jobs end by counting them. */
+const COUNTED = /select count\(\*\) from results\s*$/i;
+
 export interface SendOptions {
   /** Run no earlier than this (timers). */
   startAfter?: Date;
@@ -60,15 +63,20 @@ export async function createJobQueue<D>(options: {
   definitions: JobDefinition<TSchema, D>[];
   deps: D;
   pollingIntervalSeconds?: number;
+  /** How long `stop` waits for jobs still running (10 s). */
+  stopWaitMs?: number;
 }): Promise<JobQueue> {
   const { database, logger, definitions } = options;
   let stopped = false;
   // pg-boss records a job's end without waiting for it (nor catching): a job that outlived the shutdown wait would
-  // record it on a closed pool, an unhandled rejection. Once stopped, its statements do nothing; such a job stays
-  // active, expires and is retried.
+  // record it on a closed pool, an unhandled rejection. Once stopped, its statements do nothing; pg-boss has handed
+  // such a job back for a retry when the wait ran out. A statement that changes jobs (complete, fail) answers how many it changed,
+  // which pg-boss reads from the first row: none.
   const db = {
     executeSql: (text: string, values?: unknown[]) =>
-      stopped ? Promise.resolve({ rows: [] }) : database.query(text, values),
+      stopped
+        ? Promise.resolve({ rows: COUNTED.test(text) ? [{ count: '0' }] : [] })
+        : database.query(text, values),
   };
   const boss = new PgBoss({
     db,
@@ -241,7 +249,7 @@ export async function createJobQueue<D>(options: {
     async stop() {
       for (const timer of dueTimers) clearTimeout(timer);
       dueTimers.clear();
-      await workerBoss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await workerBoss?.stop({ graceful: true, wait: true, timeout: options.stopWaitMs ?? 10_000 });
       await boss.stop({ graceful: false, wait: true, close: false });
       stopped = true;
     },
