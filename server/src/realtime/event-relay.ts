@@ -13,7 +13,7 @@ const BATCH = 2_000;
  * under load spends more on announcing than on storing.
  */
 const ACTIVE_MS = 10;
-/** The longest `flush` waits for transactions older than the events it numbers. */
+/** The longest `flush` waits for another process's relay to number what was committed before it. */
 const FLUSH_WAIT_MS = 5_000;
 /** How long after the last event recorded in this process the relay keeps looking at the active pace. */
 const EAGER_MS = 250;
@@ -31,16 +31,18 @@ interface NumberedRow extends NumberedEvent, Record<string, unknown> {
 }
 
 export interface EventRelay {
-  /** Numbers and announces every event committed before the call (waiting up to 5 s for older transactions). */
+  /** Numbers and announces every event committed before the call (waiting up to 5 s for another relay). */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Gives recorded events their per-tenant sequence numbers and announces them. An event is numbered only when its
- * transaction id is below the oldest transaction still running (`pg_snapshot_xmin`): then no transaction that
- * could still commit an earlier event exists, so numbers are final, gap-free and in the order the events were
- * recorded, while writers never wait on a shared counter. Writers do not notify (see `recordEvent`): the relay
+ * Gives recorded events their per-tenant sequence numbers and announces them (decision 12). The relay numbers the
+ * events it can see, which are committed ones: a number is final, and an event committed later gets a later
+ * number, so numbers are gap-free and follow the commits, while writers never wait on a shared counter, and a
+ * transaction still open (here or anywhere on the server) holds back nothing but its own events. Two transactions
+ * that touch the same session take its lock one after the other, so their events keep that order too. Writers
+ * do not notify (see `recordEvent`): the relay
  * polls, at a short interval while events flow and backing off when idle, and an advisory lock lets one process
  * at a time number; its NOTIFY, one per batch, reaches the sockets of every process. On the embedded database
  * transactions number their own events (see `recordEvent`), and the relay only numbers those written outside one.
@@ -58,19 +60,16 @@ export async function startEventRelay(
   const idleMaxMs = database.driver === 'pglite' ? EMBEDDED_IDLE_MAX_MS : IDLE_MAX_MS;
 
   /**
-   * Whether anything waits: `ready` can be numbered now, `pending` waits for an older transaction. EXISTS, not
-   * count: it stops at the first row, and its plain index scan marks the entries of numbered events dead in the
-   * pending index, where a count's bitmap scan would visit every one of them again until the next vacuum.
+   * Whether a committed event waits for its number. EXISTS, not count: it stops at the first row, and its plain
+   * index scan marks the entries of numbered events dead in the pending index, where a count's bitmap scan would
+   * visit every one of them again until the next vacuum.
    */
-  async function look(): Promise<{ ready: boolean; pending: boolean }> {
-    const [row] = await queryRowsPrepared<{ ready: boolean; pending: boolean }>(
+  async function look(): Promise<boolean> {
+    const [row] = await queryRowsPrepared<{ ready: boolean }>(
       database.db,
-      sql`
-      SELECT EXISTS (SELECT 1 FROM realtime_events
-                     WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())) AS ready,
-             EXISTS (SELECT 1 FROM realtime_events WHERE seq IS NULL) AS pending`,
+      sql`SELECT EXISTS (SELECT 1 FROM realtime_events WHERE seq IS NULL) AS ready`,
     );
-    return { ready: Boolean(row?.ready), pending: Boolean(row?.pending) };
+    return Boolean(row?.ready);
   }
 
   /**
@@ -93,9 +92,7 @@ export async function startEventRelay(
         tx,
         sql`
         WITH pending AS (
-          SELECT id, tenant_id FROM realtime_events
-          WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
-          ORDER BY id LIMIT ${BATCH}
+          SELECT id, tenant_id FROM realtime_events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}
         ),
         counts AS (SELECT tenant_id, count(*) AS n FROM pending GROUP BY tenant_id),
         bumped AS (
@@ -126,10 +123,11 @@ export async function startEventRelay(
 
   /** One look, and numbering when something is ready; returns when to look again. */
   async function round(): Promise<number> {
-    const { ready, pending } = await look();
+    const ready = await look();
     const numbered = ready ? await number() : 0;
     if (numbered >= BATCH) return 0;
-    if (pending || Date.now() < eagerUntil) {
+    // Ready but not numbered here: another process's relay holds the lock, and looks again soon.
+    if ((ready && numbered === 0) || Date.now() < eagerUntil) {
       idleDelay = ACTIVE_MS;
       return ACTIVE_MS;
     }
@@ -172,20 +170,20 @@ export async function startEventRelay(
   return {
     async flush() {
       while (running) await running;
-      // Every event committed before now: its transaction is below the current snapshot's xmax. Such an event may
-      // still wait for an older transaction (of any database on the server) to end; flushing waits for it too.
-      const [now] = await queryRows<{ horizon: string }>(
+      // Every event committed before now: its transaction is visible in a snapshot taken now. Another process's
+      // relay may be numbering it; flushing waits for that.
+      const [now] = await queryRows<{ snapshot: string }>(
         database.db,
-        sql`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS horizon`,
+        sql`SELECT pg_current_snapshot()::text AS snapshot`,
       );
       const deadline = Date.now() + FLUSH_WAIT_MS;
       for (;;) {
-        const { ready } = await look();
-        if (ready && (await number()) > 0) continue;
+        if ((await look()) && (await number()) > 0) continue;
         const [left] = await queryRows<{ waiting: boolean }>(
           database.db,
           sql`SELECT EXISTS (SELECT 1 FROM realtime_events
-                             WHERE seq IS NULL AND xid < ${now!.horizon}::xid8) AS waiting`,
+                             WHERE seq IS NULL AND pg_visible_in_snapshot(xid, ${now!.snapshot}::pg_snapshot))
+                 AS waiting`,
         );
         if (!left?.waiting || Date.now() > deadline) return;
         await new Promise((resolve) => setTimeout(resolve, ACTIVE_MS));
