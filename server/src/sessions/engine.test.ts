@@ -1,27 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { channelAccounts } from '../db/schema.js';
 import { call } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { startWebchat } from '../../test/webchat-client.js';
 
-let t: TestApp;
+const engine = useEngineTestApp();
 let f: EngineFixture;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 
 describe('a web chat from first message to end', () => {
   it('creates a session in the routed group, offers it with what the operator needs, and goes active on accept', async () => {
-    f = await engineFixture(t);
+    f = await engine.fixture();
     await f.available('olga');
-    const customer = await startWebchat(t.url, f.key, {
+    const customer = await startWebchat(engine.t.url, f.key, {
       name: 'Karel',
       question: 'Dobrý den, <b>help</b> 👋',
       pageUrl: 'https://shop.example/cart',
@@ -41,11 +34,11 @@ describe('a web chat from first message to end', () => {
         firstMessage: 'Dobrý den, <b>help</b> 👋',
       },
     });
-    expect(new Date(payload(offer).expiresAt).getTime() - t.clock.now().getTime()).toBe(30_000);
+    expect(new Date(payload(offer).expiresAt).getTime() - engine.t.clock.now().getTime()).toBe(30_000);
     // Petr is in another group: no offer for him.
     expect(f.sockets.petr!.events.some((e) => e.name === 'offer.created')).toBe(false);
 
-    const accepted = await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    const accepted = await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
     expect(accepted.status).toBe(200);
@@ -59,7 +52,7 @@ describe('a web chat from first message to end', () => {
     expect(payload(joined).text).toBe('Olga joined the conversation.');
     await customer.waitFor((e) => e.name === 'visitor.session' && payload(e).state === 'active');
 
-    const detail = await call(t.url, 'GET', `/api/v1/sessions/${accepted.body.id}`, {
+    const detail = await call(engine.t.url, 'GET', `/api/v1/sessions/${accepted.body.id}`, {
       headers: f.sessions.olga!.headers,
     });
     expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual([
@@ -72,13 +65,13 @@ describe('a web chat from first message to end', () => {
   });
 
   it('exchanges messages both ways with typing, delivered and read, and a duplicate send is stored once', async () => {
-    f = await engineFixture(t);
+    f = await engine.fixture();
     await f.available('olga');
-    const customer = await startWebchat(t.url, f.key, { question: 'Hello' });
+    const customer = await startWebchat(engine.t.url, f.key, { question: 'Hello' });
     await customer.connect();
     const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     const sessionId = payload(offer).sessionId;
-    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
 
@@ -115,7 +108,7 @@ describe('a web chat from first message to end', () => {
     } as never);
     expect(extra).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
 
-    const reply = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const reply = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: {
         text: 'Hi! 😊 How can I help?',
@@ -145,13 +138,13 @@ describe('a web chat from first message to end', () => {
       upToMessageId: reply.body.id,
     });
     expect(late.body.updated).toBe(0);
-    const messages = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+    const messages = await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
     });
     expect(messages.body.items.find((m: { id: string }) => m.id === reply.body.id).status).toBe('read');
 
     // The operator reads the customer's messages: the widget sees its messages read.
-    await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/read`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/read`, {
       headers: f.sessions.olga!.headers,
       body: { upToMessageId: payload(inbound).id },
     });
@@ -179,29 +172,29 @@ describe('a web chat from first message to end', () => {
   });
 
   it('refuses what is out of state or too long, with stable codes, and changes nothing', async () => {
-    f = await engineFixture(t);
+    f = await engine.fixture();
     await f.available('olga');
-    const customer = await startWebchat(t.url, f.key, { question: 'Hi' });
+    const customer = await startWebchat(engine.t.url, f.key, { question: 'Hi' });
     const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     const sessionId = payload(offer).sessionId;
 
-    const early = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const early = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'too early' },
     });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('session_state');
 
-    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
-    const twice = await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    const twice = await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('offer_gone');
 
-    const long = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const long = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'x'.repeat(4001) },
     });
@@ -211,13 +204,13 @@ describe('a web chat from first message to end', () => {
     expect(widgetLong.status).toBe(422);
 
     // Petr is not in the session (nor its group): it does not exist for him.
-    const foreign = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
+    const foreign = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
       headers: f.sessions.petr!.headers,
       body: { groupId: f.tenant.groupB },
     });
     expect(foreign.status).toBe(404);
 
-    const messages = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+    const messages = await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
     });
     expect(messages.body.items.map((m: { text: string }) => m.text)).toEqual([
@@ -225,16 +218,16 @@ describe('a web chat from first message to end', () => {
       'Olga joined the conversation.',
     ]);
 
-    const unknownKey = await call(t.url, 'POST', '/api/v1/webchat/no-such-key/chat', {
+    const unknownKey = await call(engine.t.url, 'POST', '/api/v1/webchat/no-such-key/chat', {
       body: { question: 'hello?' },
     });
     expect(unknownKey.status).toBe(401);
-    const noToken = await call(t.url, 'POST', `/api/v1/webchat/${f.key}/messages`, {
+    const noToken = await call(engine.t.url, 'POST', `/api/v1/webchat/${f.key}/messages`, {
       body: { clientMessageId: 'a', text: 'hi' },
     });
     expect(noToken.status).toBe(401);
     // An administrator switches the widget off: it stops taking chats at once, and says so.
-    await t.database.db
+    await engine.t.database.db
       .update(channelAccounts)
       .set({ enabled: false })
       .where(eq(channelAccounts.id, f.channelAccountId));
@@ -242,7 +235,8 @@ describe('a web chat from first message to end', () => {
     expect(disabled.status).toBe(401);
     expect(disabled.body.error.code).toBe('unauthenticated');
     expect(
-      (await call(t.url, 'POST', `/api/v1/webchat/${f.key}/chat`, { body: { question: 'new?' } })).status,
+      (await call(engine.t.url, 'POST', `/api/v1/webchat/${f.key}/chat`, { body: { question: 'new?' } }))
+        .status,
     ).toBe(401);
   });
 });

@@ -1,37 +1,30 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { startWebchat } from '../../test/webchat-client.js';
 import { sleep } from '../../test/socket-client.js';
 
-let t: TestApp;
+const engine = useEngineTestApp();
 let f: EngineFixture;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 
 describe('routing', () => {
   it('gives an unanswered offer to the next operator and puts the first in rona until they are available again', async () => {
-    f = await engineFixture(t);
+    f = await engine.fixture();
     // Petr joins group A too; utilisation routing with equal loads goes to the one idle longest.
-    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+    await call(engine.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
       headers: f.sessions.admin!.headers,
       body: { members: [{ userId: f.tenant.operators[0]!.id }, { userId: f.tenant.operators[1]!.id }] },
     });
     await f.available('olga');
-    await t.advance(1000);
+    await engine.t.advance(1000);
     await f.available('petr');
-    await startWebchat(t.url, f.key, { question: 'Anyone?' });
+    await startWebchat(engine.t.url, f.key, { question: 'Anyone?' });
     const first = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     expect(f.sockets.petr!.events.some((e) => e.name === 'offer.created')).toBe(false);
 
-    await t.advance(31_000);
+    await engine.t.advance(31_000);
     const closed = await f.sockets.olga!.waitFor((e) => e.name === 'offer.closed', 10_000);
     expect(payload(closed)).toMatchObject({ offerId: payload(first).id, reason: 'expired' });
     const rona = await f.sockets.supervisor!.waitFor(
@@ -40,17 +33,17 @@ describe('routing', () => {
     expect(payload(rona).userId).toBe(f.tenant.operators[0]!.id);
     const second = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
     expect(payload(second).sessionId).toBe(payload(first).sessionId);
-    const late = await call(t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
+    const late = await call(engine.t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
     expect(late.body.error.code).toBe('offer_gone');
 
     // While in rona Olga gets nothing new, even though she has room (Petr is full: capacity 1, one offer).
-    await call(t.url, 'PATCH', `/api/v1/operators/${f.tenant.operators[1]!.id}`, {
+    await call(engine.t.url, 'PATCH', `/api/v1/operators/${f.tenant.operators[1]!.id}`, {
       headers: f.sessions.admin!.headers,
       body: { capacity: 1 },
     });
-    await startWebchat(t.url, f.key, { question: 'Second customer' });
+    await startWebchat(engine.t.url, f.key, { question: 'Second customer' });
     await sleep(300);
     expect(f.sockets.olga!.events.filter((e) => e.name === 'offer.created')).toHaveLength(1);
     // Setting herself available takes the waiting customer at once.
@@ -62,8 +55,8 @@ describe('routing', () => {
   });
 
   it('whole-group mode offers everyone at once; the first accept wins and the others are withdrawn', async () => {
-    f = await engineFixture(t, { groupA: { routingMode: 'whole_group' } });
-    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+    f = await engine.fixture({ groupA: { routingMode: 'whole_group' } });
+    await call(engine.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
       headers: f.sessions.admin!.headers,
       body: {
         members: [
@@ -75,16 +68,16 @@ describe('routing', () => {
     });
     await f.available('olga');
     await f.available('petr');
-    await startWebchat(t.url, f.key, { question: 'Sales question' });
+    await startWebchat(engine.t.url, f.key, { question: 'Sales question' });
     const toOlga = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
     const toPetr = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
     expect(payload(toOlga).sessionId).toBe(payload(toPetr).sessionId);
 
     const [a, b] = await Promise.all([
-      call(t.url, 'POST', `/api/v1/offers/${payload(toOlga).id}/accept`, {
+      call(engine.t.url, 'POST', `/api/v1/offers/${payload(toOlga).id}/accept`, {
         headers: f.sessions.olga!.headers,
       }),
-      call(t.url, 'POST', `/api/v1/offers/${payload(toPetr).id}/accept`, {
+      call(engine.t.url, 'POST', `/api/v1/offers/${payload(toPetr).id}/accept`, {
         headers: f.sessions.petr!.headers,
       }),
     ]);
@@ -104,22 +97,22 @@ describe('routing', () => {
   });
 
   it('never offers past capacity; a session waits until capacity frees up', async () => {
-    f = await engineFixture(t, { capacity: 1 });
+    f = await engine.fixture({ capacity: 1 });
     await f.available('olga');
-    await startWebchat(t.url, f.key, { question: 'One' });
+    await startWebchat(engine.t.url, f.key, { question: 'One' });
     const one = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
-    await call(t.url, 'POST', `/api/v1/offers/${payload(one).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(one).id}/accept`, {
       headers: f.sessions.olga!.headers,
     });
-    await startWebchat(t.url, f.key, { question: 'Two' });
+    await startWebchat(engine.t.url, f.key, { question: 'Two' });
     await sleep(300);
     expect(f.sockets.olga!.events.filter((e) => e.name === 'offer.created')).toHaveLength(1);
-    const waiting = await call(t.url, 'GET', '/api/v1/sessions?state=waiting', {
+    const waiting = await call(engine.t.url, 'GET', '/api/v1/sessions?state=waiting', {
       headers: f.sessions.olga!.headers,
     });
     expect(waiting.body.items.map((s: { firstMessage: string }) => s.firstMessage)).toEqual(['Two']);
     // Ending the first frees her: the second is offered at once.
-    await call(t.url, 'POST', `/api/v1/sessions/${payload(one).sessionId}/end`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${payload(one).sessionId}/end`, {
       headers: f.sessions.olga!.headers,
       body: {},
     });
@@ -130,25 +123,25 @@ describe('routing', () => {
   });
 
   it('sticky routing prefers the operator who last served the contact', async () => {
-    f = await engineFixture(t, { groupA: { sticky: true } });
-    await call(t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+    f = await engine.fixture({ groupA: { sticky: true } });
+    await call(engine.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
       headers: f.sessions.admin!.headers,
       body: { members: [{ userId: f.tenant.operators[0]!.id }, { userId: f.tenant.operators[1]!.id }] },
     });
     // First visit: only Petr is there.
     await f.available('petr');
-    const customer = await startWebchat(t.url, f.key, { question: 'First visit' });
+    const customer = await startWebchat(engine.t.url, f.key, { question: 'First visit' });
     const first = await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
-    await call(t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(first).id}/accept`, {
       headers: f.sessions.petr!.headers,
     });
-    await call(t.url, 'POST', `/api/v1/sessions/${payload(first).sessionId}/end`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${payload(first).sessionId}/end`, {
       headers: f.sessions.petr!.headers,
       body: {},
     });
     // Second visit: Olga has been idle longer and would win on utilisation, but Petr served this customer.
     await f.available('olga');
-    await t.advance(60_000);
+    await engine.t.advance(60_000);
     await f.available('petr');
     await customer.send('Back again');
     const second = await f.sockets.petr!.waitFor(
@@ -159,23 +152,23 @@ describe('routing', () => {
   });
 
   it('outside business hours the customer gets the group’s offline message, and the session waits', async () => {
-    const now = t.clock.now();
+    const now = engine.t.clock.now();
     const isoDay = ((now.getUTCDay() + 6) % 7) + 1;
     const otherDay = (isoDay % 7) + 1;
-    f = await engineFixture(t, {
+    f = await engine.fixture({
       groupA: {
         businessHours: { timezone: 'UTC', weekly: [{ days: [otherDay], from: '00:00', to: '23:59' }] },
         offlineMessage: 'We are closed; we reply tomorrow from 8:00.',
       },
     });
-    const customer = await startWebchat(t.url, f.key, { question: 'Open?' });
+    const customer = await startWebchat(engine.t.url, f.key, { question: 'Open?' });
     await customer.connect();
     const reload = await customer.request('GET', '/chat');
     expect(reload.body.messages.map((m: { text: string }) => m.text)).toEqual([
       'Open?',
       'We are closed; we reply tomorrow from 8:00.',
     ]);
-    const waiting = await call(t.url, 'GET', '/api/v1/sessions?state=waiting', {
+    const waiting = await call(engine.t.url, 'GET', '/api/v1/sessions?state=waiting', {
       headers: f.sessions.supervisor!.headers,
     });
     expect(waiting.body.items).toHaveLength(1);

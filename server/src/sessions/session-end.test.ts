@@ -1,51 +1,48 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tenants } from '../db/schema.js';
 import { call } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { activeChat } from '../../test/engine-steps.js';
 
-let t: TestApp;
+const engine = useEngineTestApp();
 let f: EngineFixture;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 
 describe('end and wrap-up', () => {
   it('requires a wrap-up reason when the tenant says so, then ends with reason, note and tags, and tells the customer', async () => {
-    f = await engineFixture(t);
-    await t.database.db
+    f = await engine.fixture();
+    await engine.t.database.db
       .update(tenants)
       .set({ settings: { wrapupRequired: true, endMessage: 'Díky, na shledanou!' } })
       .where(eq(tenants.id, f.tenant.id));
-    const { customer, sessionId } = await activeChat(t, f);
-    const reason = await call(t.url, 'POST', '/api/v1/wrapup-reasons', {
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    const reason = await call(engine.t.url, 'POST', '/api/v1/wrapup-reasons', {
       headers: f.sessions.admin!.headers,
       body: { name: 'Resolved' },
     });
-    const tag = await call(t.url, 'POST', '/api/v1/tags', {
+    const tag = await call(engine.t.url, 'POST', '/api/v1/tags', {
       headers: f.sessions.admin!.headers,
       body: { name: 'vip' },
     });
     expect([reason.status, tag.status]).toEqual([201, 201]);
 
-    const refused = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+    const refused = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.olga!.headers,
       body: { note: 'no reason' },
     });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('wrapup_required');
     expect(
-      (await call(t.url, 'GET', `/api/v1/sessions/${sessionId}`, { headers: f.sessions.olga!.headers })).body
-        .session.state,
+      (
+        await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
+          headers: f.sessions.olga!.headers,
+        })
+      ).body.session.state,
     ).toBe('active');
 
-    const ended = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+    const ended = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.olga!.headers,
       body: { wrapupReasonId: reason.body.id, note: 'Sorted the refund', tagIds: [tag.body.id] },
     });
@@ -60,7 +57,7 @@ describe('end and wrap-up', () => {
     });
     await customer.waitFor((e) => e.name === 'visitor.message' && payload(e).text === 'Díky, na shledanou!');
     await customer.waitFor((e) => e.name === 'visitor.session' && payload(e).state === 'ended');
-    const again = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+    const again = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.olga!.headers,
       body: { wrapupReasonId: reason.body.id },
     });
@@ -74,8 +71,8 @@ describe('end and wrap-up', () => {
   });
 
   it('the customer may end a web chat from the widget', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
     const ended = await customer.request('POST', '/end');
     expect(ended.status).toBe(200);
     const change = await f.sockets.olga!.waitFor(
@@ -91,17 +88,17 @@ describe('end and wrap-up', () => {
 
 describe('resume and take-over', () => {
   it('resumes an ended session straight to the operator; refuses while another is open or when blacklisted', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
-    const openOne = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    const openOne = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
       headers: f.sessions.olga!.headers,
     });
     expect(openOne.body.error.code).toBe('session_state');
-    await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.olga!.headers,
       body: {},
     });
-    const resumed = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
+    const resumed = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
       headers: f.sessions.olga!.headers,
     });
     expect(resumed.status).toBe(201);
@@ -110,27 +107,27 @@ describe('resume and take-over', () => {
       resumedFromId: sessionId,
       participants: [{ name: 'Olga', role: 'owner' }],
     });
-    const twice = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
+    const twice = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
       headers: f.sessions.olga!.headers,
     });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('open_session_exists');
-    await call(t.url, 'POST', `/api/v1/sessions/${resumed.body.id}/messages`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${resumed.body.id}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'Following up' },
     });
     await customer.waitFor((e) => e.name === 'visitor.message' && payload(e).text === 'Following up');
-    await call(t.url, 'POST', `/api/v1/sessions/${resumed.body.id}/end`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${resumed.body.id}/end`, {
       headers: f.sessions.olga!.headers,
       body: {},
     });
 
-    const blacklisted = await call(t.url, 'POST', '/api/v1/blacklist', {
+    const blacklisted = await call(engine.t.url, 'POST', '/api/v1/blacklist', {
       headers: f.sessions.admin!.headers,
       body: { contactId: resumed.body.contact.id, reason: 'abuse' },
     });
     expect(blacklisted.status).toBe(201);
-    const refused = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
+    const refused = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/resume`, {
       headers: f.sessions.olga!.headers,
     });
     expect(refused.body.error.code).toBe('contact_blacklisted');
@@ -141,13 +138,13 @@ describe('resume and take-over', () => {
   });
 
   it('a supervisor takes over a session of their group; an operator cannot', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
-    const byOperator = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/take-over`, {
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    const byOperator = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/take-over`, {
       headers: f.sessions.petr!.headers,
     });
     expect(byOperator.status).toBe(403);
-    const taken = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/take-over`, {
+    const taken = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/take-over`, {
       headers: f.sessions.supervisor!.headers,
     });
     expect(taken.body.participants).toEqual([expect.objectContaining({ name: 'Supervisor', role: 'owner' })]);

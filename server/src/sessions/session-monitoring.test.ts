@@ -1,31 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { channelAccounts } from '../db/schema.js';
 import { call } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { activeChat } from '../../test/engine-steps.js';
 import { sleep } from '../../test/socket-client.js';
 import { receiveInbound } from './receive-inbound.js';
 
-let t: TestApp;
+const engine = useEngineTestApp();
 let f: EngineFixture;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 const texts = async (sessionId: string, headers: Record<string, string>) =>
-  (await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, { headers })).body.items.map(
+  (await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, { headers })).body.items.map(
     (m: { text: string }) => m.text,
   );
 
 describe('watching', () => {
   it('a supervisor watches a session live without taking part; others cannot watch it', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
     const denied = await f.sockets.petr!.socket.emitWithAck('session.watch', { sessionId });
     expect(denied).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const watching = await f.sockets.supervisor!.socket.emitWithAck('session.watch', { sessionId });
@@ -49,33 +43,33 @@ describe('watching', () => {
 
 describe('delivery status', () => {
   it('only moves forward, whatever order the channel reports it in', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
-    const reply = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    const reply = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'Tracked' },
     });
     const report = (status: 'sent' | 'delivered' | 'read' | 'failed') =>
-      receiveInbound(t.engine, {
+      receiveInbound(engine.t.engine, {
         tenantId: f.tenant.id,
         channel: 'webchat',
         channelAccountId: f.channelAccountId,
         customer: { identities: [{ kind: 'webchat_visitor', value: customer.visitorId }] },
-        event: { kind: 'status', channelMessageId: reply.body.id, status, at: t.clock.now() },
+        event: { kind: 'status', channelMessageId: reply.body.id, status, at: engine.t.clock.now() },
       });
     const statusNow = async () =>
       (
-        await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
+        await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}/messages`, {
           headers: f.sessions.olga!.headers,
         })
       ).body.items.find((m: { id: string }) => m.id === reply.body.id).status;
     // A failure after `sent` counts (Meta's order); nothing but a retry undoes it.
-    const failing = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const failing = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'Will fail' },
     });
     const failReport = (status: 'sent' | 'delivered' | 'failed') =>
-      receiveInbound(t.engine, {
+      receiveInbound(engine.t.engine, {
         tenantId: f.tenant.id,
         channel: 'webchat',
         channelAccountId: f.channelAccountId,
@@ -84,7 +78,7 @@ describe('delivery status', () => {
           kind: 'status',
           channelMessageId: failing.body.id,
           status,
-          at: t.clock.now(),
+          at: engine.t.clock.now(),
           error: { code: '131026', reason: 'Undeliverable' } as never,
         },
       });
@@ -97,12 +91,17 @@ describe('delivery status', () => {
       expect(await report(late)).toEqual({ outcome: 'ignored' });
     expect(await statusNow()).toBe('read');
     // A status for a message nobody knows changes nothing and is no error.
-    const unknown = await receiveInbound(t.engine, {
+    const unknown = await receiveInbound(engine.t.engine, {
       tenantId: f.tenant.id,
       channel: 'webchat',
       channelAccountId: f.channelAccountId,
       customer: { identities: [{ kind: 'webchat_visitor', value: customer.visitorId }] },
-      event: { kind: 'status', channelMessageId: 'no-such-message', status: 'delivered', at: t.clock.now() },
+      event: {
+        kind: 'status',
+        channelMessageId: 'no-such-message',
+        status: 'delivered',
+        at: engine.t.clock.now(),
+      },
     });
     expect(unknown).toEqual({ outcome: 'ignored' });
     customer.close();
@@ -111,17 +110,20 @@ describe('delivery status', () => {
 
 describe('timers on the application clock', () => {
   it('ends an inactive session with the "Auto-ended" wrap-up', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
-    await t.advance(20 * 60_000);
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    await engine.t.advance(20 * 60_000);
     await customer.send('still there?');
-    await t.advance(20 * 60_000);
+    await engine.t.advance(20 * 60_000);
     await sleep(1500);
     expect(
-      (await call(t.url, 'GET', `/api/v1/sessions/${sessionId}`, { headers: f.sessions.olga!.headers })).body
-        .session.state,
+      (
+        await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
+          headers: f.sessions.olga!.headers,
+        })
+      ).body.session.state,
     ).toBe('active');
-    await t.advance(11 * 60_000);
+    await engine.t.advance(11 * 60_000);
     const ended = await f.sockets.olga!.waitFor(
       (e) =>
         e.name === 'session.changed' &&
@@ -130,7 +132,9 @@ describe('timers on the application clock', () => {
       10_000,
     );
     expect(payload(ended).session).toMatchObject({ endedBy: 'system', endReason: 'inactive' });
-    const reasons = await call(t.url, 'GET', '/api/v1/wrapup-reasons', { headers: f.sessions.olga!.headers });
+    const reasons = await call(engine.t.url, 'GET', '/api/v1/wrapup-reasons', {
+      headers: f.sessions.olga!.headers,
+    });
     const autoEnded = (reasons.body.items as Array<{ id: string; name: string }>).find(
       (r) => r.name === 'Auto-ended',
     );
@@ -139,19 +143,19 @@ describe('timers on the application clock', () => {
   });
 
   it('a channel-imposed end warns the customer first, then ends the session', async () => {
-    f = await engineFixture(t);
-    await t.database.db
+    f = await engine.fixture();
+    await engine.t.database.db
       .update(channelAccounts)
       .set({ settings: { maxSessionMinutes: 60, warnBeforeMinutes: 10, inactivityMinutes: 1000 } })
       .where(eq(channelAccounts.id, f.channelAccountId));
-    const { customer, sessionId } = await activeChat(t, f);
-    await t.advance(50 * 60_000);
+    const { customer, sessionId } = await activeChat(engine.t, f);
+    await engine.t.advance(50 * 60_000);
     const warning = await customer.waitFor(
       (e) => e.name === 'visitor.message' && /close in 10 minutes/.test(payload(e).text),
       10_000,
     );
     expect(payload(warning).authorKind).toBe('system');
-    await t.advance(10 * 60_000);
+    await engine.t.advance(10 * 60_000);
     const ended = await f.sockets.olga!.waitFor(
       (e) =>
         e.name === 'session.changed' &&

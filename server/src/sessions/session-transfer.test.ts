@@ -1,25 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../test/factories.js';
-import { startTestApp, type TestApp } from '../../test/harness.js';
-import { engineFixture, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
 import { activeChat } from '../../test/engine-steps.js';
 
-let t: TestApp;
+const engine = useEngineTestApp();
 let f: EngineFixture;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
-afterEach(() => f?.close());
 
 const payload = (e: { payload: unknown }) => e.payload as any;
 
 describe('transfer', () => {
   it('to a group: the session joins that queue, its operator gets the offer, the customer is told', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
     await f.available('petr');
-    const targets = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}/transfer-targets`, {
+    const targets = await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}/transfer-targets`, {
       headers: f.sessions.olga!.headers,
     });
     expect(targets.body.groups).toEqual(
@@ -33,7 +27,7 @@ describe('transfer', () => {
       ]),
     );
 
-    const moved = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
+    const moved = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
       headers: f.sessions.olga!.headers,
       body: { groupId: f.tenant.groupB },
     });
@@ -43,17 +37,17 @@ describe('transfer', () => {
     );
     expect(payload(offer).session).toMatchObject({ groupName: 'Group B', state: 'offered' });
     await customer.waitFor((e) => e.name === 'visitor.message' && /transferred/.test(payload(e).text));
-    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.petr!.headers,
     });
-    const detail = await call(t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
+    const detail = await call(engine.t.url, 'GET', `/api/v1/sessions/${sessionId}`, {
       headers: f.sessions.petr!.headers,
     });
     expect(detail.body.session.participants).toEqual([
       expect.objectContaining({ name: 'Petr', role: 'owner' }),
     ]);
     // Olga is out of it now.
-    const olgaSends = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const olgaSends = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'still here?' },
     });
@@ -62,10 +56,10 @@ describe('transfer', () => {
   });
 
   it('to an operator who does not accept in time: back to the group queue at the front, never dropped', async () => {
-    f = await engineFixture(t, { capacity: 1 });
-    const { customer, sessionId } = await activeChat(t, f, 'First in line');
+    f = await engine.fixture({ capacity: 1 });
+    const { customer, sessionId } = await activeChat(engine.t, f, 'First in line');
     await f.available('petr');
-    const moved = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
+    const moved = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
       headers: f.sessions.olga!.headers,
       body: { userId: f.tenant.operators[1]!.id },
     });
@@ -75,12 +69,14 @@ describe('transfer', () => {
     );
     expect(payload(offer).fromUserId).toBe(f.tenant.operators[0]!.id);
     // Meanwhile another customer queues in group A; Olga (capacity 1) is busy with… nothing now, so block her.
-    await call(t.url, 'PUT', '/api/v1/operators/me/presence', {
+    await call(engine.t.url, 'PUT', '/api/v1/operators/me/presence', {
       headers: f.sessions.olga!.headers,
       body: { status: 'away' },
     });
-    await call(t.url, 'POST', `/api/v1/webchat/${f.key}/chat`, { body: { question: 'Second in line' } });
-    await t.advance(31_000);
+    await call(engine.t.url, 'POST', `/api/v1/webchat/${f.key}/chat`, {
+      body: { question: 'Second in line' },
+    });
+    await engine.t.advance(31_000);
     await f.sockets.petr!.waitFor(
       (e) => e.name === 'offer.closed' && payload(e).reason === 'expired',
       10_000,
@@ -88,7 +84,7 @@ describe('transfer', () => {
     await customer.waitFor(
       (e) => e.name === 'visitor.message' && /next available operator/.test(payload(e).text),
     );
-    const queue = await call(t.url, 'GET', '/api/v1/sessions?state=waiting', {
+    const queue = await call(engine.t.url, 'GET', '/api/v1/sessions?state=waiting', {
       headers: f.sessions.supervisor!.headers,
     });
     expect(queue.body.items.map((s: { firstMessage: string }) => s.firstMessage)).toEqual(
@@ -106,10 +102,10 @@ describe('transfer', () => {
 
 describe('conference', () => {
   it('invite, accept, both write under their names, the guest exits, the session goes on', async () => {
-    f = await engineFixture(t);
-    const { customer, sessionId } = await activeChat(t, f);
+    f = await engine.fixture();
+    const { customer, sessionId } = await activeChat(engine.t, f);
     await f.available('petr');
-    const invited = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/conference`, {
+    const invited = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/conference`, {
       headers: f.sessions.olga!.headers,
       body: { userId: f.tenant.operators[1]!.id },
     });
@@ -117,14 +113,14 @@ describe('conference', () => {
     const offer = await f.sockets.petr!.waitFor(
       (e) => e.name === 'offer.created' && payload(e).kind === 'conference',
     );
-    await call(t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer).id}/accept`, {
       headers: f.sessions.petr!.headers,
     });
     await customer.waitFor(
       (e) => e.name === 'visitor.message' && payload(e).text === 'Petr joined the conversation.',
     );
 
-    await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.petr!.headers,
       body: { text: 'Petr here' },
     });
@@ -135,30 +131,30 @@ describe('conference', () => {
     // Olga sees the guest's message live.
     await f.sockets.olga!.waitFor((e) => e.name === 'message.created' && payload(e).author?.name === 'Petr');
 
-    const ownerExit = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/exit`, {
+    const ownerExit = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/exit`, {
       headers: f.sessions.olga!.headers,
     });
     expect(ownerExit.status).toBe(422);
-    const guestEnds = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
+    const guestEnds = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/end`, {
       headers: f.sessions.petr!.headers,
       body: {},
     });
     expect(guestEnds.body.error.code).toBe('not_in_session');
-    const exit = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/exit`, {
+    const exit = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/exit`, {
       headers: f.sessions.petr!.headers,
     });
     expect(exit.body).toMatchObject({ state: 'active', participants: [{ name: 'Olga', role: 'owner' }] });
     await customer.waitFor(
       (e) => e.name === 'visitor.message' && payload(e).text === 'Petr left the conversation.',
     );
-    const goesOn = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
+    const goesOn = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/messages`, {
       headers: f.sessions.olga!.headers,
       body: { text: 'Back to us two' },
     });
     expect(goesOn.status).toBe(201);
 
     // The host can also end a conference.
-    const again = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/conference`, {
+    const again = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/conference`, {
       headers: f.sessions.olga!.headers,
       body: { userId: f.tenant.operators[1]!.id },
     });
@@ -167,10 +163,10 @@ describe('conference', () => {
       (e) =>
         e.name === 'offer.created' && payload(e).kind === 'conference' && payload(e).id !== payload(offer).id,
     );
-    await call(t.url, 'POST', `/api/v1/offers/${payload(offer2).id}/accept`, {
+    await call(engine.t.url, 'POST', `/api/v1/offers/${payload(offer2).id}/accept`, {
       headers: f.sessions.petr!.headers,
     });
-    const ended = await call(t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/end`, {
+    const ended = await call(engine.t.url, 'POST', `/api/v1/sessions/${sessionId}/conference/end`, {
       headers: f.sessions.olga!.headers,
     });
     expect(ended.body.participants).toEqual([expect.objectContaining({ name: 'Olga' })]);
