@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, queryRowsPrepared, type Database } from '../db/database.js';
-import { EVENTS_CHANNEL, notifications, type NumberedEvent } from './record-event.js';
+import { countersMovedOn, EVENTS_CHANNEL, notifications, type NumberedEvent } from './record-event.js';
 import { registerEventRelay } from './relay-wakeup.js';
 
 /** Any fixed number: the relay of one process at a time numbers events. */
@@ -94,13 +94,7 @@ export async function startEventRelay(
         WITH pending AS (
           SELECT id, tenant_id FROM realtime_events WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}
         ),
-        counts AS (SELECT tenant_id, count(*) AS n FROM pending GROUP BY tenant_id),
-        bumped AS (
-          INSERT INTO tenant_event_counters AS c (tenant_id, last_seq)
-          SELECT tenant_id, n FROM counts
-          ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
-          RETURNING c.tenant_id, c.last_seq
-        ),
+        ${sql.raw(countersMovedOn('pending'))},
         numbered AS (
           SELECT p.id, b.last_seq - k.n + row_number() OVER (PARTITION BY p.tenant_id ORDER BY p.id) AS seq
           FROM pending p JOIN bumped b USING (tenant_id) JOIN counts k USING (tenant_id)

@@ -104,6 +104,21 @@ const INSERT_EVENTS = `
   SELECT e.tenant_id, e.name, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.payload, e.created_at
   FROM jsonb_to_recordset($1::jsonb) AS e(tenant_id uuid, name text, rooms jsonb, payload jsonb, created_at timestamptz)`;
 
+/**
+ * Two query parts that move each tenant's counter on by its events in `source` (rows with a `tenant_id`): `counts`
+ * (tenant_id, n) and `bumped` (tenant_id, last_seq, the counter after the move). The events of a tenant then take
+ * the numbers `last_seq - n + 1` to `last_seq`. Shared by the relay and the embedded database's insert.
+ */
+export function countersMovedOn(source: string): string {
+  return `counts AS (SELECT tenant_id, count(*) AS n FROM ${source} GROUP BY tenant_id),
+  bumped AS (
+    INSERT INTO tenant_event_counters AS c (tenant_id, last_seq)
+    SELECT tenant_id, n FROM counts
+    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+    RETURNING c.tenant_id, c.last_seq
+  )`;
+}
+
 // The same, numbered as they are written (the embedded database, one transaction at a time): each tenant's counter
 // moves on by its events, which take the numbers after its last one in array order. Their ids, taken in that order
 // too, tie each number to its event.
@@ -113,13 +128,7 @@ const INSERT_NUMBERED_EVENTS = `
       AS (tenant_id uuid, name text, rooms jsonb, payload jsonb, created_at timestamptz)) WITH ORDINALITY
       AS e(tenant_id, name, rooms, payload, created_at, ord)
   ),
-  counts AS (SELECT tenant_id, count(*) AS n FROM e GROUP BY tenant_id),
-  bumped AS (
-    INSERT INTO tenant_event_counters AS c (tenant_id, last_seq)
-    SELECT tenant_id, n FROM counts
-    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
-    RETURNING c.tenant_id, c.last_seq
-  )
+  ${countersMovedOn('e')}
   INSERT INTO realtime_events (tenant_id, seq, name, rooms, payload, created_at)
   SELECT e.tenant_id, b.last_seq - k.n + row_number() OVER (PARTITION BY e.tenant_id ORDER BY e.ord),
          e.name, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.payload, e.created_at
