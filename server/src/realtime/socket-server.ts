@@ -192,12 +192,20 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     }
     const envelope = event.envelope ?? (await eventAt(deps.database.db, event.tenantId, event.seq));
     if (!envelope) return;
+    // Encoded once for all its sockets of a namespace (a broadcast to their ids), not once per socket.
+    const now = new Map<AppNamespace, string[]>();
     for (const socket of targets(event)) {
       if (envelope.name === 'membership.changed')
         await followMembership(socket, envelope as EventEnvelope<'membership.changed'>);
       if (socket.data.pending) socket.data.pending.push(envelope);
-      else send(socket, envelope);
+      else if (envelope.seq > socket.data.lastSentSeq) {
+        socket.data.lastSentSeq = envelope.seq;
+        const ids = now.get(socket.nsp) ?? [];
+        now.set(socket.nsp, ids);
+        ids.push(socket.id);
+      }
     }
+    for (const [namespace, ids] of now) namespace.to(ids).emit('event', envelope);
   }
 
   /** An operator added to or removed from a group starts or stops receiving its events at once. */
