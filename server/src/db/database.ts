@@ -23,7 +23,11 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** A database handle or an open transaction: repositories accept either. */
 export type Executor = Db | Tx;
 
-export type NotificationHandler = (payload: string) => void;
+/**
+ * A notification: a NOTIFY's text, or on the embedded database a value this process announced to itself
+ * (embedded-notify.ts), as it was given.
+ */
+export type NotificationHandler = (payload: unknown) => void;
 
 export interface Database {
   driver: 'pglite' | 'postgres';

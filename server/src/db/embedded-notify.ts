@@ -16,7 +16,7 @@ import {
 
 interface Announcement {
   channel: string;
-  payloads: string[];
+  payloads: unknown[];
   state: 'open' | 'committed' | 'rolled back';
 }
 
@@ -73,7 +73,7 @@ export function canAnnounceLocally(tx: Executor): boolean {
  * database is the order of the commits: one made by a later transaction waits for an earlier transaction's
  * commit hooks, should they run after its own.
  */
-export function announceAfterCommit(tx: Executor, channel: string, payloads: string[]): void {
+export function announceAfterCommit(tx: Executor, channel: string, payloads: unknown[]): void {
   const channels = channelsIn(tx);
   if (!channels || !isDeferring(tx)) throw new Error('announceAfterCommit needs an embedded transaction');
   const announcement: Announcement = { channel, payloads, state: 'open' };

@@ -173,8 +173,13 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
       [JSON.stringify(rows)],
     );
     numbered.sort((a, b) => Number(a.id) - Number(b.id));
-    const events = rows.map((row, i) => ({ ...row, seq: numbered[i]!.seq }));
-    announceAfterCommit(tx, EVENTS_CHANNEL, notifications(events));
+    // Handed over as they are: no NOTIFY text to build and parse again, and no size limit.
+    const events = rows.map((row, i): NotifiedEvent => {
+      const seq = Number(numbered[i]!.seq);
+      const envelope = { seq, name: row.name, payload: row.payload, at: row.created_at } as EventEnvelope;
+      return { tenantId: row.tenant_id, rooms: row.rooms, seq, envelope };
+    });
+    announceAfterCommit(tx, EVENTS_CHANNEL, [events]);
     return;
   }
   await queryText(tx, INSERT_EVENTS, [JSON.stringify(rows)], { prepareAs: 'insert_realtime_events' });

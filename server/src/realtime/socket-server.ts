@@ -224,7 +224,9 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
   const unlisten = await deps.database.listen(EVENTS_CHANNEL, (payload) => {
     chain = chain
       .then(async () => {
-        const parsed = JSON.parse(payload) as NotifiedEvent | NotifiedEvent[];
+        // NOTIFY's text, or the embedded database's events as this process recorded them.
+        const parsed = (typeof payload === 'string' ? JSON.parse(payload) : payload) as
+          NotifiedEvent | NotifiedEvent[];
         for (const event of Array.isArray(parsed) ? parsed : [parsed]) await deliver(event);
       })
       .catch((error) => app.log.error({ err: error }, 'realtime delivery failed'));
