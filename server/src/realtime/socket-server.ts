@@ -185,27 +185,39 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     return sockets;
   }
 
+  /**
+   * Sockets by namespace, as ids to broadcast to: an event is then encoded once for all its sockets of a namespace,
+   * not once per socket.
+   */
+  function byNamespace(sockets: Iterable<AppSocket>): Map<AppNamespace, string[]> {
+    const ids = new Map<AppNamespace, string[]>();
+    for (const socket of sockets) {
+      const list = ids.get(socket.nsp) ?? [];
+      ids.set(socket.nsp, list);
+      list.push(socket.id);
+    }
+    return ids;
+  }
+
   async function deliver(event: NotifiedEvent): Promise<void> {
     if (event.ephemeral) {
-      for (const socket of targets(event)) socket.emit('ephemeral', event.ephemeral);
+      for (const [namespace, ids] of byNamespace(targets(event)))
+        namespace.to(ids).emit('ephemeral', event.ephemeral);
       return;
     }
     const envelope = event.envelope ?? (await eventAt(deps.database.db, event.tenantId, event.seq));
     if (!envelope) return;
-    // Encoded once for all its sockets of a namespace (a broadcast to their ids), not once per socket.
-    const now = new Map<AppNamespace, string[]>();
+    const now: AppSocket[] = [];
     for (const socket of targets(event)) {
       if (envelope.name === 'membership.changed')
         await followMembership(socket, envelope as EventEnvelope<'membership.changed'>);
       if (socket.data.pending) socket.data.pending.push(envelope);
       else if (envelope.seq > socket.data.lastSentSeq) {
         socket.data.lastSentSeq = envelope.seq;
-        const ids = now.get(socket.nsp) ?? [];
-        now.set(socket.nsp, ids);
-        ids.push(socket.id);
+        now.push(socket);
       }
     }
-    for (const [namespace, ids] of now) namespace.to(ids).emit('event', envelope);
+    for (const [namespace, ids] of byNamespace(now)) namespace.to(ids).emit('event', envelope);
   }
 
   /** An operator added to or removed from a group starts or stops receiving its events at once. */
