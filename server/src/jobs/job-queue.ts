@@ -70,8 +70,8 @@ export async function createJobQueue<D>(options: {
   let stopped = false;
   // pg-boss records a job's end without waiting for it (nor catching): a job that outlived the shutdown wait would
   // record it on a closed pool, an unhandled rejection. Once stopped, its statements do nothing; pg-boss has handed
-  // such a job back for a retry when the wait ran out. A statement that changes jobs (complete, fail) answers how many it changed,
-  // which pg-boss reads from the first row: none.
+  // such a job back for a retry when the wait ran out. A statement that changes jobs (complete, fail) answers how
+  // many it changed, which pg-boss reads from the first row: none.
   const db = {
     executeSql: (text: string, values?: unknown[]) =>
       stopped

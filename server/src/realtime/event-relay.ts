@@ -1,12 +1,20 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, queryRowsPrepared, type Database } from '../db/database.js';
-import { countersMovedOn, EVENTS_CHANNEL, notifications, type NumberedEvent } from './record-event.js';
+import {
+  countersMovedOn,
+  EVENTS_CHANNEL,
+  notifiedEvent,
+  type NotifiedEvent,
+  type NumberedEvent,
+} from './record-event.js';
 import { registerEventRelay } from './relay-wakeup.js';
 
 /** Any fixed number: the relay of one process at a time numbers events. */
 const RELAY_LOCK_KEY = 727_012;
 /** Events numbered per round; a full round is followed by another at once. */
 const BATCH = 2_000;
+/** NOTIFY payloads are limited to 8,000 bytes; larger events travel as a reference and are read back. */
+const NOTIFY_LIMIT = 7_000;
 /**
  * While events are being recorded or wait for their turn: look this often. It is their added latency (5 ms on
  * average) and what batches them: every round costs the app four round trips to the database, so a shorter pace
@@ -190,4 +198,31 @@ export async function startEventRelay(
       while (running) await running;
     },
   };
+}
+
+/** Packs numbered events into as few NOTIFY payloads as fit, in order; an oversized event goes as a reference. */
+function notifications(rows: NumberedEvent[]): string[] {
+  const payloads: string[] = [];
+  let batch: string[] = [];
+  let size = 2;
+  for (const row of rows) {
+    const event = notifiedEvent(row);
+    let text = JSON.stringify(event);
+    if (Buffer.byteLength(text) > NOTIFY_LIMIT)
+      text = JSON.stringify({
+        tenantId: event.tenantId,
+        rooms: event.rooms,
+        seq: event.seq,
+      } as NotifiedEvent);
+    const length = Buffer.byteLength(text) + 1;
+    if (batch.length > 0 && size + length > NOTIFY_LIMIT) {
+      payloads.push(`[${batch.join(',')}]`);
+      batch = [];
+      size = 2;
+    }
+    batch.push(text);
+    size += length;
+  }
+  if (batch.length > 0) payloads.push(`[${batch.join(',')}]`);
+  return payloads;
 }

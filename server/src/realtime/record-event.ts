@@ -136,7 +136,7 @@ const INSERT_NUMBERED_EVENTS = `
   ORDER BY e.ord
   RETURNING id, seq`;
 
-/** A stored event with its number, as the relay and the embedded path announce it. */
+/** A stored event with its number, as the relay and the embedded path read it. */
 export interface NumberedEvent {
   tenant_id: string;
   seq: string | number;
@@ -174,11 +174,7 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
     );
     numbered.sort((a, b) => Number(a.id) - Number(b.id));
     // Handed over as they are: no NOTIFY text to build and parse again, and no size limit.
-    const events = rows.map((row, i): NotifiedEvent => {
-      const seq = Number(numbered[i]!.seq);
-      const envelope = { seq, name: row.name, payload: row.payload, at: row.created_at } as EventEnvelope;
-      return { tenantId: row.tenant_id, rooms: row.rooms, seq, envelope };
-    });
+    const events = rows.map((row, i) => notifiedEvent({ ...row, seq: numbered[i]!.seq }));
     announceAfterCommit(tx, EVENTS_CHANNEL, [events]);
     return;
   }
@@ -186,36 +182,16 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
   wakeEventRelays();
 }
 
-/** NOTIFY payloads are limited to 8,000 bytes; larger events travel as a reference and are read back. */
-const NOTIFY_LIMIT = 7_000;
-
-/** Packs numbered events into as few payloads as fit, in order; an oversized event goes as a reference. */
-export function notifications(rows: NumberedEvent[]): string[] {
-  const payloads: string[] = [];
-  let batch: string[] = [];
-  let size = 2;
-  for (const row of rows) {
-    const seq = Number(row.seq);
-    const envelope = {
-      seq,
-      name: row.name,
-      payload: row.payload,
-      at: new Date(row.created_at).toISOString(),
-    } as EventEnvelope;
-    let text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq, envelope } as NotifiedEvent);
-    if (Buffer.byteLength(text) > NOTIFY_LIMIT)
-      text = JSON.stringify({ tenantId: row.tenant_id, rooms: row.rooms, seq } as NotifiedEvent);
-    const length = Buffer.byteLength(text) + 1;
-    if (batch.length > 0 && size + length > NOTIFY_LIMIT) {
-      payloads.push(`[${batch.join(',')}]`);
-      batch = [];
-      size = 2;
-    }
-    batch.push(text);
-    size += length;
-  }
-  if (batch.length > 0) payloads.push(`[${batch.join(',')}]`);
-  return payloads;
+/** The event as sockets receive it, from its stored row. */
+export function notifiedEvent(row: NumberedEvent): NotifiedEvent {
+  const seq = Number(row.seq);
+  const envelope = {
+    seq,
+    name: row.name,
+    payload: row.payload,
+    at: new Date(row.created_at).toISOString(),
+  } as EventEnvelope;
+  return { tenantId: row.tenant_id, rooms: row.rooms, seq, envelope };
 }
 
 /** The views the entries need: one read per kind of view and tenant. */
