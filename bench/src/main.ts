@@ -7,11 +7,13 @@ import { modeFromArgs } from './modes.js';
 import { profileTable, summarize, table } from './report.js';
 import { disposePglite, measurePglite, preparePglite, type PreparedPglite } from './run-pglite.js';
 import { runPostgres } from './run-postgres.js';
+import { readStatementTimes, statementTimesTable } from './statement-times.js';
 
 /**
  * `npm run bench [-- --quick | --smoke]`: the app against its floor on the local PostgreSQL, then on embedded
  * PGlite, all on loopback. Progress goes to stderr; the table and, as the very last line, one JSON object go to
- * stdout.
+ * stdout. For working on the embedded database: `--pglite-only` runs its phase alone (the last line then holds
+ * `pglite_inbound_msgs_per_s` only), and `--statement-times` prints the time PGlite spent in each statement.
  */
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,9 +35,9 @@ async function main(): Promise<void> {
   const mode = modeFromArgs(args);
   // `--cpu-prof`: each app writes a V8 CPU profile (open it in Chrome DevTools or speedscope), the PGlite app's in
   // a directory of its own.
-  const cpuProfileDir = args.includes('--cpu-prof')
-    ? path.resolve(benchDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'))
-    : undefined;
+  const runDir = path.resolve(benchDir, 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+  const cpuProfileDir = args.includes('--cpu-prof') ? runDir : undefined;
+  const statementTimesDir = args.includes('--statement-times') ? path.join(runDir, 'statements') : undefined;
   const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/bench';
   const started = Date.now();
   const log = (line: string) =>
@@ -49,11 +51,30 @@ async function main(): Promise<void> {
   // The full run prepares PGlite after PostgreSQL, so nothing else runs beside any phase. The shorter modes
   // prepare both at once to fit their time; PGlite's app then idles while PostgreSQL is measured.
   const pgliteProfileDir = cpuProfileDir && path.join(cpuProfileDir, 'pglite');
-  const early = mode.name === 'full' ? undefined : preparePglite(mode, log, pgliteProfileDir);
+  const tools = {
+    ...(pgliteProfileDir ? { cpuProfileDir: pgliteProfileDir } : {}),
+    ...(statementTimesDir ? { statementTimesDir } : {}),
+  };
+  const early = mode.name === 'full' ? undefined : preparePglite(mode, log, tools);
   let prepared: PreparedPglite | undefined;
   try {
+    if (args.includes('--pglite-only')) {
+      prepared = await (early ?? preparePglite(mode, log, tools));
+      const pglite = await measurePglite(prepared, mode, log);
+      prepared = undefined;
+      const times = statementTimesDir
+        ? `${statementTimesTable(readStatementTimes(statementTimesDir), pglite.delivered)}\n`
+        : '';
+      const profile = pgliteProfileDir ? `${profileTable('PGlite', hottest(pgliteProfileDir))}\n` : '';
+      process.stdout.write(
+        `PGlite alone (${mode.name}): ${pglite.delivered} messages delivered, ${pglite.msgsPerS.toFixed(1)} msg/s` +
+          (pglite.outcomes.failed ? `; failed: ${pglite.outcomes.describeFailures()}` : '') +
+          `\n${times}${profile}${JSON.stringify({ pglite_inbound_msgs_per_s: Number(pglite.msgsPerS.toFixed(1)) })}\n`,
+      );
+      return;
+    }
     const pg = await runPostgres(databaseUrl, mode, log, early ?? Promise.resolve(), cpuProfileDir);
-    prepared = await (early ?? preparePglite(mode, log, pgliteProfileDir));
+    prepared = await (early ?? preparePglite(mode, log, tools));
     const pglite = await measurePglite(prepared, mode, log);
     prepared = undefined;
     const summary = summarize(pg, pglite);
@@ -67,9 +88,12 @@ async function main(): Promise<void> {
       revision: revision(),
     };
     const profile =
-      cpuProfileDir && pgliteProfileDir
+      (cpuProfileDir && pgliteProfileDir
         ? `\n${profileTable('PostgreSQL', hottest(cpuProfileDir))}\n${profileTable('PGlite', hottest(pgliteProfileDir))}`
-        : '';
+        : '') +
+      (statementTimesDir
+        ? `\n${statementTimesTable(readStatementTimes(statementTimesDir), pglite.delivered)}`
+        : '');
     process.stdout.write(
       `${table(mode, machine, pg, pglite, summary)}${profile}\n${JSON.stringify(summary)}\n`,
     );

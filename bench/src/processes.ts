@@ -21,7 +21,13 @@ export async function startApp(env: {
   graphApiBaseUrl: string;
   /** Write a V8 CPU profile of the whole run into this directory when the app exits. */
   cpuProfileDir?: string;
+  /** Write PGlite's time per statement into this directory when the app exits (`statement-times-preload.mjs`). */
+  statementTimesDir?: string;
 }): Promise<AppProcess> {
+  const preloads = [
+    ...(env.cpuProfileDir ? ['cpu-prof-preload.mjs'] : []),
+    ...(env.statementTimesDir ? ['statement-times-preload.mjs'] : []),
+  ].map((file) => `--import ${pathToFileURL(path.join(benchDir, 'src', file)).href}`);
   const app = await spawnApp({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -31,12 +37,9 @@ export async function startApp(env: {
     DATA_DIR: env.dataDir,
     GRAPH_API_BASE_URL: env.graphApiBaseUrl,
     ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
-    ...(env.cpuProfileDir
-      ? {
-          NODE_OPTIONS: `--import ${pathToFileURL(path.join(benchDir, 'src/cpu-prof-preload.mjs')).href}`,
-          BENCH_CPU_PROFILE_DIR: env.cpuProfileDir,
-        }
-      : {}),
+    ...(preloads.length ? { NODE_OPTIONS: preloads.join(' ') } : {}),
+    ...(env.cpuProfileDir ? { BENCH_CPU_PROFILE_DIR: env.cpuProfileDir } : {}),
+    ...(env.statementTimesDir ? { BENCH_STATEMENT_TIMES_DIR: env.statementTimesDir } : {}),
   });
   killOnExit(app);
   await waitReady(app, 60_000);

@@ -15,6 +15,14 @@ export interface PreparedPglite {
   app: AppProcess;
   operators: BenchOperator[];
   dataDir: string;
+  /** Where the app writes PGlite's time per statement, counted over the saturated phase. */
+  statementTimesDir?: string;
+}
+
+/** What the PGlite app records of itself for the bench's `--cpu-prof` and `--statement-times`. */
+export interface PgliteTools {
+  cpuProfileDir?: string;
+  statementTimesDir?: string;
 }
 
 /**
@@ -24,7 +32,7 @@ export interface PreparedPglite {
 export async function preparePglite(
   mode: Mode,
   log: (line: string) => void,
-  cpuProfileDir?: string,
+  tools: PgliteTools = {},
 ): Promise<PreparedPglite> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-pglite-'));
   try {
@@ -44,9 +52,9 @@ export async function preparePglite(
       port: await freePort(),
       dataDir,
       graphApiBaseUrl: 'http://127.0.0.1:9',
-      ...(cpuProfileDir ? { cpuProfileDir } : {}),
+      ...tools,
     });
-    return { app, operators: seed.inbound.operators, dataDir };
+    return { app, operators: seed.inbound.operators, dataDir, ...tools };
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
@@ -72,6 +80,8 @@ export async function measurePglite(
     log('PGlite: inbound as fast as the app answers');
     await driver.saturate('warm-up', mode.concurrency, mode.warmupMs, mode.graceMs);
     const stopProfile = await startProfile(app.child.pid!);
+    // The statement times start afresh here: what start-up and warm-up ran is not counted.
+    if (prepared.statementTimesDir) process.kill(app.child.pid!, 'SIGWINCH');
     const inbound = await driver.saturate('saturated', mode.concurrency, mode.pgliteMs, mode.graceMs);
     inbound.profile = await stopProfile();
     closeAll(sockets);

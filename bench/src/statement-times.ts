@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** One statement's share of PGlite's time, as `statement-times-preload.mjs` writes it. */
+export interface StatementTime {
+  text: string;
+  calls: number;
+  ms: number;
+}
+
+/** The statement times the PGlite app wrote into `dir` when it exited, most time first. */
+export function readStatementTimes(dir: string): StatementTime[] {
+  const files = readdirSync(dir).filter((file) => /^statements-\d+\.json$/.test(file));
+  const times = new Map<string, StatementTime>();
+  for (const file of files) {
+    for (const entry of JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as StatementTime[]) {
+      const known = times.get(entry.text);
+      if (known) {
+        known.calls += entry.calls;
+        known.ms += entry.ms;
+      } else times.set(entry.text, { ...entry });
+    }
+  }
+  return [...times.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/** The statements that took most of PGlite's time in the saturated phase, per call and per message delivered. */
+export function statementTimesTable(times: StatementTime[], delivered: number, top = 15): string {
+  const total = times.reduce((sum, time) => sum + time.ms, 0);
+  const fixed = (value: number, digits: number, width: number) => value.toFixed(digits).padStart(width);
+  return [
+    `PGlite time by statement, saturated phase: ${total.toFixed(0)} ms in ${times.length} statements` +
+      ` (${(total / Math.max(delivered, 1)).toFixed(3)} ms per message delivered)`,
+    '       ms   calls  ms/call  ms/msg  statement',
+    ...times
+      .slice(0, top)
+      .map(
+        (time) =>
+          `  ${fixed(time.ms, 0, 7)} ${String(time.calls).padStart(7)} ${fixed(time.ms / time.calls, 3, 8)}` +
+          ` ${fixed(time.ms / Math.max(delivered, 1), 3, 7)}  ${time.text.slice(0, 110)}`,
+      ),
+  ].join('\n');
+}
