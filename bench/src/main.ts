@@ -69,6 +69,11 @@ async function main(): Promise<void> {
       process.stdout.write(
         `PGlite alone (${mode.name}): ${pglite.delivered} messages delivered, ${pglite.msgsPerS.toFixed(1)} msg/s` +
           (pglite.outcomes.failed ? `; failed: ${pglite.outcomes.describeFailures()}` : '') +
+          // CPU per message moves less than the rate with what else the machine runs.
+          (pglite.profile
+            ? `; app ${pglite.profile.appCores.toFixed(2)} cores, ` +
+              `${((pglite.profile.appCores * pglite.elapsedMs) / Math.max(pglite.delivered, 1)).toFixed(3)} ms CPU per message`
+            : '') +
           `\n${times}${profile}${JSON.stringify({ pglite_inbound_msgs_per_s: Number(pglite.msgsPerS.toFixed(1)) })}\n`,
       );
       return;

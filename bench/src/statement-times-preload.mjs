@@ -1,5 +1,6 @@
 // Loaded into the PGlite app process with NODE_OPTIONS="--import …" when the bench runs with --statement-times:
-// adds up the time PGlite spends in each statement, as pg_stat_statements does on PostgreSQL, and writes it to
+// adds up the time PGlite spends in each statement, and the bytes sent to it and received (the wire protocol's
+// messages, which PGlite's JavaScript builds and parses), as pg_stat_statements does on PostgreSQL, and writes it to
 // BENCH_STATEMENT_TIMES_DIR/statements-<pid>.json when the process exits. SIGWINCH starts the count afresh, so the
 // bench counts its measured phase only (the app shuts down on SIGUSR2, as close-with-grace has it; SIGWINCH is
 // ignored by default and means nothing to a process without a terminal). Every call into the database goes
@@ -56,12 +57,16 @@ if (dir) {
     if (text !== undefined) last = text;
     const key = last.replace(/\s+/g, ' ').trim();
     const started = performance.now();
+    let answer;
     try {
-      return await own.call(this, message, options);
+      answer = await own.call(this, message, options);
+      return answer;
     } finally {
-      const entry = times.get(key) ?? { calls: 0, ms: 0 };
+      const entry = times.get(key) ?? { calls: 0, ms: 0, sent: 0, received: 0 };
       if (runs) entry.calls += 1;
       entry.ms += performance.now() - started;
+      entry.sent += message.length;
+      entry.received += answer?.length ?? 0;
       times.set(key, entry);
     }
   };
@@ -71,7 +76,7 @@ if (dir) {
   });
   process.once('exit', () => {
     mkdirSync(dir, { recursive: true });
-    const statements = [...times].map(([text, { calls, ms }]) => ({ text, calls, ms }));
+    const statements = [...times].map(([text, entry]) => ({ text, ...entry }));
     writeFileSync(path.join(dir, `statements-${process.pid}.json`), JSON.stringify(statements));
   });
 }

@@ -6,6 +6,9 @@ export interface StatementTime {
   text: string;
   calls: number;
   ms: number;
+  /** Bytes of the wire protocol's messages: to the database (statement, parameters) and back (rows). */
+  sent: number;
+  received: number;
 }
 
 /** The statement times the PGlite app wrote into `dir` when it exited, most time first. */
@@ -18,6 +21,8 @@ export function readStatementTimes(dir: string): StatementTime[] {
       if (known) {
         known.calls += entry.calls;
         known.ms += entry.ms;
+        known.sent += entry.sent;
+        known.received += entry.received;
       } else times.set(entry.text, { ...entry });
     }
   }
@@ -31,13 +36,15 @@ export function statementTimesTable(times: StatementTime[], delivered: number, t
   return [
     `PGlite time by statement, saturated phase: ${total.toFixed(0)} ms in ${times.length} statements` +
       ` (${(total / Math.max(delivered, 1)).toFixed(3)} ms per message delivered)`,
-    '       ms   calls  ms/call  ms/msg  statement',
+    '       ms   calls  ms/call  ms/msg  kB/call in, out  statement',
     ...times
       .slice(0, top)
       .map(
         (time) =>
           `  ${fixed(time.ms, 0, 7)} ${String(time.calls).padStart(7)} ${fixed(time.ms / time.calls, 3, 8)}` +
-          ` ${fixed(time.ms / Math.max(delivered, 1), 3, 7)}  ${time.text.slice(0, 110)}`,
+          ` ${fixed(time.ms / Math.max(delivered, 1), 3, 7)}` +
+          `  ${fixed(time.sent / 1024 / Math.max(time.calls, 1), 1, 6)} ${fixed(time.received / 1024 / Math.max(time.calls, 1), 1, 6)}` +
+          `  ${time.text.slice(0, 100)}`,
       ),
   ].join('\n');
 }

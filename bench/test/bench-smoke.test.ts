@@ -67,11 +67,11 @@ describe('npm run bench -- --smoke', () => {
     expect(Object.keys(summary)).toEqual(['pglite_inbound_msgs_per_s']);
     expect(summary.pglite_inbound_msgs_per_s).toBeGreaterThan(0);
     expect(stdout).not.toContain('failed:');
-    // Rows of "ms calls ms/call ms/msg statement", most time first: the batched writes of the inbound path are
+    // Rows of "ms calls ms/call ms/msg kB-in kB-out statement", most time first: the batched writes of the inbound path are
     // there, and start-up's queue creation is not (the count started afresh, and the app kept running, when the
     // measured phase began).
     const rows = lines
-      .map((line) => /^\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+\s+(.+)$/.exec(line))
+      .map((line) => /^\s+(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+(.+)$/.exec(line))
       .filter((row) => row !== null);
     expect(rows.length, stdout).toBeGreaterThanOrEqual(5);
     const writes = rows.filter((row) => row[3]!.startsWith('WITH given AS'));
