@@ -46,7 +46,7 @@ export async function scheduleComposerChange(
   tx: Executor,
   deps: Pick<EngineDeps, 'channels' | 'jobs' | 'now'>,
   session: SessionRow,
-  previous?: SessionRow,
+  previous?: ComposerInput,
 ): Promise<void> {
   const now = deps.now();
   if (previous) {

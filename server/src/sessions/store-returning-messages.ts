@@ -7,22 +7,27 @@ import { contacts, messages, sessions } from '../db/schema.js';
 import { blacklistPairsOf, knownBySql } from '../blacklist/blacklist.repo.js';
 import { blacklistedAfter, blacklistKeysOf } from '../blacklist/is-blacklisted.js';
 import { announceCustomerMessage } from './announce.js';
-import { scheduleComposerChange } from './composer-of.js';
+import { scheduleComposerChange, type ComposerInput } from './composer-of.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { InboundInput, InboundResult } from './receive-inbound.js';
 type ContactRow = typeof contacts.$inferSelect;
 import { cardOf, newContactOf, SCOPED_IDENTITIES } from './resolve-contact.js';
+import type { SessionRow } from './sessions.repo.js';
 
 /**
  * Returning customers' senders, one row per given customer: whether its one identity is unknown (a new customer),
- * and, in the usual case, the open session on the account of the unmerged contact holding it. Each also carries
- * the first look at the blacklist (an
- * entry naming the contact or one of the given identities) and what else the contact is known by, as
- * `resolveMessageSender` reads them for one customer. Every table is reached by key from the given rows (the
+ * and, in the usual case, the open session on the account of the unmerged contact holding it (its id and what its
+ * composer allowed, `previousOf`). Each also carries the first look at the blacklist (an entry naming the contact
+ * or one of the given identities) and what else the contact is known by, as `resolveMessageSender` reads them for
+ * one customer. Every table is reached by key from the given rows (the
  * identity's unique key, the open session's unique index), so the generic plan is the one any call wants.
  */
 const SENDERS = `
-  SELECT g.n, known.contact_id IS NULL AS unknown, to_jsonb(s) AS session,
+  SELECT g.n, known.contact_id IS NULL AS unknown,
+    -- What the message is stored against, and what the composer allowed before it: not the whole row.
+    CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('id', s.id, 'state', s.state, 'channel', s.channel,
+      'queued_at', s.queued_at, 'last_customer_message_at', s.last_customer_message_at,
+      'window_closed_at', s.window_closed_at, 'locked_until_reply', s.locked_until_reply) END AS session,
     EXISTS (
       SELECT 1 FROM blacklist_entries b
       WHERE b.tenant_id = g.tenant_id AND (b.contact_id = c.id OR (b.identity_kind, b.identity_value) IN (
@@ -167,7 +172,7 @@ export async function storeReturningMessages(
   const unknown = senders.filter((sender) => sender.unknown);
   if (unknown.length)
     for (const [n, sender] of await createContacts(tx, unknown, byN, keysOf)) newCustomers.set(n, sender);
-  const previous = new Map<number, ReturnType<typeof sessionOf>>();
+  const previous = new Map<number, ComposerInput & Pick<SessionRow, 'id'>>();
   for (const sender of senders) {
     if (!sender.session) continue;
     const input = byN.get(sender.n)!;
@@ -176,7 +181,7 @@ export async function storeReturningMessages(
       results.set(sender.n, { outcome: 'blacklisted' });
       continue;
     }
-    previous.set(sender.n, sessionOf(sender.session));
+    previous.set(sender.n, previousOf(sender.session));
   }
   if (previous.size === 0) return { results, newCustomers };
   const now = deps.now();
@@ -289,4 +294,11 @@ async function createContacts(
 
 function sessionOf(json: Record<string, unknown>) {
   return rowFromJson(sessions, json);
+}
+
+/** A session as `SENDERS` reads it: its id and what its composer allowed, not the rest of the row. */
+function previousOf(json: Record<string, unknown>): ComposerInput & Pick<SessionRow, 'id'> {
+  const { id, state, channel, queuedAt, lastCustomerMessageAt, windowClosedAt, lockedUntilReply } =
+    sessionOf(json);
+  return { id, state, channel, queuedAt, lastCustomerMessageAt, windowClosedAt, lockedUntilReply };
 }
