@@ -10,9 +10,10 @@ import { announceCustomerMessage } from './announce.js';
 import { scheduleComposerChange, type ComposerInput } from './composer-of.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { InboundInput, InboundResult } from './receive-inbound.js';
-type ContactRow = typeof contacts.$inferSelect;
 import { cardOf, newContactOf, SCOPED_IDENTITIES } from './resolve-contact.js';
 import type { SessionRow } from './sessions.repo.js';
+
+type ContactRow = typeof contacts.$inferSelect;
 
 /**
  * Returning customers' senders, one row per given customer: whether its one identity is unknown (a new customer),
