@@ -25,29 +25,38 @@ export interface DatabaseCounters {
   returned: number;
   /** Where rows were read: table (sequential scans) or index, by rows read. */
   readBy: Map<string, number>;
-  /** Calls by statement (its first words), when the server has pg_stat_statements loaded. */
-  statements?: Map<string, number>;
+  /** Calls and execution time by statement (its first words), when the server has pg_stat_statements loaded. */
+  statements?: Map<string, StatementUse>;
+}
+
+export interface StatementUse {
+  calls: number;
+  /** Time spent executing it, in milliseconds (pg_stat_statements' total_exec_time). */
+  ms: number;
 }
 
 /**
- * Statements by calls, from pg_stat_statements when the server preloads it (`shared_preload_libraries`); the
+ * Statements' calls and execution time, from pg_stat_statements when the server preloads it (`shared_preload_libraries`); the
  * extension is made in a schema of its own, which the bench's reset leaves alone. Undefined otherwise: the bench
  * does not need it.
  */
-async function readStatements(client: pg.Client): Promise<Map<string, number> | undefined> {
+async function readStatements(client: pg.Client): Promise<Map<string, StatementUse> | undefined> {
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS bench_statements;
       CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench_statements`);
-    const { rows } = await client.query<{ query: string; calls: string }>(
-      `SELECT query, calls FROM bench_statements.pg_stat_statements s
+    const { rows } = await client.query<{ query: string; calls: string; ms: number }>(
+      `SELECT query, calls, total_exec_time AS ms FROM bench_statements.pg_stat_statements s
        JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()`,
     );
-    const calls = new Map<string, number>();
+    const statements = new Map<string, StatementUse>();
     for (const row of rows) {
       const key = row.query.replace(/\s+/g, ' ').slice(0, 90);
-      calls.set(key, (calls.get(key) ?? 0) + Number(row.calls));
+      const use = statements.get(key) ?? { calls: 0, ms: 0 };
+      use.calls += Number(row.calls);
+      use.ms += Number(row.ms);
+      statements.set(key, use);
     }
-    return calls;
+    return statements;
   } catch {
     return undefined;
   }
@@ -155,11 +164,11 @@ export async function startProfile(appPid: number, client?: pg.Client): Promise<
           ? {
               statements: new Map(
                 [...end.statements]
-                  .map(([query, calls]): [string, number] => [
-                    query,
-                    calls - (countersStart.statements!.get(query) ?? 0),
-                  ])
-                  .filter(([, calls]) => calls > 0),
+                  .map(([query, { calls, ms }]): [string, StatementUse] => {
+                    const before = countersStart.statements!.get(query);
+                    return [query, { calls: calls - (before?.calls ?? 0), ms: ms - (before?.ms ?? 0) }];
+                  })
+                  .filter(([, use]) => use.calls > 0),
               ),
             }
           : {}),

@@ -1,6 +1,6 @@
 import type { HotFunction } from './cpu-profile.js';
 import type { InboundPhase } from './inbound.js';
-import type { PhaseProfile } from './profile.js';
+import type { PhaseProfile, StatementUse } from './profile.js';
 import type { Mode } from './modes.js';
 import type { PostgresResults } from './run-postgres.js';
 
@@ -37,20 +37,27 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
   };
 }
 
-/** Statements per message and the most called, when pg_stat_statements was there to count them. */
-function statementRows(statements: Map<string, number> | undefined, perItems: number): string[][] {
+/**
+ * Statements per message and the twelve that took the most time, with their calls and execution time per
+ * message, when pg_stat_statements was there to count them.
+ */
+function statementRows(statements: Map<string, StatementUse> | undefined, perItems: number): string[][] {
   if (!statements) return [];
-  const total = [...statements.values()].reduce((sum, calls) => sum + calls, 0);
+  const total = [...statements.values()].reduce((sum, use) => sum + use.calls, 0);
   return [
     [
       '  statements per message',
       num(total / perItems, 1),
-      "pg_stat_statements: the whole database (the bench's own reads included); most called:",
+      "pg_stat_statements: the whole database (the bench's own reads included); most time first, calls and ms per message:",
     ],
     ...[...statements]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, 12)
-      .map(([query, calls]) => ['', num(calls / perItems, 2), query]),
+      .map(([query, use]) => [
+        '',
+        `${num(use.calls / perItems, 2)} calls, ${num(use.ms / perItems, 3)} ms`,
+        query,
+      ]),
   ];
 }
 
