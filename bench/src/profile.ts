@@ -36,9 +36,9 @@ export interface StatementUse {
 }
 
 /**
- * Statements' calls and execution time, from pg_stat_statements when the server preloads it (`shared_preload_libraries`); the
- * extension is made in a schema of its own, which the bench's reset leaves alone. Undefined otherwise: the bench
- * does not need it.
+ * Statements' calls and execution time, from pg_stat_statements when the server preloads it
+ * (`shared_preload_libraries`); the extension is made in a schema of its own, which the bench's reset leaves alone.
+ * Undefined otherwise: the bench does not need it.
  */
 async function readStatements(client: pg.Client): Promise<Map<string, StatementUse> | undefined> {
   try {

@@ -12,11 +12,14 @@ import { PGlite } from '@electric-sql/pglite';
 
 const dir = process.env.BENCH_STATEMENT_TIMES_DIR;
 if (dir) {
-  /** @type {Map<string, { calls: number; ms: number }>} */
+  /** @type {Map<string, { calls: number; ms: number; sent: number; received: number }>} */
   let times = new Map();
-  /** Prepared statements' texts by name; '' is the unnamed statement PGlite's own query parses last. */
+  /**
+   * Prepared statements' texts by name, on one line; '' is the unnamed statement PGlite's own query parses last.
+   */
   const texts = new Map();
   const decoder = new TextDecoder();
+  const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
 
   /** The zero-terminated string at `offset`, and where the next one starts. */
   const cString = (bytes, offset) => {
@@ -38,14 +41,14 @@ if (dir) {
       const length = new DataView(bytes.buffer, bytes.byteOffset + at + 1, 4).getInt32(0);
       if (type === 0x50 /* P */) {
         const [name, next] = cString(bytes, at + 5);
-        parsed = cString(bytes, next)[0];
+        parsed = oneLine(cString(bytes, next)[0]);
         texts.set(name, parsed);
       }
       if (type === 0x42 /* B */) {
         const [, next] = cString(bytes, at + 5);
         return { text: texts.get(cString(bytes, next)[0]), runs: true };
       }
-      if (type === 0x51 /* Q */) return { text: cString(bytes, at + 5)[0], runs: true };
+      if (type === 0x51 /* Q */) return { text: oneLine(cString(bytes, at + 5)[0]), runs: true };
       at += 1 + length;
     }
     return { text: parsed, runs: false };
@@ -55,7 +58,7 @@ if (dir) {
   PGlite.prototype.execProtocolRaw = async function (message, options) {
     const { text, runs } = statementOf(message);
     if (text !== undefined) last = text;
-    const key = last.replace(/\s+/g, ' ').trim();
+    const key = last; // this call's statement, as it was before the await
     const started = performance.now();
     let answer;
     try {

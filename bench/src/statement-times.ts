@@ -41,7 +41,7 @@ export function statementTimesTable(times: StatementTime[], delivered: number, t
       .slice(0, top)
       .map(
         (time) =>
-          `  ${fixed(time.ms, 0, 7)} ${String(time.calls).padStart(7)} ${fixed(time.ms / time.calls, 3, 8)}` +
+          `  ${fixed(time.ms, 0, 7)} ${String(time.calls).padStart(7)} ${fixed(time.ms / Math.max(time.calls, 1), 3, 8)}` +
           ` ${fixed(time.ms / Math.max(delivered, 1), 3, 7)}` +
           `  ${fixed(time.sent / 1024 / Math.max(time.calls, 1), 1, 6)} ${fixed(time.received / 1024 / Math.max(time.calls, 1), 1, 6)}` +
           `  ${time.text.slice(0, 100)}`,
