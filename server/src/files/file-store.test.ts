@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -110,4 +110,20 @@ describe.each(stores)('file store contract: %s', (_name, make) => {
 
 it('the local store keeps everything under its directory', () => {
   expect(listTree(localDir).every((file) => !file.startsWith('..'))).toBe(true);
+});
+
+it('the local store leaves no file when an upload fails before the file is even open', async () => {
+  // Failing at once races the file's opening; a removal that does not wait for it leaves a file behind.
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-store-'));
+  const store = createLocalFileStore(dir);
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('connection lost'));
+      },
+    });
+    await expect(store.put(`tmp/failed-${attempt}`, failing)).rejects.toThrow('connection lost');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,9 +34,13 @@ export function createLocalFileStore(root: string): FileStore {
           done(null, chunk);
         },
       });
+      const out = createWriteStream(file, { flags: 'wx', mode: 0o600 });
       try {
-        await pipeline(body, count, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+        await pipeline(body, count, out);
       } catch (error) {
+        // The pipeline can fail before the file is even opened: wait for the stream to close, or the
+        // open still in flight would create the file after it was removed.
+        if (!out.closed) await once(out, 'close').catch(() => {});
         await unlink(file).catch(() => {});
         throw error;
       }
