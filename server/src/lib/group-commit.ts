@@ -9,9 +9,10 @@
  * so they keep their order. Lanes then run side by side instead of waiting on each other's row locks.
  *
  * With `gather`, a free lane starts on the event loop's next turn rather than at once, so that it takes everything
- * that the I/O callbacks of this turn submit. For a database in the process (PGlite): its statements answer in
- * microtasks, so a write started at once would end before the next request of the same turn was even read, and
- * every write would hold one item.
+ * that the I/O callbacks of this turn submit. For a database in the process (PGlite), whose statements answer in
+ * microtasks, a write started at once would end before the next request of the same turn was even read, and every
+ * write would hold one item. Over a connection, a lane started at once takes the turn's first item alone while the
+ * rest wait for a lane to free.
  */
 export interface GroupCommit<I, O> {
   submit(item: I): Promise<O>;
