@@ -1,8 +1,7 @@
-import { and, eq } from 'drizzle-orm';
-import { oncePerTransaction, type Executor } from '../db/database.js';
-import { groups, tenants } from '../db/schema.js';
+import type { Executor } from '../db/database.js';
 import { localTime } from '../routing-rules/rule-matches.js';
 import { settingsFrom } from '../tenants/read-tenant-settings.js';
+import { sessionSettings } from './session-settings.js';
 
 /**
  * A group's business hours: weekly windows in a time zone (the tenant's unless given). Days are ISO weekdays, 1 (Monday) to 7 (Sunday);
@@ -32,21 +31,10 @@ export async function checkBusinessHours(
   groupId: string,
   at: Date,
 ): Promise<{ open: boolean; message?: string }> {
-  const [group] = await oncePerTransaction(tx, `business_hours ${tenantId} ${groupId}`, () =>
-    tx
-      .select({
-        businessHours: groups.businessHours,
-        offlineMessage: groups.offlineMessage,
-        tenantSettings: tenants.settings,
-      })
-      .from(groups)
-      .innerJoin(tenants, eq(tenants.id, groups.tenantId))
-      .where(and(eq(groups.id, groupId), eq(groups.tenantId, tenantId)))
-      .prepare('group_business_hours')
-      .execute(),
-  );
-  if (!group) return { open: true };
-  const { timezone } = settingsFrom(group.tenantSettings ?? {});
+  const tenant = await sessionSettings(tx, tenantId);
+  const group = tenant?.groups[groupId];
+  if (!tenant || !group) return { open: true };
+  const { timezone } = settingsFrom(tenant.settings);
   const open = isOpen(group.businessHours as BusinessHours | null, at, timezone);
   return open ? { open } : { open, ...(group.offlineMessage ? { message: group.offlineMessage } : {}) };
 }

@@ -1,13 +1,12 @@
-import { eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { oncePerTransaction, type Executor } from '../db/database.js';
-import { channelAccounts } from '../db/schema.js';
+import type { Executor } from '../db/database.js';
 import { defineJob } from '../jobs/job-definition.js';
 import { firedEarly, setTimer } from '../jobs/timers.js';
 import { lockTenantRouting } from '../routing/routing-lock.js';
 import { autoEndedReason, closeSession } from './close-session.js';
 import type { EngineDeps } from './engine-deps.js';
 import { sendSystemMessage } from './send-system-message.js';
+import { sessionSettings } from './session-settings.js';
 import { lockSession, type SessionRow } from './sessions.repo.js';
 
 /** Minutes without any message after which a session ends, per channel, unless the channel account says otherwise. */
@@ -31,13 +30,8 @@ async function timerSettings(
   deps: Pick<EngineDeps, 'channels'>,
   session: SessionRow,
 ): Promise<TimerSettings> {
-  const [account] = await oncePerTransaction(tx, `account_settings ${session.channelAccountId}`, () =>
-    tx
-      .select({ settings: channelAccounts.settings })
-      .from(channelAccounts)
-      .where(eq(channelAccounts.id, session.channelAccountId)),
-  );
-  const settings = account?.settings ?? {};
+  const tenant = await sessionSettings(tx, session.tenantId);
+  const settings = tenant?.accounts[session.channelAccountId] ?? {};
   const adapter = deps.channels.get(session.channel);
   const inactivityMinutes =
     Number(settings.inactivityMinutes) || DEFAULT_INACTIVITY_MINUTES[session.channel] || 30;
