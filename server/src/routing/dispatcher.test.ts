@@ -67,6 +67,17 @@ describe('offering new sessions after they are stored', () => {
     // A request after that run has its own.
     await dispatcher.request(f.tenant.id, f.tenant.groupA);
     expect(transactions).toBe(2);
+    // Right after a run, the next waits a moment, and what is asked for meanwhile shares it: under load, a burst of
+    // first messages stored by several transactions is offered by one routing transaction, not one each.
+    const started = Date.now();
+    const asked = [dispatcher.request(f.tenant.id, f.tenant.groupA)];
+    for (const group of [f.tenant.groupB, f.tenant.groupA]) {
+      await sleep(10);
+      asked.push(dispatcher.request(f.tenant.id, group));
+    }
+    await Promise.all(asked);
+    expect(transactions).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(20);
   });
 
   it('offers the sessions of one dispatch together, each as it would be offered alone', async () => {
