@@ -1,4 +1,4 @@
-import { beforeCommit, isDeferring, queryText, type Executor } from '../db/database.js';
+import { afterCommit, beforeCommit, isDeferring, queryText, type Executor } from '../db/database.js';
 import { announceAfterCommit, canAnnounceLocally } from '../db/embedded-notify.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
 import { wakeEventRelays } from './relay-wakeup.js';
@@ -179,7 +179,7 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
     return;
   }
   await queryText(tx, INSERT_EVENTS, [JSON.stringify(rows)], { prepareAs: 'insert_realtime_events' });
-  wakeEventRelays();
+  afterCommit(tx, wakeEventRelays);
 }
 
 /** The event as sockets receive it, from its stored row. */

@@ -1,6 +1,7 @@
 /**
- * The event relays running in this process. Recording an event wakes them so they look for it at short
- * intervals until its transaction commits; events recorded by other processes are found by the relays' polling.
+ * The event relays running in this process. A transaction that recorded events wakes them once it has committed,
+ * and they number those events without first looking for them; events recorded by other processes are found by
+ * the relays' polling.
  */
 const relays = new Set<() => void>();
 
