@@ -38,26 +38,31 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
 }
 
 /**
- * Statements per message and the twelve that took the most time, with their calls and execution time per
- * message, when pg_stat_statements was there to count them.
+ * Statements per message, the twelve that took the most time, and then the six called most often of the rest, with
+ * their calls and execution time per message, when pg_stat_statements was there to count them. Every call is a
+ * round trip, which costs both sides more than most statements take to run: the most called show what batches
+ * badly (transactions of one message each, a poll that runs too often).
  */
 function statementRows(statements: Map<string, StatementUse> | undefined, perItems: number): string[][] {
   if (!statements) return [];
   const total = [...statements.values()].reduce((sum, use) => sum + use.calls, 0);
+  const row = ([query, use]: [string, StatementUse]) => [
+    '',
+    `${num(use.calls / perItems, 2)} calls, ${num(use.ms / perItems, 3)} ms`,
+    query,
+  ];
+  const byTime = [...statements].sort((a, b) => b[1].ms - a[1].ms);
+  const byCalls = byTime.slice(12).sort((a, b) => b[1].calls - a[1].calls);
   return [
     [
       '  statements per message',
       num(total / perItems, 1),
       "pg_stat_statements: the whole database (the bench's own reads included); most time first, calls and ms per message:",
     ],
-    ...[...statements]
-      .sort((a, b) => b[1].ms - a[1].ms)
-      .slice(0, 12)
-      .map(([query, use]) => [
-        '',
-        `${num(use.calls / perItems, 2)} calls, ${num(use.ms / perItems, 3)} ms`,
-        query,
-      ]),
+    ...byTime.slice(0, 12).map(row),
+    ...(byCalls.length > 0
+      ? [['', '', 'of the rest, the most called:'], ...byCalls.slice(0, 6).map(row)]
+      : []),
   ];
 }
 
