@@ -43,7 +43,10 @@ export function summarize(pg: PostgresResults, pglite: InboundPhase): Summary {
  * round trip, which costs both sides more than most statements take to run: the most called show what batches
  * badly (transactions of one message each, a poll that runs too often).
  */
-function statementRows(statements: Map<string, StatementUse> | undefined, perItems: number): string[][] {
+export function statementRows(
+  statements: Map<string, StatementUse> | undefined,
+  perItems: number,
+): string[][] {
   if (!statements) return [];
   const total = [...statements.values()].reduce((sum, use) => sum + use.calls, 0);
   const row = ([query, use]: [string, StatementUse]) => [
