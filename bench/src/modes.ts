@@ -8,6 +8,8 @@ export interface Mode {
   floorMs: number;
   /** The fixed rate of the latency phase, lowered to 80 % of the saturated rate when the app cannot take it. */
   steadyRate: number;
+  /** Set by `--rate`: the latency phase runs at `steadyRate` even when the saturated rate was lower. */
+  steadyRateGiven?: boolean;
   steadyMs: number;
   /** A saturated phase of returning customers only (no routing), to tell the two paths' limits apart. */
   returningMs: number;
@@ -105,9 +107,18 @@ export const modes: Record<Mode['name'], Mode> = {
   },
 };
 
-/** `--quick`, `--smoke`, or the full run. */
+/**
+ * `--quick`, `--smoke`, or the full run; `--rate N` runs the latency phase at N msg/s whatever the saturated rate
+ * was, to draw the latency at several loads (the targets are for 1,000 msg/s, which a slow machine cannot take).
+ */
 export function modeFromArgs(args: string[]): Mode {
-  if (args.includes('--smoke')) return modes.smoke;
-  if (args.includes('--quick')) return modes.quick;
-  return modes.full;
+  const mode = args.includes('--smoke') ? modes.smoke : args.includes('--quick') ? modes.quick : modes.full;
+  const at = args.indexOf('--rate');
+  if (at < 0) return mode;
+  const rate = Number(args[at + 1]);
+  if (!Number.isInteger(rate) || rate < 1 || rate > 100_000)
+    throw new Error(
+      `--rate takes a whole number of messages a second, from 1 to 100000 (got "${args[at + 1] ?? ''}")`,
+    );
+  return { ...mode, steadyRate: rate, steadyRateGiven: true };
 }

@@ -120,7 +120,9 @@ export async function runPostgres(
     const inbound = await driver.saturate('saturated', mode.concurrency, mode.inboundMs, mode.graceMs);
     inbound.profile = await stopProfile();
     const rssAfterInboundMiB = rssMiB(app.child.pid!);
-    const rate = Math.max(5, Math.min(mode.steadyRate, Math.floor(inbound.msgsPerS * 0.8)));
+    const rate = mode.steadyRateGiven
+      ? mode.steadyRate
+      : Math.max(5, Math.min(mode.steadyRate, Math.floor(inbound.msgsPerS * 0.8)));
     log(`inbound at a fixed ${rate} msg/s`);
     const stopSteadyProfile = await startProfile(app.child.pid!, counter);
     const steady = await driver.steady(`fixed ${rate}/s`, rate, mode.steadyMs, mode.graceMs);
