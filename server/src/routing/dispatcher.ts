@@ -32,7 +32,11 @@ interface TenantQueue {
   waiters: Array<() => void>;
 }
 
-export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>): Dispatcher {
+export function createDispatcher(
+  deps: EngineDeps,
+  logger: Pick<Logger, 'error'>,
+  { paceMs = PACE_MS }: { paceMs?: number } = {},
+): Dispatcher {
   const tenants = new Map<string, TenantQueue>();
   const running = new Set<Promise<void>>();
   /** When each tenant's last dispatch started. */
@@ -42,7 +46,7 @@ export function createDispatcher(deps: EngineDeps, logger: Pick<Logger, 'error'>
     queue.running = true;
     while (queue.groups.size > 0) {
       // Requests that arrive while this waits join this run.
-      const wait = (startedAt.get(tenantId) ?? -Infinity) + PACE_MS - Date.now();
+      const wait = (startedAt.get(tenantId) ?? -Infinity) + paceMs - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       startedAt.set(tenantId, Date.now());
       const groups = [...queue.groups];
