@@ -326,10 +326,12 @@ describe('a customer the tenant refuses', () => {
   it('is refused by its contact, by the identity it writes from, or by the e-mail on its card, new or not', async () => {
     const f = await app.fixture();
     const [byContact, byIdentity, byCard, welcome] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    // Known by an e-mail nobody listed: the blacklist looks again, and lets it through.
+    const carded = randomUUID();
     const send = async (visitor: string, id: string) =>
       (await storeInboundBatch(app.t.engine, [message(f, visitor, id)])).map(stored)[0];
     const first = new Map<string, { sessionId: string }>();
-    for (const visitor of [byContact, byIdentity, byCard, welcome])
+    for (const visitor of [byContact, byIdentity, byCard, welcome, carded])
       first.set(visitor, (await send(visitor, `${visitor}-1`)) as { sessionId: string });
     const contactOf = async (visitor: string) => {
       const [row] = await app.t.database.db
@@ -352,6 +354,10 @@ describe('a customer the tenant refuses', () => {
       .set({ email: `${byCard}@example.test` })
       .where(eq(contacts.id, await contactOf(byCard)));
     await blacklist({ identityKind: 'email', identityValue: `${byCard.toUpperCase()}@example.test` });
+    await app.t.database.db
+      .update(contacts)
+      .set({ email: `${carded}@example.test` })
+      .where(eq(contacts.id, await contactOf(carded)));
 
     // One by one, and together (returning customers' messages that arrive together are stored in one go).
     for (const visitor of [byContact, byIdentity, byCard]) {
@@ -360,16 +366,21 @@ describe('a customer the tenant refuses', () => {
     }
     const together = await storeInboundBatch(
       app.t.engine,
-      [byContact, byIdentity, byCard, welcome].map((visitor) => message(f, visitor, `${visitor}-3`)),
+      [byContact, byIdentity, byCard, welcome, carded].map((visitor) => message(f, visitor, `${visitor}-3`)),
     );
     expect(together.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
       'blacklisted',
       'blacklisted',
       'blacklisted',
       'stored',
+      'stored',
     ]);
     for (const visitor of [byContact, byIdentity, byCard])
       expect(await messagesOf(first.get(visitor)!.sessionId)).toEqual([`text of ${visitor}-1`]);
+    expect(await messagesOf(first.get(carded)!.sessionId)).toEqual([
+      `text of ${carded}-1`,
+      `text of ${carded}-3`,
+    ]);
     // New customers too: one writing from a listed identity, one whose card (from the channel) has a listed e-mail.
     const [newListed, newCarded] = [randomUUID(), randomUUID()];
     await blacklist({ identityKind: 'webchat_visitor', identityValue: newListed });
@@ -388,7 +399,7 @@ describe('a customer the tenant refuses', () => {
       'blacklisted',
     ]);
     const opened = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
-    expect(opened).toHaveLength(4);
+    expect(opened).toHaveLength(5);
     expect(await send(welcome, `${welcome}-2`)).toMatchObject({ outcome: 'stored' });
     expect(await messagesOf(first.get(welcome)!.sessionId)).toEqual([
       `text of ${welcome}-1`,

@@ -16,15 +16,15 @@ import type { SessionRow } from './sessions.repo.js';
 type ContactRow = typeof contacts.$inferSelect;
 
 /**
- * Returning customers' senders, one row per given customer: whether its one identity is unknown (a new customer),
- * and, in the usual case, the open session on the account of the unmerged contact holding it (its id and what its
- * composer allowed, `previousOf`). Each also carries the first look at the blacklist (an entry naming the contact
- * or one of the given identities) and what else the contact is known by, as `resolveMessageSender` reads them for
- * one customer. Every table is reached by key from the given rows (the
- * identity's unique key, the open session's unique index), so the generic plan is the one any call wants.
+ * Returning customers' senders, one row per given customer (`g`): whether its one identity is unknown (a new
+ * customer), and, in the usual case, the open session on the account of the unmerged contact holding it (its id and
+ * what its composer allowed, `previousOf`). Each also carries the first look at the blacklist (an entry naming the
+ * contact or one of the given identities) and what else the contact is known by, as `resolveMessageSender` reads
+ * them for one customer. Every table is reached by key from the given rows (the identity's unique key, the open
+ * session's unique index), so the generic plan is the one any call wants.
  */
 const SENDERS = `
-  SELECT g.n, known.contact_id IS NULL AS unknown,
+  SELECT g.*, known.contact_id IS NULL AS unknown, s.id AS open_session_id,
     -- What the message is stored against, and what the composer allowed before it: not the whole row.
     CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('id', s.id, 'state', s.state, 'channel', s.channel,
       'queued_at', s.queued_at, 'last_customer_message_at', s.last_customer_message_at,
@@ -34,8 +34,7 @@ const SENDERS = `
       WHERE b.tenant_id = g.tenant_id AND (b.contact_id = c.id OR (b.identity_kind, b.identity_value) IN (
         SELECT p->>0, p->>1 FROM jsonb_array_elements(g.pairs) AS p))) AS blacklist_matched,
     ${knownBySql('c')} AS known_by
-  FROM jsonb_to_recordset($1::jsonb)
-    AS g(n int, tenant_id uuid, account_id uuid, scope uuid, kind text, value text, pairs jsonb)
+  FROM g
   -- Each step is a lateral subquery with a LIMIT, which the planner cannot merge into a hash join over a whole
   -- table: every row is probed by index, whatever the statistics said when the generic plan was made.
   LEFT JOIN LATERAL (
@@ -96,6 +95,50 @@ const INSERT_MESSAGES = `
   JOIN updated u ON u.id = g.session_id`;
 
 /**
+ * `SENDERS`, and in the same statement the messages of the usual case stored as `INSERT_MESSAGES` stores them: the
+ * sender has an open session, no blacklist entry names its contact or the identity it wrote from, and its contact
+ * is known by nothing else (any identity besides that one, the same phone number as a `wa_id` aside, or an email
+ * on its card). For those the blacklist's second look (`blacklistedAfter`) has nothing to look at, so storing them
+ * at once is what the two statements would do; every other sender is answered for the caller to look at. One row
+ * per given customer; `taken` says whether its message was one of the usual case, and `message` and `stored` are
+ * the message and its session once stored (none for a duplicate delivery).
+ */
+const SENDERS_AND_MESSAGES = `
+  WITH g AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(n int, tenant_id uuid, account_id uuid, scope uuid, kind text,
+      value text, pairs jsonb, text text, channel_message_id text, client_message_id text, metadata jsonb,
+      created_at timestamptz, sent_at timestamptz)
+  ), senders AS (${SENDERS}
+  ), given AS (
+    SELECT n, tenant_id, open_session_id AS session_id, account_id AS channel_account_id, text, channel_message_id,
+      client_message_id, metadata, created_at, sent_at
+    FROM senders sd
+    WHERE open_session_id IS NOT NULL AND NOT blacklist_matched AND NOT EXISTS (
+      SELECT 1 FROM json_array_elements(sd.known_by) AS k
+      WHERE NOT ((k->>'kind' = sd.kind AND k->>'value' = sd.value) OR (
+        k->>'kind' IN ('phone', 'wa_id') AND sd.kind IN ('phone', 'wa_id')
+        AND regexp_replace(sd.value, '[^0-9]', '', 'g') <> ''
+        AND regexp_replace(k->>'value', '[^0-9]', '', 'g') = regexp_replace(sd.value, '[^0-9]', '', 'g'))))
+  ), inserted AS (
+    ${INSERT_GIVEN_MESSAGES}
+  ), updated AS (
+    UPDATE sessions s SET last_customer_message_at = gv.sent_at, last_message_at = gv.created_at,
+      window_closed_at = NULL, locked_until_reply = false
+    FROM given gv
+    WHERE s.id = ANY (ARRAY(SELECT session_id FROM given)) AND s.id = gv.session_id AND EXISTS (
+      SELECT 1 FROM inserted i
+      WHERE i.channel_account_id = gv.channel_account_id AND i.channel_message_id = gv.channel_message_id)
+    RETURNING s.*
+  )
+  SELECT s.n, s.unknown, s.session, s.blacklist_matched, s.known_by, gv.n IS NOT NULL AS taken,
+    to_jsonb(i) AS message, to_jsonb(u) AS stored
+  FROM senders s
+  LEFT JOIN given gv ON gv.n = s.n
+  LEFT JOIN inserted i
+    ON i.channel_account_id = gv.channel_account_id AND i.channel_message_id = gv.channel_message_id
+  LEFT JOIN updated u ON u.id = gv.session_id AND i.id IS NOT NULL`;
+
+/**
  * New customers' contacts, each with the identity it came with, in one statement. An identity another transaction
  * took meanwhile is not inserted, and its row says so (`joined` false): the caller drops that contact and looks the
  * customer up again.
@@ -124,9 +167,10 @@ export interface ReturningCandidate {
 }
 
 /**
- * Stores, in the caller's transaction, the messages of returning customers that arrived together, in two statements
- * for all of them (their senders, then the messages with their sessions' updates) where each alone would take two;
- * their events share one read of the sessions' views when the transaction's work is done. Each is stored exactly as
+ * Stores, in the caller's transaction, the messages of returning customers that arrived together: their senders and,
+ * in the usual case, their messages with their sessions' updates in one statement for all of them, where each alone
+ * would take two; a second statement stores those whose senders the blacklist had to look at again. Their events
+ * share one read of the sessions' views when the transaction's work is done. Each is stored exactly as
  * `receiveInbound` would store it alone. Candidates must be one message per customer and channel message id, with
  * one identity and no quote; those that are not the usual case (a new or merged contact, no open session, a
  * duplicate delivery) are left out of the answer, for the caller to store one by one. Customers whose identity no
@@ -142,15 +186,19 @@ export async function storeReturningMessages(
   if (candidates.length === 0) return { results, newCustomers };
   const byN = new Map(candidates.map((candidate) => [candidate.n, candidate.input]));
   const keysOf = new Map(candidates.map(({ n, input }) => [n, blacklistKeysOf(input.customer.identities)]));
+  const now = deps.now();
   const senders = await queryText<{
     n: number;
     unknown: boolean;
     session: Record<string, unknown> | null;
     blacklist_matched: boolean;
     known_by: Array<{ kind: string; value: string }>;
+    taken: boolean;
+    message: Record<string, unknown> | null;
+    stored: Record<string, unknown> | null;
   }>(
     tx,
-    SENDERS,
+    SENDERS_AND_MESSAGES,
     [
       JSON.stringify(
         candidates.map(({ n, input }) => {
@@ -164,51 +212,60 @@ export async function storeReturningMessages(
             kind: identity!.kind,
             value: identity!.value,
             pairs: kinds.map((kind, index) => [kind, values[index]]),
+            ...customerMessageColumns(input.event, now),
           };
         }),
       ),
     ],
-    { prepareAs: 'returning_senders' },
+    { prepareAs: 'returning_senders_and_messages' },
   );
   const unknown = senders.filter((sender) => sender.unknown);
   if (unknown.length)
     for (const [n, sender] of await createContacts(tx, unknown, byN, keysOf)) newCustomers.set(n, sender);
+  // What the statement stored, and the senders it left for the blacklist's second look.
   const previous = new Map<number, ComposerInput & Pick<SessionRow, 'id'>>();
+  const stored: Array<{ n: number; message: Record<string, unknown>; session: Record<string, unknown> }> = [];
+  const looked = new Map<number, ComposerInput & Pick<SessionRow, 'id'>>();
   for (const sender of senders) {
     if (!sender.session) continue;
+    if (sender.taken) {
+      // A duplicate delivery stored nothing, and is left to the caller.
+      if (!sender.message || !sender.stored) continue;
+      previous.set(sender.n, previousOf(sender.session));
+      stored.push({ n: sender.n, message: sender.message, session: sender.stored });
+      continue;
+    }
     const input = byN.get(sender.n)!;
     const first = { matched: sender.blacklist_matched, identities: sender.known_by };
     if (await blacklistedAfter(tx, input.tenantId, keysOf.get(sender.n)!, first)) {
       results.set(sender.n, { outcome: 'blacklisted' });
       continue;
     }
-    previous.set(sender.n, previousOf(sender.session));
+    looked.set(sender.n, previousOf(sender.session));
   }
-  if (previous.size === 0) return { results, newCustomers };
-  const now = deps.now();
-  const stored = await queryText<{
-    n: number;
-    message: Record<string, unknown>;
-    session: Record<string, unknown>;
-  }>(
-    tx,
-    INSERT_MESSAGES,
-    [
-      JSON.stringify(
-        [...previous].map(([n, session]) => {
-          const { tenantId, channelAccountId, event } = byN.get(n)!;
-          return {
-            n,
-            tenant_id: tenantId,
-            session_id: session.id,
-            channel_account_id: channelAccountId,
-            ...customerMessageColumns(event, now),
-          };
-        }),
-      ),
-    ],
-    { prepareAs: 'insert_customer_messages' },
-  );
+  if (looked.size > 0)
+    stored.push(
+      ...(await queryText<{ n: number; message: Record<string, unknown>; session: Record<string, unknown> }>(
+        tx,
+        INSERT_MESSAGES,
+        [
+          JSON.stringify(
+            [...looked].map(([n, session]) => {
+              const { tenantId, channelAccountId, event } = byN.get(n)!;
+              return {
+                n,
+                tenant_id: tenantId,
+                session_id: session.id,
+                channel_account_id: channelAccountId,
+                ...customerMessageColumns(event, now),
+              };
+            }),
+          ),
+        ],
+        { prepareAs: 'insert_customer_messages' },
+      )),
+    );
+  for (const [n, session] of looked) previous.set(n, session);
   for (const row of stored.sort((a, b) => a.n - b.n)) {
     const message = rowFromJson(messages, row.message);
     const session = sessionOf(row.session);
