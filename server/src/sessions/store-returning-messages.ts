@@ -222,10 +222,10 @@ export async function storeReturningMessages(
   const unknown = senders.filter((sender) => sender.unknown);
   if (unknown.length)
     for (const [n, sender] of await createContacts(tx, unknown, byN, keysOf)) newCustomers.set(n, sender);
-  // What the statement stored, and the senders it left for the blacklist's second look.
+  // Each sender's session as it was, what the statement stored, and the senders the blacklist looked at again.
   const previous = new Map<number, ComposerInput & Pick<SessionRow, 'id'>>();
   const stored: Array<{ n: number; message: Record<string, unknown>; session: Record<string, unknown> }> = [];
-  const looked = new Map<number, ComposerInput & Pick<SessionRow, 'id'>>();
+  const looked: number[] = [];
   for (const sender of senders) {
     if (!sender.session) continue;
     if (sender.taken) {
@@ -241,21 +241,22 @@ export async function storeReturningMessages(
       results.set(sender.n, { outcome: 'blacklisted' });
       continue;
     }
-    looked.set(sender.n, previousOf(sender.session));
+    previous.set(sender.n, previousOf(sender.session));
+    looked.push(sender.n);
   }
-  if (looked.size > 0)
+  if (looked.length > 0)
     stored.push(
       ...(await queryText<{ n: number; message: Record<string, unknown>; session: Record<string, unknown> }>(
         tx,
         INSERT_MESSAGES,
         [
           JSON.stringify(
-            [...looked].map(([n, session]) => {
+            looked.map((n) => {
               const { tenantId, channelAccountId, event } = byN.get(n)!;
               return {
                 n,
                 tenant_id: tenantId,
-                session_id: session.id,
+                session_id: previous.get(n)!.id,
                 channel_account_id: channelAccountId,
                 ...customerMessageColumns(event, now),
               };
@@ -265,7 +266,6 @@ export async function storeReturningMessages(
         { prepareAs: 'insert_customer_messages' },
       )),
     );
-  for (const [n, session] of looked) previous.set(n, session);
   for (const row of stored.sort((a, b) => a.n - b.n)) {
     const message = rowFromJson(messages, row.message);
     const session = sessionOf(row.session);
