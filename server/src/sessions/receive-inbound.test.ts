@@ -4,38 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { contactIdentities, contacts, messages, realtimeEvents, sessions } from '../db/schema.js';
 import { queryRows } from '../db/database.js';
 import { call } from '../../test/factories.js';
-import { useEngineTestApp, type EngineFixture } from '../../test/engine-setup.js';
+import { useEngineTestApp } from '../../test/engine-setup.js';
 import { driver } from '../../test/harness.js';
-import { storeInboundBatch, type InboundInput, type InboundResult } from './receive-inbound.js';
+import { message, messageTexts, stored } from '../../test/inbound-messages.js';
+import { storeInboundBatch, type InboundResult } from './receive-inbound.js';
 
 const app = useEngineTestApp();
 
-/** A web chat message of `visitor`, as the widget's channel hands it to the engine. */
-function message(fixture: EngineFixture, visitor: string, id: string, overrides: Partial<InboundInput> = {}) {
-  return {
-    tenantId: fixture.tenant.id,
-    channel: 'webchat',
-    channelAccountId: fixture.channelAccountId,
-    customer: { identities: [{ kind: 'webchat_visitor', value: visitor }] },
-    event: { kind: 'message', channelMessageId: id, text: `text of ${id}`, sentAt: new Date() },
-    ...overrides,
-  } satisfies InboundInput;
-}
-
-const stored = (result: PromiseSettledResult<InboundResult>) =>
-  result.status === 'fulfilled' && 'session' in result.value
-    ? { outcome: result.value.outcome, sessionId: result.value.session.id, text: result.value.message.text }
-    : result.status;
-
-async function messagesOf(sessionId: string) {
-  return (
-    await app.t.database.db
-      .select({ text: messages.text })
-      .from(messages)
-      .where(eq(messages.sessionId, sessionId))
-      .orderBy(asc(messages.position))
-  ).map((m) => m.text);
-}
+const messagesOf = (sessionId: string) => messageTexts(app.t.database, sessionId);
 
 describe('events that arrive together, stored in one go', () => {
   it('stores each as it would be stored alone: one session per customer, in order, duplicates once', async () => {
@@ -319,92 +295,5 @@ describe('events that arrive together, stored in one go', () => {
     expect(await messagesOf(a1!.sessionId)).toEqual(['text of a1', 'text of a2']);
     const open = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
     expect(open).toHaveLength(1);
-  });
-});
-
-describe('a customer the tenant refuses', () => {
-  it('is refused by its contact, by the identity it writes from, or by the e-mail on its card, new or not', async () => {
-    const f = await app.fixture();
-    const [byContact, byIdentity, byCard, welcome] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    // Known by an e-mail nobody listed: the blacklist looks again, and lets it through.
-    const carded = randomUUID();
-    const send = async (visitor: string, id: string) =>
-      (await storeInboundBatch(app.t.engine, [message(f, visitor, id)])).map(stored)[0];
-    const first = new Map<string, { sessionId: string }>();
-    for (const visitor of [byContact, byIdentity, byCard, welcome, carded])
-      first.set(visitor, (await send(visitor, `${visitor}-1`)) as { sessionId: string });
-    const contactOf = async (visitor: string) => {
-      const [row] = await app.t.database.db
-        .select({ contactId: sessions.contactId })
-        .from(sessions)
-        .where(eq(sessions.id, first.get(visitor)!.sessionId));
-      return row!.contactId;
-    };
-    const blacklist = async (entry: Record<string, string>) => {
-      const response = await call(app.t.url, 'POST', '/api/v1/blacklist', {
-        headers: f.sessions.admin!.headers,
-        body: entry,
-      });
-      expect(response.status).toBe(201);
-    };
-    await blacklist({ contactId: await contactOf(byContact) });
-    await blacklist({ identityKind: 'webchat_visitor', identityValue: byIdentity });
-    await app.t.database.db
-      .update(contacts)
-      .set({ email: `${byCard}@example.test` })
-      .where(eq(contacts.id, await contactOf(byCard)));
-    await blacklist({ identityKind: 'email', identityValue: `${byCard.toUpperCase()}@example.test` });
-    await app.t.database.db
-      .update(contacts)
-      .set({ email: `${carded}@example.test` })
-      .where(eq(contacts.id, await contactOf(carded)));
-
-    // One by one, and together (returning customers' messages that arrive together are stored in one go).
-    for (const visitor of [byContact, byIdentity, byCard]) {
-      const result = await storeInboundBatch(app.t.engine, [message(f, visitor, `${visitor}-2`)]);
-      expect(result[0]).toEqual({ status: 'fulfilled', value: { outcome: 'blacklisted' } });
-    }
-    const together = await storeInboundBatch(
-      app.t.engine,
-      [byContact, byIdentity, byCard, welcome, carded].map((visitor) => message(f, visitor, `${visitor}-3`)),
-    );
-    expect(together.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
-      'blacklisted',
-      'blacklisted',
-      'blacklisted',
-      'stored',
-      'stored',
-    ]);
-    for (const visitor of [byContact, byIdentity, byCard])
-      expect(await messagesOf(first.get(visitor)!.sessionId)).toEqual([`text of ${visitor}-1`]);
-    expect(await messagesOf(first.get(carded)!.sessionId)).toEqual([
-      `text of ${carded}-1`,
-      `text of ${carded}-3`,
-    ]);
-    // New customers too: one writing from a listed identity, one whose card (from the channel) has a listed e-mail.
-    const [newListed, newCarded] = [randomUUID(), randomUUID()];
-    await blacklist({ identityKind: 'webchat_visitor', identityValue: newListed });
-    await blacklist({ identityKind: 'email', identityValue: `${newCarded}@example.test` });
-    const firstOfNew = await storeInboundBatch(app.t.engine, [
-      message(f, newListed, `${newListed}-1`),
-      message(f, newCarded, `${newCarded}-1`, {
-        customer: {
-          identities: [{ kind: 'webchat_visitor', value: newCarded }],
-          profile: { email: `${newCarded}@EXAMPLE.test` },
-        },
-      }),
-    ]);
-    expect(firstOfNew.map((r) => r.status === 'fulfilled' && r.value.outcome)).toEqual([
-      'blacklisted',
-      'blacklisted',
-    ]);
-    const opened = await app.t.database.db.select().from(sessions).where(eq(sessions.tenantId, f.tenant.id));
-    expect(opened).toHaveLength(5);
-    expect(await send(welcome, `${welcome}-2`)).toMatchObject({ outcome: 'stored' });
-    expect(await messagesOf(first.get(welcome)!.sessionId)).toEqual([
-      `text of ${welcome}-1`,
-      `text of ${welcome}-3`,
-      `text of ${welcome}-2`,
-    ]);
   });
 });
