@@ -15,6 +15,7 @@ import { maintainEmbedded } from './embedded-maintenance.js';
 import { usePreparedStatements } from './pglite-prepared.js';
 import { announceLocally } from './embedded-notify.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { LocalBus } from './local-bus.js';
 
 export type Schema = typeof schema;
 /** The typed query layer, the same type on PGlite and PostgreSQL. */
@@ -115,7 +116,17 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // A broken idle connection must not take the process down; the pool replaces it.
   pool.on('error', () => {});
-  const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db);
+  const bus = new LocalBus(
+    async (channel, texts) => {
+      await pool.query({
+        name: 'local_bus_notify',
+        text: 'SELECT pg_notify($1, t) FROM unnest($2::text[]) WITH ORDINALITY AS n(t, i) ORDER BY i',
+        values: [channel, texts],
+      });
+    },
+    () => {},
+  );
+  const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db, bus);
   const listeners = new Set<pg.Client>();
   return {
     driver: 'postgres',
@@ -129,15 +140,20 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
       return { rows: result.rows as T[] };
     },
     async listen(channel, handler) {
+      // NOTIFY from every process, and what this process's transactions hand over themselves (local-bus.ts).
+      const stopLocal = bus.listen(channel, handler);
       const client = new pg.Client({ connectionString: databaseUrl });
       client.on('error', () => {});
       await client.connect();
       client.on('notification', (message) => {
-        if (message.channel === channel) handler(message.payload ?? '');
+        if (message.channel !== channel) return;
+        const payload = bus.heard(message.payload ?? '');
+        if (payload !== undefined) handler(payload);
       });
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       listeners.add(client);
       return async () => {
+        stopLocal();
         listeners.delete(client);
         await client.end().catch(() => {});
       };
@@ -253,18 +269,36 @@ function statementName(text: string): string {
 
 const commitHooks = new WeakMap<object, Array<() => void>>();
 const rollbackHooks = new WeakMap<object, Array<() => void>>();
-const finishers = new WeakMap<object, Array<() => Promise<void>>>();
+const finishers = new WeakMap<
+  object,
+  { first: Array<() => Promise<void>>; last: Array<() => Promise<void>> }
+>();
+const buses = new WeakMap<object, LocalBus>();
 
 /**
  * Runs `finish` in the transaction `tx` once its work is done, just before it commits (in the order registered; a
  * finisher registered by another finisher runs too), or at once when `tx` is not a transaction opened by
  * `db.transaction`. For writes gathered over a transaction and made in one statement at its end, such as its
- * realtime events. A finisher that throws rolls the transaction back.
+ * realtime events. With `last`, after every other finisher: for a statement that takes a lock held by every writer
+ * in turn, held from there to the commit and so best taken when nothing else is left to do. A finisher that throws
+ * rolls the transaction back.
  */
-export async function beforeCommit(tx: Executor, finish: () => Promise<void>): Promise<void> {
+export async function beforeCommit(
+  tx: Executor,
+  finish: () => Promise<void>,
+  options: { last?: boolean } = {},
+): Promise<void> {
   const pending = finishers.get(tx);
-  if (pending) pending.push(finish);
+  if (pending) (options.last ? pending.last : pending.first).push(finish);
   else await finish();
+}
+
+/**
+ * The channels of this process that `tx`'s database hands notifications over on directly (PostgreSQL, for a
+ * transaction opened by `db.transaction`; see local-bus.ts), or undefined.
+ */
+export function busOf(tx: Executor): LocalBus | undefined {
+  return buses.get(tx);
 }
 
 const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -312,7 +346,7 @@ export function afterRollback(tx: Executor, hook: () => void): void {
  * `db.transaction` that runs the hooks registered with {@link afterCommit} after a successful commit, and those
  * registered with {@link afterRollback} after a failed one.
  */
-function withCommitHooks(db: Db): Db {
+function withCommitHooks(db: Db, bus?: LocalBus): Db {
   const transaction = db.transaction.bind(db);
   db.transaction = (async (run: (tx: Tx) => Promise<unknown>, config?: unknown) => {
     const hooks: Array<() => void> = [];
@@ -322,10 +356,14 @@ function withCommitHooks(db: Db): Db {
       result = await transaction(async (tx) => {
         commitHooks.set(tx, hooks);
         rollbackHooks.set(tx, undone);
-        const pending: Array<() => Promise<void>> = [];
+        const pending = { first: [] as Array<() => Promise<void>>, last: [] as Array<() => Promise<void>> };
         finishers.set(tx, pending);
+        if (bus) buses.set(tx, bus);
         const value = await run(tx);
-        for (let next = pending.shift(); next; next = pending.shift()) await next();
+        for (let next = pending.first.shift() ?? pending.last.shift(); next;) {
+          await next();
+          next = pending.first.shift() ?? pending.last.shift();
+        }
         return value;
       }, config as never);
     } catch (error) {

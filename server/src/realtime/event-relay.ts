@@ -45,15 +45,13 @@ export interface EventRelay {
 }
 
 /**
- * Gives recorded events their per-tenant sequence numbers and announces them (decision 12). The relay numbers the
- * events it can see, which are committed ones: a number is final, and an event committed later gets a later
- * number, so numbers are gap-free and follow the commits, while writers never wait on a shared counter, and a
- * transaction still open (here or anywhere on the server) holds back nothing but its own events. Two transactions
- * that touch the same session take its lock one after the other, so their events keep that order too. Writers
- * do not notify (see `recordEvent`): the relay
- * polls, at a short interval while events flow and backing off when idle, and an advisory lock lets one process
- * at a time number; its NOTIFY, one per batch, reaches the sockets of every process. On the embedded database
- * transactions number their own events (see `recordEvent`), and the relay only numbers those written outside one.
+ * Numbers and announces the events written without a number (decision 12): those recorded in a savepoint or
+ * outside a transaction. A transaction opened by `db.transaction` numbers its own events as it writes them, with
+ * its tenant's counter locked until it commits (record-event.ts); the relay takes the same counter, so its numbers
+ * follow the commits too, with no gaps. It numbers the events it can see, which are committed ones, so a number is
+ * final and a transaction still open holds back nothing but its own events. It polls, at a short interval after
+ * this process wrote such events and backing off when idle, and an advisory lock lets one process at a time number;
+ * its NOTIFY, one per batch, carries the events to the sockets of every process.
  */
 export async function startEventRelay(
   database: Database,
@@ -65,7 +63,7 @@ export async function startEventRelay(
   let dueAt = Infinity;
   let idleDelay = ACTIVE_MS;
   let eagerUntil = 0;
-  /** Whether a transaction of this process committed events since the last round began. */
+  /** Whether this process committed unnumbered events since the last round began. */
   let committedHere = false;
   const idleMaxMs = database.driver === 'pglite' ? EMBEDDED_IDLE_MAX_MS : IDLE_MAX_MS;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { EventEnvelope } from './event-map.js';
+import { notifiedEvent, type NotifiedEvent, type NumberedEvent } from './record-event.js';
 
 interface EventRow extends Record<string, unknown> {
   seq: string | number;
@@ -65,4 +66,28 @@ export async function currentSeq(db: Executor, tenantId: string): Promise<number
 
 export async function deleteEventsBefore(db: Executor, before: Date): Promise<void> {
   await db.execute(sql`DELETE FROM realtime_events WHERE created_at < ${before.toISOString()}`);
+}
+
+/** The tenant's events numbered after `after` up to `upTo`, in order, as sockets receive them. */
+export async function numberedEvents(
+  db: Executor,
+  tenantId: string,
+  after: number,
+  upTo: number,
+): Promise<NotifiedEvent[]> {
+  const rows = await queryRows<NumberedEvent & Record<string, unknown>>(
+    db,
+    sql`SELECT tenant_id, seq, name, rooms, payload, created_at FROM realtime_events
+        WHERE tenant_id = ${tenantId} AND seq > ${after} AND seq <= ${upTo} ORDER BY seq`,
+  );
+  return rows.map(notifiedEvent);
+}
+
+/** Every tenant's last event number. */
+export async function lastSeqs(db: Executor): Promise<Map<string, number>> {
+  const rows = await queryRows<{ tenant_id: string; last_seq: string | number }>(
+    db,
+    sql`SELECT tenant_id, last_seq FROM tenant_event_counters`,
+  );
+  return new Map(rows.map((row) => [row.tenant_id, Number(row.last_seq)]));
 }

@@ -10,10 +10,11 @@ import { recordEvent } from './record-event.js';
 
 let t: TestApp;
 let a: TestTenant;
+let b: TestTenant;
 let s: TwoTenants['s'];
 
 beforeAll(async () => {
-  ({ t, a, s } = await startTwoTenants());
+  ({ t, a, b, s } = await startTwoTenants());
 });
 afterAll(() => t.close());
 
@@ -163,9 +164,9 @@ describe('resume after reconnecting', () => {
   });
 });
 
-describe('ordering without a shared lock', () => {
+describe('ordering', () => {
   it.runIf(driver === 'postgres')(
-    'announces a later commit while an older transaction is still open, and the older one after it commits',
+    'announces a later commit while an older transaction is still at work, and the older one after it commits',
     async () => {
       const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
       let release!: () => void;
@@ -177,7 +178,7 @@ describe('ordering without a shared lock', () => {
           groupId: a.groupA,
           name: 'slow',
         });
-        // A transaction's events are written when its work is done; this one then stays open until released.
+        // A transaction's events are written after the rest of its work, which here waits until released.
         await beforeCommit(tx, async () => {
           recorded();
           await released;
@@ -227,44 +228,74 @@ describe('ordering without a shared lock', () => {
   );
 });
 
-describe('the embedded database numbers events as it writes them', () => {
-  it.runIf(driver === 'pglite')(
-    'numbers them before the commit and announces them in commit order, without the rolled-back ones',
-    async () => {
-      const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
-      const unnumbered: string[] = [];
-      const committed: string[] = [];
-      await Promise.allSettled(
-        Array.from({ length: 24 }, (_, i) =>
-          t.database.db.transaction(async (tx) => {
-            for (const part of ['a', 'b'])
-              await recordEvent(tx, a.id, 'group.changed', [rooms.group(a.groupA)], {
-                groupId: a.groupA,
-                name: `tx ${i}${part}`,
-              });
-            // After the events are written, still inside the transaction: no relay can have numbered them yet.
-            await beforeCommit(tx, async () => {
+describe('numbering events as they are written', () => {
+  it('numbers them before the commit and announces them in commit order, without the rolled-back ones', async () => {
+    const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+    const unnumbered: string[] = [];
+    const committed: string[] = [];
+    await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) =>
+        t.database.db.transaction(async (tx) => {
+          for (const part of ['a', 'b'])
+            await recordEvent(tx, a.id, 'group.changed', [rooms.group(a.groupA)], {
+              groupId: a.groupA,
+              name: `tx ${i}${part}`,
+            });
+          // After the events are written (the last finishers run in order), still inside the transaction: no
+          // relay can have numbered them yet, and the tenant's counter is this transaction's until it commits.
+          await beforeCommit(
+            tx,
+            async () => {
               const { rows } = (await tx.execute(
-                `SELECT payload->>'name' AS name FROM realtime_events
-                 WHERE seq IS NULL AND payload->>'name' LIKE 'tx ${i}_'`,
-              )) as unknown as { rows: Array<{ name: string }> };
-              unnumbered.push(...rows.map((row) => row.name));
+                `SELECT payload->>'name' AS name, seq FROM realtime_events WHERE payload->>'name' LIKE 'tx ${i}_'`,
+              )) as unknown as { rows: Array<{ name: string; seq: string | null }> };
+              expect(rows).toHaveLength(2);
+              unnumbered.push(...rows.filter((row) => row.seq === null).map((row) => row.name));
               if (i % 5 === 3) throw new Error('rolled back');
               committed.push(`tx ${i}a`, `tx ${i}b`);
+            },
+            { last: true },
+          );
+        }),
+      ),
+    );
+    expect(unnumbered).toEqual([]);
+    expect(committed).toHaveLength(38);
+    await olga.waitFor((e) => (e.payload as { name?: string }).name === committed.at(-1));
+    const names = olga.events.map((e) => (e.payload as { name: string }).name);
+    expect(names).toEqual(committed);
+    const seqs = olga.events.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => olga.ready.seq + 1 + i));
+    olga.close();
+  });
+
+  it('numbers the events of concurrent transactions with two tenants each without gaps, none failing', async () => {
+    const before = await t.database.query<{ tenant_id: string; last_seq: string }>(
+      `SELECT tenant_id, last_seq FROM tenant_event_counters WHERE tenant_id IN ($1, $2)`,
+      [a.id, b.id],
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        t.database.db.transaction(async (tx) => {
+          const order = i % 2 === 0 ? [a, b] : [b, a];
+          for (const tenant of order)
+            await recordEvent(tx, tenant.id, 'group.changed', [rooms.group(tenant.groupA)], {
+              groupId: tenant.groupA,
+              name: `both ${i}`,
             });
-          }),
-        ),
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    for (const tenant of [a, b]) {
+      const start = Number(before.rows.find((row) => row.tenant_id === tenant.id)?.last_seq ?? 0);
+      const { rows } = await t.database.query<{ seq: string }>(
+        `SELECT seq FROM realtime_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq`,
+        [tenant.id, start],
       );
-      expect(unnumbered).toEqual([]);
-      expect(committed).toHaveLength(38);
-      await olga.waitFor((e) => (e.payload as { name?: string }).name === committed.at(-1));
-      const names = olga.events.map((e) => (e.payload as { name: string }).name);
-      expect(names).toEqual(committed);
-      const seqs = olga.events.map((e) => e.seq);
-      expect(seqs).toEqual(seqs.map((_, i) => olga.ready.seq + 1 + i));
-      olga.close();
-    },
-  );
+      expect(rows.map((row) => Number(row.seq))).toEqual(Array.from({ length: 40 }, (_, i) => start + 1 + i));
+    }
+  });
 });
 
 describe('flushing the relay', () => {

@@ -1,4 +1,4 @@
-import { afterCommit, beforeCommit, isDeferring, queryText, type Executor } from '../db/database.js';
+import { afterCommit, beforeCommit, busOf, isDeferring, queryText, type Executor } from '../db/database.js';
 import { announceAfterCommit, canAnnounceLocally } from '../db/embedded-notify.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
 import { wakeEventRelays } from './relay-wakeup.js';
@@ -13,6 +13,15 @@ export interface NotifiedEvent {
   seq: number;
   /** A passing signal with no sequence number (typing). */
   ephemeral?: { name: string; payload: unknown };
+}
+
+/**
+ * What a PostgreSQL process tells the others once a transaction that numbered its events has committed: the
+ * tenant's events up to `upTo` are there to be read (its own listeners had them handed over).
+ */
+export interface EventsCommitted {
+  tenantId: string;
+  upTo: number;
 }
 
 type AnyEvent = {
@@ -38,15 +47,15 @@ type Entry =
 const pendingOf = new WeakMap<Executor, Entry[]>();
 
 /**
- * Records an event in the caller's transaction, without a sequence number and without locking anything shared:
- * the relay numbers it once the transaction and every older one have finished, and announces it. Nothing is
- * announced for work that rolled back, and a transaction's events keep the order they were recorded in. In a
- * transaction the events are written together, in one statement, when its work is done (`beforeCommit`); outside
- * one, at once. No NOTIFY here: a transaction that notifies holds PostgreSQL's cluster-wide notify lock through its
- * commit, which would serialise every writer again; the relays of this process are told to look soon instead.
- * On the embedded database, which runs one transaction at a time, a transaction numbers its events as it writes
- * them and announces them to this process's sockets once it commits (db/embedded-notify.ts); the relay has nothing
- * to do there but number events written outside a transaction.
+ * Records an event in the caller's transaction. In a transaction opened by `db.transaction`, the events are
+ * written together, in one statement, when its work is done and after everything else it writes (`beforeCommit`,
+ * last), and numbered as they are written: that statement moves the tenant's counter on, and the counter's row
+ * stays locked until the commit, so numbers follow the commits and have no gaps. Other writers of the tenant wait
+ * for that row only from their own last statement to their commit. Once the transaction commits, this process's
+ * sockets get the events handed over, and the other processes are told to read them (db/local-bus.ts); nothing is
+ * announced for work that rolled back. On the embedded database, which runs one transaction at a time, the same
+ * statement numbers them and db/embedded-notify.ts announces them. Events recorded in a savepoint or outside a
+ * transaction are written without a number, at once, and the relay numbers and announces them (event-relay.ts).
  */
 export async function recordEvent<N extends ServerEventName>(
   tx: Executor,
@@ -90,11 +99,15 @@ async function record(tx: Executor, entries: Entry[]): Promise<void> {
   }
   if (!isDeferring(tx)) return writeEntries(tx, entries);
   pendingOf.set(tx, [...entries]);
-  await beforeCommit(tx, async () => {
-    const all = pendingOf.get(tx)!;
-    pendingOf.delete(tx);
-    await writeEntries(tx, all);
-  });
+  await beforeCommit(
+    tx,
+    async () => {
+      const all = pendingOf.get(tx)!;
+      pendingOf.delete(tx);
+      await writeEntries(tx, all);
+    },
+    { last: true },
+  );
 }
 
 // One row per event from one JSON array; a function scan yields them, and takes their serial ids, in array order,
@@ -113,15 +126,16 @@ export function countersMovedOn(source: string): string {
   return `counts AS (SELECT tenant_id, count(*) AS n FROM ${source} GROUP BY tenant_id),
   bumped AS (
     INSERT INTO tenant_event_counters AS c (tenant_id, last_seq)
-    SELECT tenant_id, n FROM counts
+    SELECT tenant_id, n FROM counts ORDER BY tenant_id
     ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
     RETURNING c.tenant_id, c.last_seq
   )`;
 }
 
-// The same, numbered as they are written (the embedded database, one transaction at a time): each tenant's counter
-// moves on by its events, which take the numbers after its last one in array order. Their ids, taken in that order
-// too, tie each number to its event.
+// The same, numbered as they are written: each tenant's counter moves on by its events, which take the numbers
+// after its last one in array order. Their ids, taken in that order too, tie each number to its event. The
+// counters' rows are locked in the tenants' order, so two transactions with events of the same tenants wait for
+// each other rather than each holding what the other needs.
 const INSERT_NUMBERED_EVENTS = `
   WITH e AS (
     SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
@@ -167,19 +181,39 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
   }
   if (rows.length === 0) return;
   if (canAnnounceLocally(tx)) {
-    const numbered = await queryText<{ id: string | number; seq: string | number }>(
-      tx,
-      INSERT_NUMBERED_EVENTS,
-      [JSON.stringify(rows)],
-    );
-    numbered.sort((a, b) => Number(a.id) - Number(b.id));
+    const events = await insertNumbered(tx, rows);
     // Handed over as they are: no NOTIFY text to build and parse again, and no size limit.
-    const events = rows.map((row, i) => notifiedEvent({ ...row, seq: numbered[i]!.seq }));
     announceAfterCommit(tx, EVENTS_CHANNEL, [events]);
+    return;
+  }
+  const bus = busOf(tx);
+  if (bus) {
+    const events = await insertNumbered(tx, rows);
+    afterCommit(tx, () => {
+      bus.emit(EVENTS_CHANNEL, events);
+      const upTo = new Map<string, number>();
+      for (const event of events) upTo.set(event.tenantId, event.seq);
+      for (const [tenantId, seq] of upTo)
+        bus.tellOthers(EVENTS_CHANNEL, { tenantId, upTo: seq } satisfies EventsCommitted);
+    });
     return;
   }
   await queryText(tx, INSERT_EVENTS, [JSON.stringify(rows)], { prepareAs: 'insert_realtime_events' });
   afterCommit(tx, wakeEventRelays);
+}
+
+async function insertNumbered(
+  tx: Executor,
+  rows: Array<Omit<NumberedEvent, 'seq'> & { created_at: string }>,
+): Promise<NotifiedEvent[]> {
+  const numbered = await queryText<{ id: string | number; seq: string | number }>(
+    tx,
+    INSERT_NUMBERED_EVENTS,
+    [JSON.stringify(rows)],
+    { prepareAs: 'insert_numbered_events' },
+  );
+  numbered.sort((a, b) => Number(a.id) - Number(b.id));
+  return rows.map((row, i) => notifiedEvent({ ...row, seq: numbered[i]!.seq }));
 }
 
 /** The event as sockets receive it, from its stored row. */

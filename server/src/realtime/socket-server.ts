@@ -15,8 +15,9 @@ import type {
   ServerToClientEvents,
 } from './event-map.js';
 import { rooms } from './event-map.js';
-import { EVENTS_CHANNEL, type NotifiedEvent } from './record-event.js';
-import { currentSeq, eventAt, eventsAfter } from './realtime-events.repo.js';
+import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
+import { createEventFeed } from './event-feed.js';
+import { currentSeq, eventAt, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
 
 type AckData<F> = F extends (input: never, ack: Ack<infer D>) => void ? D : never;
@@ -230,18 +231,26 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     await socket.join(actor.groupIds.map(rooms.group));
   }
 
-  // Notifications arrive in commit order (the relay's batches, or one ephemeral signal); a serial chain keeps
-  // them in that order even when an event must be read back.
-  let chain = Promise.resolve();
+  // Events reach this process's sockets in their numbers' order, once, however they arrive (event-feed.ts): handed
+  // over by this process's transactions, in the relay's NOTIFY, or told of by another process and read back.
+  const feed = createEventFeed({
+    delivered: await lastSeqs(deps.database.db),
+    read: (tenantId, after, upTo) => numberedEvents(deps.database.db, tenantId, after, upTo),
+    deliver,
+    onError: (error) => app.log.error({ err: error }, 'realtime delivery failed'),
+  });
   const unlisten = await deps.database.listen(EVENTS_CHANNEL, (payload) => {
-    chain = chain
-      .then(async () => {
-        // NOTIFY's text, or the embedded database's events as this process recorded them.
-        const parsed = (typeof payload === 'string' ? JSON.parse(payload) : payload) as
-          NotifiedEvent | NotifiedEvent[];
-        for (const event of Array.isArray(parsed) ? parsed : [parsed]) await deliver(event);
-      })
-      .catch((error) => app.log.error({ err: error }, 'realtime delivery failed'));
+    try {
+      // NOTIFY's text, or events as this process recorded them.
+      const parsed = (typeof payload === 'string' ? JSON.parse(payload) : payload) as
+        NotifiedEvent | NotifiedEvent[] | EventsCommitted;
+      if (Array.isArray(parsed)) feed.numbered(parsed);
+      else if ('upTo' in parsed) feed.committed(parsed);
+      else if (parsed.ephemeral) feed.ephemeral(parsed);
+      else feed.numbered([parsed]);
+    } catch (error) {
+      app.log.error({ err: error }, 'realtime notification unreadable');
+    }
   });
   const relay = await startEventRelay(deps.database, (error) =>
     app.log.error({ err: error }, 'realtime event relay failed'),
@@ -266,11 +275,17 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
         }) as never);
       });
     },
-    relay,
+    relay: {
+      async flush() {
+        await relay.flush();
+        await feed.drained();
+      },
+      close: () => relay.close(),
+    },
     async close() {
       await relay.close();
       await unlisten();
-      await chain;
+      await feed.drained();
       for (const namespace of namespaces) namespace.disconnectSockets(true);
       // Only the socket engine: Socket.IO's own close() would also close the HTTP server and wait for every
       // keep-alive connection, which Fastify's close already ends.
