@@ -124,6 +124,8 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
         values: [channel, texts],
       });
     },
+    // A note that could not be sent costs the other processes time, not events: they read what they missed when
+    // the tenant's next event arrives (realtime/event-feed.ts), and sockets that reconnect replay it.
     () => {},
   );
   const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db, bus);

@@ -61,7 +61,10 @@ export interface Realtime {
       socket: AppSocket,
     ) => Promise<AckData<ClientToServerEvents[E]>>,
   ): void;
-  /** Numbers recorded events and announces them (see event-relay.ts). */
+  /**
+   * The relay of events written without a number (event-relay.ts); its `flush` also waits until every event handed
+   * to this process so far has reached its sockets.
+   */
   relay: EventRelay;
   close(): Promise<void>;
 }
