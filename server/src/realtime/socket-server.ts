@@ -16,6 +16,7 @@ import type {
 } from './event-map.js';
 import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
+import { coalesceWebSocketWrites } from './coalesced-writes.js';
 import { createEventFeed } from './event-feed.js';
 import { currentSeq, eventAt, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
@@ -92,6 +93,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
     // sockets are checked against our own origins in their namespace (cross-site WebSocket hijacking guard).
     cors: { origin: true, credentials: false },
   });
+  coalesceWebSocketWrites(io);
   const namespaces: AppNamespace[] = [io.of('/')];
   const handlers: Array<(socket: AppSocket) => void> = [];
 
