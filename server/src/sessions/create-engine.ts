@@ -20,8 +20,11 @@ import type { MessageSummary } from '../realtime/event-map.js';
  * Few, so that under load events queue while a lane writes and are then written together: returning customers'
  * messages share their statements (store-returning-messages.ts) and every event its transaction's one insert of
  * realtime events. With 16 lanes nearly every group held one event; with 3, saturated inbound rose by a quarter.
+ * Since transactions number their events with the tenant's counter row locked to the commit (decision 13), a third
+ * lane mostly waited for that row: with 2, full runs took 1,590–1,744 msg/s against 1,539–1,575 with 3, and 5 lanes
+ * took 1,463 (docs/performance.md).
  */
-const INBOUND_LANES = 3;
+const INBOUND_LANES = 2;
 const REPLY_LANES = 3;
 
 /**
