@@ -62,7 +62,13 @@ export class LocalBus {
    */
   heard(text: string): unknown {
     if (!text.startsWith(TOLD_PREFIX)) return text;
-    const told = JSON.parse(text) as Told;
+    let told: Told;
+    try {
+      told = JSON.parse(text) as Told;
+    } catch {
+      // Not one of ours after all: the listener makes of it what it can.
+      return text;
+    }
     return told.origin === this.origin ? undefined : told.said;
   }
 
