@@ -13,7 +13,6 @@ import pg from 'pg';
 import * as schema from './schema.js';
 import { maintainEmbedded } from './embedded-maintenance.js';
 import { usePreparedStatements } from './pglite-prepared.js';
-import { announceLocally } from './embedded-notify.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { LocalBus } from './local-bus.js';
 
@@ -25,8 +24,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export type Executor = Db | Tx;
 
 /**
- * A notification: a NOTIFY's text, or on the embedded database a value this process announced to itself
- * (embedded-notify.ts), as it was given.
+ * A notification: a NOTIFY's text, or a value this process's transactions handed over themselves (local-bus.ts),
+ * as it was given.
  */
 export type NotificationHandler = (payload: unknown) => void;
 
@@ -80,10 +79,11 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
     throw error;
   }
   usePreparedStatements(client);
-  const local = announceLocally(client);
+  // One process alone on its data directory: nothing to tell others.
+  const bus = new LocalBus(undefined, () => {});
   const interval = maintenanceIntervalMs ?? (location ? 10_000 : 0);
   const stopMaintenance = interval > 0 ? maintainEmbedded(client, interval) : async () => {};
-  const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db);
+  const db = withCommitHooks(drizzlePglite(client, { schema }) as unknown as Db, bus);
   return {
     driver: 'pglite',
     db,
@@ -93,9 +93,9 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
       return { rows: (results.at(-1)?.rows ?? []) as T[] };
     },
     async listen(channel, handler) {
-      // NOTIFY, and what this process's transactions announce themselves (embedded-notify.ts).
+      // NOTIFY, and what this process's transactions hand over themselves (local-bus.ts).
       const unsubscribe = await client.listen(channel, handler);
-      const stopLocal = local.listen(channel, handler);
+      const stopLocal = bus.listen(channel, handler);
       return async () => {
         stopLocal();
         await unsubscribe();
@@ -270,7 +270,6 @@ function statementName(text: string): string {
 }
 
 const commitHooks = new WeakMap<object, Array<() => void>>();
-const rollbackHooks = new WeakMap<object, Array<() => void>>();
 const finishers = new WeakMap<
   object,
   { first: Array<() => Promise<void>>; last: Array<() => Promise<void>> }
@@ -296,8 +295,8 @@ export async function beforeCommit(
 }
 
 /**
- * The channels of this process that `tx`'s database hands notifications over on directly (PostgreSQL, for a
- * transaction opened by `db.transaction`; see local-bus.ts), or undefined.
+ * The channels of this process that `tx`'s database hands notifications over on directly (see local-bus.ts), for a
+ * transaction opened by `db.transaction`; undefined for anything else (the database itself, a savepoint).
  */
 export function busOf(tx: Executor): LocalBus | undefined {
   return buses.get(tx);
@@ -337,41 +336,25 @@ export function afterCommit(tx: Executor, hook: () => void): void {
 }
 
 /**
- * Runs `hook` if the transaction `tx`, opened by `db.transaction`, rolls back (its work or its commit failed); never
- * for anything else. The counterpart of {@link afterCommit}, for what was set aside to follow a commit.
+ * `db.transaction` that runs the finishers registered with {@link beforeCommit} before its commit and the hooks
+ * registered with {@link afterCommit} after it, and whose events go to `bus` (see {@link busOf}).
  */
-export function afterRollback(tx: Executor, hook: () => void): void {
-  rollbackHooks.get(tx)?.push(hook);
-}
-
-/**
- * `db.transaction` that runs the hooks registered with {@link afterCommit} after a successful commit, and those
- * registered with {@link afterRollback} after a failed one.
- */
-function withCommitHooks(db: Db, bus?: LocalBus): Db {
+function withCommitHooks(db: Db, bus: LocalBus): Db {
   const transaction = db.transaction.bind(db);
   db.transaction = (async (run: (tx: Tx) => Promise<unknown>, config?: unknown) => {
     const hooks: Array<() => void> = [];
-    const undone: Array<() => void> = [];
-    let result: unknown;
-    try {
-      result = await transaction(async (tx) => {
-        commitHooks.set(tx, hooks);
-        rollbackHooks.set(tx, undone);
-        const pending = { first: [] as Array<() => Promise<void>>, last: [] as Array<() => Promise<void>> };
-        finishers.set(tx, pending);
-        if (bus) buses.set(tx, bus);
-        const value = await run(tx);
-        for (let next = pending.first.shift() ?? pending.last.shift(); next;) {
-          await next();
-          next = pending.first.shift() ?? pending.last.shift();
-        }
-        return value;
-      }, config as never);
-    } catch (error) {
-      runHooks(undone);
-      throw error;
-    }
+    const result = await transaction(async (tx) => {
+      commitHooks.set(tx, hooks);
+      const pending = { first: [] as Array<() => Promise<void>>, last: [] as Array<() => Promise<void>> };
+      finishers.set(tx, pending);
+      buses.set(tx, bus);
+      const value = await run(tx);
+      for (let next = pending.first.shift() ?? pending.last.shift(); next;) {
+        await next();
+        next = pending.first.shift() ?? pending.last.shift();
+      }
+      return value;
+    }, config as never);
     runHooks(hooks);
     return result;
   }) as Db['transaction'];

@@ -10,10 +10,11 @@ interface Told {
 const TOLD_PREFIX = '{"origin":';
 
 /**
- * A PostgreSQL process's own channels: what its transactions hand to its listeners directly once they commit (no
- * NOTIFY round trip, no text to build and parse again), and a short note to the other processes on the same
+ * A process's own channels: what its transactions hand to its listeners directly once they commit (no NOTIFY round
+ * trip, no text to build and parse again), and on PostgreSQL a short note to the other processes on the same
  * database, sent after the commit as one NOTIFY for everything of one turn of the event loop. The note comes back
- * to this process too, which drops it: its listeners already have what it says.
+ * to this process too, which drops it: its listeners already have what it says. The embedded database has no other
+ * processes to tell.
  */
 export class LocalBus {
   readonly origin = randomUUID();
@@ -22,8 +23,8 @@ export class LocalBus {
   private telling = false;
 
   constructor(
-    /** Sends NOTIFY texts on a channel, in order, in one statement. */
-    private readonly notify: (channel: string, texts: string[]) => Promise<void>,
+    /** Sends NOTIFY texts on a channel, in order, in one statement; none where no other process can listen. */
+    private readonly notify: ((channel: string, texts: string[]) => Promise<void>) | undefined,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -48,6 +49,7 @@ export class LocalBus {
 
   /** Tells the other processes listening on `channel` what `said` says, soon (with the rest of this turn's). */
   tellOthers(channel: string, said: unknown): void {
+    if (!this.notify) return;
     const list = this.toTell.get(channel) ?? [];
     this.toTell.set(channel, list);
     list.push(said);
@@ -74,11 +76,13 @@ export class LocalBus {
 
   private async tell(): Promise<void> {
     this.telling = false;
+    const notify = this.notify;
+    if (!notify) return;
     const batches = [...this.toTell];
     this.toTell.clear();
     for (const [channel, said] of batches) {
       try {
-        await this.notify(
+        await notify(
           channel,
           said.map((one) => JSON.stringify({ origin: this.origin, said: one } satisfies Told)),
         );

@@ -44,18 +44,6 @@ export async function eventsAfter(
   return rows.map(toEnvelope);
 }
 
-export async function eventAt(
-  db: Executor,
-  tenantId: string,
-  seq: number,
-): Promise<EventEnvelope | undefined> {
-  const [row] = await queryRows<EventRow>(
-    db,
-    sql`SELECT seq, name, payload, created_at FROM realtime_events WHERE tenant_id = ${tenantId} AND seq = ${seq}`,
-  );
-  return row && toEnvelope(row);
-}
-
 export async function currentSeq(db: Executor, tenantId: string): Promise<number> {
   const [row] = await queryRows<{ last_seq: string | number }>(
     db,

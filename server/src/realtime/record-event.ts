@@ -1,5 +1,4 @@
 import { afterCommit, beforeCommit, busOf, isDeferring, queryText, type Executor } from '../db/database.js';
-import { announceAfterCommit, canAnnounceLocally } from '../db/embedded-notify.js';
 import type { EventEnvelope, ServerEventMap, ServerEventName } from './event-map.js';
 import { wakeEventRelays } from './relay-wakeup.js';
 
@@ -53,9 +52,8 @@ const pendingOf = new WeakMap<Executor, Entry[]>();
  * stays locked until the commit, so numbers follow the commits and have no gaps. Other writers of the tenant wait
  * for that row only from their own last statement to their commit. Once the transaction commits, this process's
  * sockets get the events handed over, and the other processes are told to read them (db/local-bus.ts); nothing is
- * announced for work that rolled back. On the embedded database, which runs one transaction at a time, the same
- * statement numbers them and db/embedded-notify.ts announces them. Events recorded in a savepoint or outside a
- * transaction are written without a number, at once, and the relay numbers and announces them (event-relay.ts).
+ * announced for work that rolled back. Events recorded in a savepoint or outside a transaction are written without
+ * a number, at once, and the relay numbers and announces them (event-relay.ts).
  */
 export async function recordEvent<N extends ServerEventName>(
   tx: Executor,
@@ -180,15 +178,10 @@ async function writeEntries(tx: Executor, entries: Entry[]): Promise<void> {
       });
   }
   if (rows.length === 0) return;
-  if (canAnnounceLocally(tx)) {
-    const events = await insertNumbered(tx, rows);
-    // Handed over as they are: no NOTIFY text to build and parse again, and no size limit.
-    announceAfterCommit(tx, EVENTS_CHANNEL, [events]);
-    return;
-  }
   const bus = busOf(tx);
   if (bus) {
     const events = await insertNumbered(tx, rows);
+    // Handed over as they are: no NOTIFY text to build and parse again, and no size limit.
     afterCommit(tx, () => {
       bus.emit(EVENTS_CHANNEL, events);
       const upTo = new Map<string, number>();

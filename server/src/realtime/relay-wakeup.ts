@@ -1,7 +1,7 @@
 /**
- * The event relays running in this process. A transaction that recorded events wakes them once it has committed,
- * and they number those events without first looking for them; events recorded by other processes are found by
- * the relays' polling.
+ * The event relays running in this process. Events written without a number (in a savepoint or outside a
+ * transaction) wake them, and they number them without first looking for them; such events of other
+ * processes are found by the relays' polling.
  */
 const relays = new Set<() => void>();
 

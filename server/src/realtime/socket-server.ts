@@ -18,7 +18,7 @@ import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
 import { coalesceWebSocketWrites } from './coalesced-writes.js';
 import { createEventFeed } from './event-feed.js';
-import { currentSeq, eventAt, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
+import { currentSeq, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
 
 type AckData<F> = F extends (input: never, ack: Ack<infer D>) => void ? D : never;
@@ -211,7 +211,9 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
         namespace.to(ids).emit('ephemeral', event.ephemeral);
       return;
     }
-    const envelope = event.envelope ?? (await eventAt(deps.database.db, event.tenantId, event.seq));
+    const envelope =
+      event.envelope ??
+      (await numberedEvents(deps.database.db, event.tenantId, event.seq - 1, event.seq))[0]?.envelope;
     if (!envelope) return;
     const now: AppSocket[] = [];
     for (const socket of targets(event)) {
