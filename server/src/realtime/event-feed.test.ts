@@ -84,4 +84,15 @@ describe('the event feed', () => {
     await feed.drained();
     expect(seen).toEqual(['new tenant']);
   });
+
+  it('reads what the counters say is committed and it was never told of, once', async () => {
+    const delivered = await lastSeqs(database.db);
+    const { feed, seen } = feedFrom(delivered);
+    await record('sixth', 'seventh');
+
+    feed.counted(await lastSeqs(database.db));
+    feed.counted(await lastSeqs(database.db));
+    await feed.drained();
+    expect(seen).toEqual(['sixth', 'seventh']);
+  });
 });

@@ -5,6 +5,11 @@ export interface EventFeed {
   numbered(events: NotifiedEvent[]): void;
   /** Another process committed a tenant's events up to a number: read what this process has not delivered yet. */
   committed(note: EventsCommitted): void;
+  /**
+   * Each tenant's last committed number (the counters): reads what this process has not delivered yet, which it
+   * was never told of if the process that committed it died before telling, or its NOTIFY failed.
+   */
+  counted(counters: Map<string, number>): void;
   /** A passing signal, delivered in its turn. */
   ephemeral(event: NotifiedEvent): void;
   /** Resolves once everything handed over so far has been delivered. */
@@ -58,6 +63,10 @@ export function createEventFeed(options: {
     },
     committed(note) {
       then(() => catchUp(note.tenantId, note.upTo));
+    },
+    counted(counters) {
+      for (const [tenantId, upTo] of counters)
+        if (upTo > (delivered.get(tenantId) ?? 0)) then(() => catchUp(tenantId, upTo));
     },
     ephemeral(event) {
       then(() => deliver(event));

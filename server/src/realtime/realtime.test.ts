@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type TestTenant } from '../../test/factories.js';
-import { driver, type TestApp } from '../../test/harness.js';
+import { driver, testDatabaseUrl, type TestApp } from '../../test/harness.js';
 import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { connectSocket, sleep } from '../../test/socket-client.js';
 import { beforeCommit } from '../db/database.js';
@@ -224,6 +224,29 @@ describe('ordering', () => {
         await other.end();
         olga.close();
       }
+    },
+  );
+  it.runIf(driver === 'postgres')(
+    'delivers events of a process that committed them and died before telling the others',
+    async () => {
+      const olga = await connectSocket(t.url, { cookie: s.olga!.cookie });
+      const other = new pg.Client({ connectionString: testDatabaseUrl() });
+      await other.connect();
+      try {
+        // What another process's transaction writes (record-event.ts), committed with no NOTIFY after it.
+        await other.query(
+          `WITH bumped AS (
+             INSERT INTO tenant_event_counters AS c (tenant_id, last_seq) VALUES ($1, 1)
+             ON CONFLICT (tenant_id) DO UPDATE SET last_seq = c.last_seq + 1 RETURNING c.last_seq)
+           INSERT INTO realtime_events (tenant_id, seq, name, rooms, payload, created_at)
+           SELECT $1, last_seq, 'group.changed', ARRAY[$2], $3::jsonb, now() FROM bumped`,
+          [a.id, rooms.group(a.groupA), JSON.stringify({ groupId: a.groupA, name: 'never told' })],
+        );
+      } finally {
+        await other.end();
+      }
+      await olga.waitFor((e) => (e.payload as { name?: string }).name === 'never told', 4_000);
+      olga.close();
     },
   );
 });

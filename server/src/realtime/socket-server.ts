@@ -17,7 +17,7 @@ import type {
 import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
 import { coalesceWebSocketWrites } from './coalesced-writes.js';
-import { createEventFeed } from './event-feed.js';
+import { createEventFeed, type EventFeed } from './event-feed.js';
 import { currentSeq, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
 
@@ -79,6 +79,29 @@ function roomsFor(principal: Principal): string[] {
   if (actor.groupIds === 'all') list.push(rooms.allGroups(actor.tenantId));
   else list.push(...actor.groupIds.map(rooms.group));
   return list;
+}
+
+/** How often a process on PostgreSQL compares what its sockets got with the tenants' event counters. */
+const COUNT_EVERY_MS = 2_000;
+
+/**
+ * Hands the feed the tenants' counters every {@link COUNT_EVERY_MS}, on PostgreSQL: another process's events
+ * reach this one's sockets in a NOTIFY sent after its commit, and a process that dies between the two (or whose
+ * NOTIFY fails) would leave them unseen here until the tenant's next event. The embedded database has one process.
+ */
+function countNow(database: Database, feed: EventFeed, onError: (error: unknown) => void): () => void {
+  if (database.driver !== 'postgres') return () => {};
+  let reading = false;
+  const timer = setInterval(() => {
+    if (reading) return;
+    reading = true;
+    lastSeqs(database.db)
+      .then((counters) => feed.counted(counters))
+      .catch(onError)
+      .finally(() => (reading = false));
+  }, COUNT_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -262,6 +285,9 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
   const relay = await startEventRelay(deps.database, (error) =>
     app.log.error({ err: error }, 'realtime event relay failed'),
   );
+  const stopCounting = countNow(deps.database, feed, (error) =>
+    app.log.error({ err: error }, 'realtime: reading the event counters failed'),
+  );
 
   return {
     io,
@@ -290,6 +316,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
       close: () => relay.close(),
     },
     async close() {
+      stopCounting();
       await relay.close();
       await unlisten();
       await feed.drained();
