@@ -39,8 +39,15 @@ export function createDispatcher(
 ): Dispatcher {
   const tenants = new Map<string, TenantQueue>();
   const running = new Set<Promise<void>>();
-  /** When each tenant's last dispatch started. */
+  /** When each tenant's last dispatch started, while it still holds the next one back. */
   const startedAt = new Map<string, number>();
+
+  /** Forgets the starts that hold no dispatch back any more, so that the map keeps only tenants active just now. */
+  function forgetPastStarts(): void {
+    const before = Date.now() - paceMs;
+    for (const [tenantId, at] of startedAt)
+      if (at <= before && !tenants.has(tenantId)) startedAt.delete(tenantId);
+  }
 
   async function run(tenantId: string, queue: TenantQueue): Promise<void> {
     queue.running = true;
@@ -66,6 +73,7 @@ export function createDispatcher(
     }
     queue.running = false;
     tenants.delete(tenantId);
+    forgetPastStarts();
   }
 
   return {
