@@ -40,13 +40,10 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/**
- * Starts `src/main.ts` as its own process, as `npm start` does (with the same V8 flag as server/package.json's
- * `start`), with the given environment.
- */
+/** Starts `src/main.ts` as its own process, as `npm start` does, with the given environment. */
 export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env: {
       PATH: process.env.PATH ?? '',
