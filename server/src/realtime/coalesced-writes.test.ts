@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type EngineConnection = { transport: { name: string; socket?: { _socket?: Socket } } };
+type EngineConnection = { transport: { socket?: { _socket?: Socket } } };
 
 /** The engine.io connection of the next socket to connect. */
 function nextConnection(): Promise<EngineConnection> {

@@ -226,6 +226,7 @@ describe('ordering', () => {
       }
     },
   );
+
   it.runIf(driver === 'postgres')(
     'delivers events of a process that committed them and died before telling the others',
     async () => {
