@@ -89,19 +89,21 @@ const COUNT_EVERY_MS = 2_000;
  * reach this one's sockets in a NOTIFY sent after its commit, and a process that dies between the two (or whose
  * NOTIFY fails) would leave them unseen here until the tenant's next event. The embedded database has one process.
  */
-function countNow(database: Database, feed: EventFeed, onError: (error: unknown) => void): () => void {
-  if (database.driver !== 'postgres') return () => {};
-  let reading = false;
+function countNow(database: Database, feed: EventFeed, onError: (error: unknown) => void) {
+  if (database.driver !== 'postgres') return async () => {};
+  let reading: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (reading) return;
-    reading = true;
-    lastSeqs(database.db)
+    reading ??= lastSeqs(database.db)
       .then((counters) => feed.counted(counters))
       .catch(onError)
-      .finally(() => (reading = false));
+      .finally(() => (reading = undefined));
   }, COUNT_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  /** Stops, once a read under way has been handed to the feed. */
+  return async () => {
+    clearInterval(timer);
+    await reading;
+  };
 }
 
 /**
@@ -316,7 +318,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
       close: () => relay.close(),
     },
     async close() {
-      stopCounting();
+      await stopCounting();
       await relay.close();
       await unlisten();
       await feed.drained();
