@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { matchesSchema } from '../lib/schema-check.js';
 import { randomUUID } from 'node:crypto';
 import {
   afterCommit,
@@ -139,7 +139,7 @@ export async function createJobQueue<D>(options: {
 
   const queue: JobQueue = {
     async send(definition, payload, sendOptions = {}) {
-      if (!Value.Check(definition.payload, payload)) {
+      if (!matchesSchema(definition.payload, payload)) {
         throw new Error(`Invalid payload for job ${definition.name}`);
       }
       if (sendOptions.tx && isDeferring(sendOptions.tx)) {
@@ -201,7 +201,7 @@ export async function createJobQueue<D>(options: {
         };
         const runBatch = async (fetched: PgBoss.JobWithMetadata<Static<TSchema>>[], again: () => void) => {
           const jobs = fetched.filter((job) => {
-            if (Value.Check(definition.payload, job.data)) return true;
+            if (matchesSchema(definition.payload, job.data)) return true;
             logger.error(
               { job: job.id, name: definition.name },
               'job payload does not match its schema; dropped',

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { TSchema } from 'typebox';
-import { Value } from 'typebox/value';
 import { resolveActor } from '../auth/access-plugin.js';
 import { hasRole, type Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
@@ -17,6 +16,7 @@ import type {
 import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
 import { coalesceWebSocketWrites } from './coalesced-writes.js';
+import { matchesSchema } from '../lib/schema-check.js';
 import { createEventFeed, type EventFeed } from './event-feed.js';
 import { currentSeq, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
@@ -298,7 +298,7 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
         socket.on(name, (async (input: unknown, ack: Ack<unknown>) => {
           const reply = typeof ack === 'function' ? ack : () => {};
           try {
-            if (!Value.Check(schema, input))
+            if (!matchesSchema(schema, input))
               throw new AppError('validation_failed', `Invalid ${name} payload`);
             const data = await handler(socket.data.principal.actor!, input as never, socket);
             reply({ ok: true, data });
