@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { runEvery } from '../lib/run-every.js';
 
 /**
  * Tables whose changes since their last vacuum or analyse pass autovacuum's default thresholds (PostgreSQL's
@@ -24,24 +25,16 @@ const DUE = `
  * waits for a run in progress.
  */
 export function maintainEmbedded(client: PGlite, intervalMs: number): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const look = async () => {
-    // The statistics a backend gathers reach the views when it next reports them: now.
-    await client.query('SELECT pg_stat_force_next_flush()');
-    const { rows } = await client.query<{ name: string; vacuum: boolean }>(DUE);
-    for (const table of rows)
-      await client.exec(`${table.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${table.name}`);
-  };
-  const timer = setInterval(() => {
-    if (running || client.closed) return;
-    running = look()
+  return runEvery(intervalMs, async () => {
+    if (client.closed) return;
+    try {
+      // The statistics a backend gathers reach the views when it next reports them: now.
+      await client.query('SELECT pg_stat_force_next_flush()');
+      const { rows } = await client.query<{ name: string; vacuum: boolean }>(DUE);
+      for (const table of rows)
+        await client.exec(`${table.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${table.name}`);
+    } catch {
       // Upkeep only: a look that fails (the database closing meanwhile) is tried again at the next interval.
-      .catch(() => {})
-      .finally(() => (running = undefined));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+    }
+  });
 }

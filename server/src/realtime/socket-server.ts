@@ -17,6 +17,7 @@ import { rooms } from './event-map.js';
 import { EVENTS_CHANNEL, type EventsCommitted, type NotifiedEvent } from './record-event.js';
 import { coalesceWebSocketWrites } from './coalesced-writes.js';
 import { matchesSchema } from '../lib/schema-check.js';
+import { runEvery } from '../lib/run-every.js';
 import { createEventFeed, type EventFeed } from './event-feed.js';
 import { currentSeq, eventsAfter, lastSeqs, numberedEvents } from './realtime-events.repo.js';
 import { startEventRelay, type EventRelay } from './event-relay.js';
@@ -91,19 +92,11 @@ const COUNT_EVERY_MS = 2_000;
  */
 function countNow(database: Database, feed: EventFeed, onError: (error: unknown) => void) {
   if (database.driver !== 'postgres') return async () => {};
-  let reading: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    reading ??= lastSeqs(database.db)
+  return runEvery(COUNT_EVERY_MS, () =>
+    lastSeqs(database.db)
       .then((counters) => feed.counted(counters))
-      .catch(onError)
-      .finally(() => (reading = undefined));
-  }, COUNT_EVERY_MS);
-  timer.unref();
-  /** Stops, once a read under way has been handed to the feed. */
-  return async () => {
-    clearInterval(timer);
-    await reading;
-  };
+      .catch(onError),
+  );
 }
 
 /**
