@@ -125,7 +125,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
       });
     },
     // A note that could not be sent costs the other processes time, not events: they read what they missed when
-    // the tenant's next event arrives (realtime/event-feed.ts), and sockets that reconnect replay it.
+    // the tenant's next event arrives or their next look at the counters (realtime/socket-server.ts) shows it.
     () => {},
   );
   const db = withCommitHooks(drizzlePg(pool, { schema }) as unknown as Db, bus);

@@ -1,22 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
 import type { EventEnvelope } from './event-map.js';
-import { notifiedEvent, type NotifiedEvent, type NumberedEvent } from './record-event.js';
+import { envelopeOf, notifiedEvent, type NotifiedEvent, type NumberedEvent } from './record-event.js';
 
-interface EventRow extends Record<string, unknown> {
-  seq: string | number;
-  name: string;
-  payload: unknown;
-  created_at: string | Date;
-}
-
-const toEnvelope = (row: EventRow): EventEnvelope =>
-  ({
-    seq: Number(row.seq),
-    name: row.name,
-    payload: row.payload,
-    at: new Date(row.created_at).toISOString(),
-  }) as EventEnvelope;
+type EventRow = Pick<NumberedEvent, 'seq' | 'name' | 'payload' | 'created_at'> & Record<string, unknown>;
 
 /** How many events the socket replays at most; a client further behind reloads its state instead. */
 export const REPLAY_LIMIT = 5_000;
@@ -41,7 +28,7 @@ export async function eventsAfter(
     ORDER BY seq
     LIMIT ${REPLAY_LIMIT}`,
   );
-  return rows.map(toEnvelope);
+  return rows.map(envelopeOf);
 }
 
 export async function currentSeq(db: Executor, tenantId: string): Promise<number> {

@@ -211,14 +211,20 @@ async function insertNumbered(
 
 /** The event as sockets receive it, from its stored row. */
 export function notifiedEvent(row: NumberedEvent): NotifiedEvent {
-  const seq = Number(row.seq);
-  const envelope = {
-    seq,
+  const envelope = envelopeOf(row);
+  return { tenantId: row.tenant_id, rooms: row.rooms, seq: envelope.seq, envelope };
+}
+
+/** What a socket receives of a stored event. */
+export function envelopeOf(
+  row: Pick<NumberedEvent, 'seq' | 'name' | 'payload' | 'created_at'>,
+): EventEnvelope {
+  return {
+    seq: Number(row.seq),
     name: row.name,
     payload: row.payload,
     at: new Date(row.created_at).toISOString(),
   } as EventEnvelope;
-  return { tenantId: row.tenant_id, rooms: row.rooms, seq, envelope };
 }
 
 /** The views the entries need: one read per kind of view and tenant. */

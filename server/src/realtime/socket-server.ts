@@ -100,9 +100,10 @@ function countNow(database: Database, feed: EventFeed, onError: (error: unknown)
 }
 
 /**
- * Socket.IO on the app's HTTP server: operators on `/`, web chat widgets on `/webchat`. Events come from
- * PostgreSQL NOTIFY (so from every process, and only after commit), and reach the sockets of this process whose
- * rooms they address. A client that reconnects with `lastSeq` gets what it missed first, in order, once.
+ * Socket.IO on the app's HTTP server: operators on `/`, web chat widgets on `/webchat`. Events arrive only after
+ * their commit: handed over by this process's transactions, read back when another process tells of its own (or
+ * the counters show them), or in the relay's NOTIFY; they reach the sockets of this process whose rooms they
+ * address. A client that reconnects with `lastSeq` gets what it missed first, in order, once.
  */
 export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Promise<Realtime> {
   const io: AppIo = new Server(app.server, {
