@@ -14,7 +14,7 @@ const serverProject = (name: string, driver: 'pglite' | 'postgres') => ({
     root: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     env: { TEST_DB: driver },
-    globalSetup: driver === 'postgres' ? ['test/global-setup.ts'] : [],
+    globalSetup: driver === 'postgres' ? ['test/global-setup.ts'] : ['test/pglite-global-setup.ts'],
   },
 });
 

@@ -1,18 +1,19 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
+import { prepareTestDatabase } from './prepare-test-database.js';
 import { workerDatabaseName } from './worker-database.js';
 
 /**
- * Migrates the PostgreSQL test database once, then clones it for every test worker: files in one worker run
- * one after another and isolate by tenant, files in different workers never share a database. The clones are
- * dropped when the run ends.
+ * Prepares the PostgreSQL test database once (prepare-test-database.ts), then clones it for every test worker:
+ * files in one worker run one after another and isolate by tenant, files in different workers never share a
+ * database. The clones are dropped when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('the PostgreSQL test project needs TEST_DATABASE_URL');
   const database = await openDatabase({ databaseUrl, dataDir: 'memory://', poolSize: 2 });
-  await database.migrate();
+  await prepareTestDatabase(database);
   await database.close();
 
   const base = new URL(databaseUrl).pathname.slice(1);

@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
@@ -38,9 +39,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   );
 }
 
-/** Opens the test database of this worker: a fresh in-memory PGlite, or this worker's PostgreSQL database. */
+/**
+ * Opens the test database of this worker: an in-memory PGlite restored from the run's migrated archive
+ * (`pglite-global-setup.ts`), or this worker's PostgreSQL database.
+ */
 export async function openTestDatabase(): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: 'memory://', poolSize: 4 });
+  const database = await openDatabase({
+    databaseUrl: testDatabaseUrl(),
+    dataDir: 'memory://',
+    poolSize: 4,
+    loadDataDir: driver === 'pglite' ? new Blob([readFileSync(inject('pgliteTemplate'))]) : undefined,
+  });
   await database.migrate();
   return database;
 }

@@ -37,6 +37,8 @@ export interface Database {
   /** LISTEN on a channel; NOTIFY from any process on the same database arrives here after its commit. */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
+  /** PGlite only: the whole data directory as one tar archive, which `loadDataDir` opens again. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -54,15 +56,24 @@ export interface DatabaseOptions {
    * 10 s for a data directory and never in memory.
    */
   maintenanceIntervalMs?: number;
+  /**
+   * PGlite only: start from this archive of a data directory (`dumpDataDir`) instead of an empty one. Tests open
+   * every file's database from one migrated archive: restoring it takes a fifth of the time of a new cluster.
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir, options.maintenanceIntervalMs);
+    : openPglite(options);
 }
 
-async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Promise<Database> {
+async function openPglite({
+  dataDir,
+  maintenanceIntervalMs,
+  loadDataDir,
+}: DatabaseOptions): Promise<Database> {
   let releaseLock = async () => {};
   let location: string | undefined;
   if (dataDir !== 'memory://') {
@@ -73,7 +84,7 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(location);
+    client = await PGlite.create(location, { loadDataDir });
   } catch (error) {
     await releaseLock();
     throw error;
@@ -104,6 +115,7 @@ async function openPglite(dataDir: string, maintenanceIntervalMs?: number): Prom
     async migrate() {
       await migratePglite(drizzlePglite(client), { migrationsFolder });
     },
+    dumpDataDir: () => client.dumpDataDir('none'),
     async close() {
       await stopMaintenance();
       await client.close();
