@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oncePerTransaction, type Database, type Executor } from './database.js';
-import { openTestDatabase } from '../../test/harness.js';
+import { oncePerTransaction, openDatabase, type Database, type Executor } from './database.js';
+import { driver, openTestDatabase } from '../../test/harness.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -31,5 +31,26 @@ describe('oncePerTransaction', () => {
       oncePerTransaction(tx, 'probe', () => probe(tx)),
     );
     expect(Number(again.rows[0]!.n)).toBe(next[0]! + 1);
+  });
+});
+
+describe.runIf(driver === 'pglite')('an embedded database archived and opened again', () => {
+  it('holds what the archive held, and the copies change apart', async () => {
+    await database.query('CREATE TABLE archive_probe (n int)');
+    await database.query('INSERT INTO archive_probe VALUES (1), (2)');
+    const archive = await database.dumpDataDir!();
+    const copy = await openDatabase({ dataDir: 'memory://', loadDataDir: archive });
+    try {
+      const count = async (of: Database) =>
+        (await of.query<{ n: number }>('SELECT count(*)::int AS n FROM archive_probe')).rows[0]!.n;
+      expect(await count(copy)).toBe(2);
+      await copy.query('INSERT INTO archive_probe VALUES (3)');
+      expect([await count(copy), await count(database)]).toEqual([3, 2]);
+      // The archive was of a migrated database: the copy has the schema, and nothing left to migrate.
+      await copy.migrate();
+      expect((await copy.query('SELECT count(*)::int AS n FROM tenants')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await copy.close();
+    }
   });
 });
