@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineFixture } from './engine-setup.js';
 import { call, PASSWORD } from './factories.js';
@@ -119,9 +119,26 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: a chat from off
       .toBe(true);
     await customer.request('POST', '/typing', { typing: true });
     await timeline().getByText('The customer is typing…').waitFor();
+    // The session's event carries what the composer may send: a customer's message is shown without the
+    // workspace reading the session again.
+    const sessionReads: string[] = [];
+    const countSessionReads = (request: Request) => {
+      const { pathname } = new URL(request.url());
+      if (request.method() === 'GET' && /^\/api\/v1\/sessions\/[0-9a-f-]{36}$/.test(pathname))
+        sessionReads.push(pathname);
+    };
+    page.on('request', countSessionReads);
     await customer.send('Thanks! And the delivery?');
     await timeline().getByText('Thanks! And the delivery?').waitFor();
     expect(await timeline().getByText('The customer is typing…').count()).toBe(0);
+    await customer.waitFor(
+      (e) =>
+        e.name === 'visitor.message.updated' &&
+        (e.payload as any).text === 'Thanks! And the delivery?' &&
+        (e.payload as any).status === 'read',
+    );
+    page.off('request', countSessionReads);
+    expect(sessionReads).toEqual([]);
 
     const receipt = await customer.request('POST', '/receipts', {
       status: 'read',

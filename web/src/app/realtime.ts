@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { EventEnvelope, ServerEventMap } from '@switchboard/server/events';
 import { fileKeys } from '../features/files/api/files';
+import type { SessionDetail } from '../features/sessions/api/sessions';
 import { keys } from '../lib/query-keys';
 import { attachmentsOf, type Message, type Offer, type OperatorRow, type Session } from '../lib/types';
 
@@ -46,14 +47,15 @@ export function applyEvent(
       copy[index] = session;
       return copy;
     });
-    client.setQueryData<{ session: Session }>(keys.session(session.id), (detail) =>
-      detail ? { ...detail, session } : detail,
+    // What the composer may send depends on the session (customer replies, the window's end, a lock): the server
+    // computes it and the event carries it, so an operator's open session is not read again at every message.
+    client.setQueryData<SessionDetail>(keys.session(session.id), (detail) =>
+      detail ? { ...detail, session, composer: session.composer ?? detail.composer } : detail,
     );
-    // The composer's window depends on the session (customer replies, end); the server computes it.
     if (session.state === 'ended')
       void client.invalidateQueries({ queryKey: keys.contactSessions(session.contact.id) });
-    if (mine) void client.invalidateQueries({ queryKey: keys.session(session.id) });
-    else client.removeQueries({ queryKey: keys.session(session.id) });
+    if (!mine) client.removeQueries({ queryKey: keys.session(session.id) });
+    else if (!session.composer) void client.invalidateQueries({ queryKey: keys.session(session.id) });
     client.setQueryData<Offer[]>(keys.offers, (list) =>
       list?.map((o) => (o.sessionId === session.id ? { ...o, session } : o)),
     );
