@@ -39,19 +39,21 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   );
 }
 
+/** The run's prepared PGlite archive (`pglite-global-setup.ts`), read once per test file. */
+let pgliteArchive: Blob | undefined;
+
 /**
- * Opens the test database of this worker: an in-memory PGlite restored from the run's migrated archive
- * (`pglite-global-setup.ts`), or this worker's PostgreSQL database.
+ * Opens the test database of this worker, already prepared by the run's global set-up: an in-memory PGlite
+ * restored from the run's archive, or this worker's PostgreSQL database (a clone of the prepared one).
  */
 export async function openTestDatabase(): Promise<Database> {
-  const database = await openDatabase({
+  if (driver === 'pglite') pgliteArchive ??= new Blob([readFileSync(inject('pgliteTemplate'))]);
+  return openDatabase({
     databaseUrl: testDatabaseUrl(),
     dataDir: 'memory://',
     poolSize: 4,
-    loadDataDir: driver === 'pglite' ? new Blob([readFileSync(inject('pgliteTemplate'))]) : undefined,
+    loadDataDir: pgliteArchive,
   });
-  await database.migrate();
-  return database;
 }
 
 export interface TestApp {
