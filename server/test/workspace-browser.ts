@@ -126,3 +126,16 @@ export async function presenceOf(w: WorkspaceBrowser, name: string): Promise<str
   const operators = await call(w.t.url, 'GET', '/api/v1/operators', { headers: w.f.sessions.olga!.headers });
   return operators.body.items.find((o: any) => o.name === name).presence;
 }
+
+/**
+ * Picks files with the composer's "Attach files", as a person can only once the button is enabled: until the
+ * upload policy (blocked types, limits) has arrived, the picker takes nothing.
+ */
+export async function attachFiles(page: Page, files: Parameters<Page['setInputFiles']>[1]): Promise<void> {
+  const attach = page.getByRole('button', { name: 'Attach files' });
+  for (let i = 0; !(await attach.isEnabled()); i++) {
+    if (i > 100) throw new Error('"Attach files" did not become enabled');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await page.getByTestId('file-input').setInputFiles(files);
+}

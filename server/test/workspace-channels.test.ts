@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 import { call } from './factories.js';
 import {
+  attachFiles,
   browserRunnable,
   openWorkspaceBrowser,
   signInOlga,
@@ -110,11 +111,9 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: WhatsApp and Me
     await timeline.getByTestId('message-in').getByText(first).waitFor();
 
     // A file from the picker, then text with an emoji from the picker; Enter sends them together.
-    await olgaPage
-      .getByTestId('file-input')
-      .setInputFiles([
-        { name: 'return-form.txt', mimeType: 'text/plain', buffer: Buffer.from('Return form\nOrder 4711\n') },
-      ]);
+    await attachFiles(olgaPage, [
+      { name: 'return-form.txt', mimeType: 'text/plain', buffer: Buffer.from('Return form\nOrder 4711\n') },
+    ]);
     const staged = olgaPage.getByRole('list', { name: 'Files to send' });
     await staged.getByText('return-form.txt').waitFor();
     const composer = olgaPage.getByLabel('Message', { exact: true });

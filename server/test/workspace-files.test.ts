@@ -15,6 +15,7 @@ import { call } from './factories.js';
 import type { TestApp } from './harness.js';
 import type { WebchatCustomer } from './webchat-client.js';
 import {
+  attachFiles,
   browserRunnable,
   openWorkspaceBrowser,
   screenshots,
@@ -90,7 +91,7 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: files', () => {
       await held;
       await route.continue();
     });
-    await page.getByTestId('file-input').setInputFiles([
+    await attachFiles(page, [
       { name: 'photo.png', mimeType: 'image/png', buffer: png },
       {
         name: 'notes.txt',
