@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import type { EventEnvelope } from '../../server/src/realtime/event-map.js';
 import { Latencies, Outcomes, closedLoop, openLoop, postWebhook } from './load.js';
@@ -25,6 +25,24 @@ export interface InboundPhase {
   targetRate?: number;
   /** Where the time went, when the phase was profiled. */
   profile?: PhaseProfile;
+  /**
+   * How late the bench's own event loop ran during the phase (beyond its 10 ms sampling timer), in ms: the
+   * latencies above include it, since an answer or an event is timed when the bench's thread gets to it.
+   */
+  generatorDelay: { p99Ms: number; maxMs: number };
+}
+
+/** Samples how late the bench's event loop runs, every `SAMPLE_MS`. */
+const SAMPLE_MS = 10;
+
+function watchOwnDelay(phase: InboundPhase): () => void {
+  const histogram = monitorEventLoopDelay({ resolution: SAMPLE_MS });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    const late = (ns: number) => Math.max(0, ns / 1e6 - SAMPLE_MS);
+    phase.generatorDelay = { p99Ms: late(histogram.percentile(99)), maxMs: late(histogram.max) };
+  };
 }
 
 interface Tracked {
@@ -102,12 +120,14 @@ export class InboundDriver {
   ) {
     const phase = emptyPhase(label);
     const start = performance.now();
+    const stopWatching = watchOwnDelay(phase);
     await closedLoop({
       concurrency,
       durationMs,
       send: () => this.sendOne(phase, options.mix),
       done: () => options.stopAfterOk !== undefined && phase.outcomes.ok >= options.stopAfterOk,
     });
+    stopWatching();
     return this.finish(phase, start, graceMs);
   }
 
@@ -116,12 +136,14 @@ export class InboundDriver {
     const phase = emptyPhase(label);
     phase.targetRate = rate;
     const start = performance.now();
+    const stopWatching = watchOwnDelay(phase);
     const result = await openLoop({
       rate,
       durationMs,
       maxInFlight: Math.max(64, rate),
       send: () => this.sendOne(phase),
     });
+    stopWatching();
     phase.skipped = result.skipped;
     return this.finish(phase, start, graceMs);
   }
@@ -174,5 +196,6 @@ function emptyPhase(label: string): InboundPhase {
     msgsPerS: 0,
     webhook: new Latencies(),
     toOperator: new Latencies(),
+    generatorDelay: { p99Ms: 0, maxMs: 0 },
   };
 }

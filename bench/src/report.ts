@@ -128,6 +128,11 @@ function inboundRows(db: string, phase: InboundPhase): string[][] {
       `p50 ${num(phase.toOperator.percentile(50), 2)} / p99 ${num(phase.toOperator.percentile(99), 2)} ms`,
       'from the send to the first operator socket that shows the message',
     ],
+    [
+      `  the bench's own delay`,
+      `p99 ${num(phase.generatorDelay.p99Ms, 2)} / max ${num(phase.generatorDelay.maxMs, 2)} ms`,
+      "how late the load generator's event loop ran: the latencies above include it",
+    ],
     ...profileRow(phase.profile, db === 'PostgreSQL', phase.outcomes.ok),
   ];
 }
