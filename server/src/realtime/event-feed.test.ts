@@ -59,6 +59,23 @@ describe('the event feed', () => {
     expect(delivered.get(tenant.id)).toBe(third!.seq);
   });
 
+  it('delivers what a transaction hands over after the rest of that turn: its callers are answered first', async () => {
+    const delivered = await lastSeqs(database.db);
+    const [eighth] = await record('eighth');
+    const { feed, seen } = feedFrom(delivered);
+    const order: string[] = [];
+
+    feed.numbered([eighth!]);
+    // What the commit's callers do in the same turn (a group of webhooks answered), however many steps it takes.
+    let answers = Promise.resolve();
+    for (let i = 0; i < 50; i++)
+      answers = answers.then(() => void order.push(`answer, events delivered: ${seen.length}`));
+    await answers;
+    await feed.drained();
+    expect(new Set(order)).toEqual(new Set(['answer, events delivered: 0']));
+    expect(seen).toEqual(['eighth']);
+  });
+
   it('reads what another process committed up to the number it was told, and nothing twice', async () => {
     const delivered = await lastSeqs(database.db);
     const { feed, seen } = feedFrom(delivered);

@@ -57,7 +57,12 @@ export function createEventFeed(options: {
 
   return {
     numbered(events) {
+      // Not before the next turn of the event loop: the transaction that handed these over has just committed, and
+      // the answers waiting for it (a group of webhooks, an operator's send) go out first. Encoding and writing a
+      // group's events to every operator's socket takes longer than those answers, and they waited on it.
+      const turn = nextTurn();
       then(async () => {
+        await turn;
         for (const event of events) await deliverInTurn(event);
       });
     },
@@ -78,4 +83,8 @@ export function createEventFeed(options: {
       }
     },
   };
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
