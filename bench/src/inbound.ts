@@ -35,14 +35,17 @@ export interface InboundPhase {
 /** Samples how late the bench's event loop runs, every `SAMPLE_MS`. */
 const SAMPLE_MS = 10;
 
-function watchOwnDelay(phase: InboundPhase): () => void {
+/** Runs a phase's load while measuring how late the bench's own event loop runs (`generatorDelay`). */
+async function watchingOwnDelay<T>(phase: InboundPhase, load: () => Promise<T>): Promise<T> {
   const histogram = monitorEventLoopDelay({ resolution: SAMPLE_MS });
   histogram.enable();
-  return () => {
+  try {
+    return await load();
+  } finally {
     histogram.disable();
     const late = (ns: number) => Math.max(0, ns / 1e6 - SAMPLE_MS);
     phase.generatorDelay = { p99Ms: late(histogram.percentile(99)), maxMs: late(histogram.max) };
-  };
+  }
 }
 
 interface Tracked {
@@ -120,14 +123,14 @@ export class InboundDriver {
   ) {
     const phase = emptyPhase(label);
     const start = performance.now();
-    const stopWatching = watchOwnDelay(phase);
-    await closedLoop({
-      concurrency,
-      durationMs,
-      send: () => this.sendOne(phase, options.mix),
-      done: () => options.stopAfterOk !== undefined && phase.outcomes.ok >= options.stopAfterOk,
-    });
-    stopWatching();
+    await watchingOwnDelay(phase, () =>
+      closedLoop({
+        concurrency,
+        durationMs,
+        send: () => this.sendOne(phase, options.mix),
+        done: () => options.stopAfterOk !== undefined && phase.outcomes.ok >= options.stopAfterOk,
+      }),
+    );
     return this.finish(phase, start, graceMs);
   }
 
@@ -136,14 +139,9 @@ export class InboundDriver {
     const phase = emptyPhase(label);
     phase.targetRate = rate;
     const start = performance.now();
-    const stopWatching = watchOwnDelay(phase);
-    const result = await openLoop({
-      rate,
-      durationMs,
-      maxInFlight: Math.max(64, rate),
-      send: () => this.sendOne(phase),
-    });
-    stopWatching();
+    const result = await watchingOwnDelay(phase, () =>
+      openLoop({ rate, durationMs, maxInFlight: Math.max(64, rate), send: () => this.sendOne(phase) }),
+    );
     phase.skipped = result.skipped;
     return this.finish(phase, start, graceMs);
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
 import { call, PASSWORD } from './factories.js';
 import { driver, startTestApp, type TestApp } from './harness.js';
@@ -133,9 +134,6 @@ export async function presenceOf(w: WorkspaceBrowser, name: string): Promise<str
  */
 export async function attachFiles(page: Page, files: Parameters<Page['setInputFiles']>[1]): Promise<void> {
   const attach = page.getByRole('button', { name: 'Attach files' });
-  for (let i = 0; !(await attach.isEnabled()); i++) {
-    if (i > 100) throw new Error('"Attach files" did not become enabled');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await expect.poll(() => attach.isEnabled(), { timeout: 10_000 }).toBe(true);
   await page.getByTestId('file-input').setInputFiles(files);
 }

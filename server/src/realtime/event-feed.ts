@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventsCommitted, NotifiedEvent } from './record-event.js';
 
 export interface EventFeed {
@@ -83,8 +84,4 @@ export function createEventFeed(options: {
       }
     },
   };
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { dispatchGroup } from './dispatch.js';
@@ -101,7 +102,7 @@ export function createDispatcher(
       while (tenants.size > 0 || running.size > 0) {
         await Promise.all(running);
         // A run is started on a microtask after it is asked for.
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     },
   };
