@@ -38,6 +38,7 @@ import { templatesRoutes } from './templates/templates.routes.js';
 import { wrapupRoutes } from './wrapup/wrapup.routes.js';
 import { routingRulesRoutes } from './routing-rules/routing-rules.routes.js';
 import { tenantsRoutes } from './tenants/tenants.routes.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(accessPlugin, { database, now });
+  await app.register(metricsRoutes, { metrics: engine.metrics, token: config.metrics.token });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -50,4 +50,20 @@ describe('configuration', () => {
       /SECRET_KEY is required/,
     );
   });
+
+  it('reads the metrics token and port, and refuses a short token or a bad port', () => {
+    expect(loadConfig({}, dir).metrics).toEqual({ token: undefined, port: undefined });
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token', METRICS_PORT: '9464' }, dir).metrics).toEqual({
+      token: 'a-long-enough-token',
+      port: 9464,
+    });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short', METRICS_PORT: '0' }, dir)).toThrow(
+      expect.objectContaining({
+        problems: [
+          'METRICS_TOKEN must be at least 16 printable characters without spaces',
+          'METRICS_PORT must be a whole number from 1 to 65535 (got "0")',
+        ],
+      }),
+    );
+  });
 });

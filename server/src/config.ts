@@ -33,6 +33,11 @@ export interface Config {
   orphanFileMaxAgeMinutes: number;
   /** Meta's Graph API (WhatsApp Cloud API, Messenger): the sandbox's URL in demo mode and tests. */
   graphApi: { baseUrl: string; version: string };
+  /**
+   * Prometheus `/metrics`: with a token, scrapers send it as a bearer token; without one, only direct loopback
+   * requests are answered. `port` adds a listener for the metrics alone (a worker-only process has no other).
+   */
+  metrics: { token: string | undefined; port: number | undefined };
 }
 
 export type FileStoreConfig =
@@ -139,6 +144,10 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     problems.push(`GRAPH_API_VERSION must look like v23.0 (got "${graphApiVersion}")`);
   }
 
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
+    problems.push('METRICS_TOKEN must be at least 16 printable characters without spaces');
+
   const config: Config = {
     nodeEnv,
     host,
@@ -158,6 +167,10 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 4 * 1024 * 1024 * 1024),
     orphanFileMaxAgeMinutes: int('ORPHAN_FILE_MAX_AGE_MINUTES', 24 * 60, 5, 30 * 24 * 60),
     graphApi: { baseUrl: graphApiBaseUrl, version: graphApiVersion },
+    metrics: {
+      token: metricsToken,
+      port: env.METRICS_PORT ? int('METRICS_PORT', 0, 1, 65535) : undefined,
+    },
   };
   if (problems.length) throw new ConfigError(problems);
   if (config.secretKey.length === 0) config.secretKey = readOrCreateLocalKey(config.dataDir);

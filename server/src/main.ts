@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { buildMetricsApp } from './metrics/metrics-app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createFileStore } from './files/file-store.js';
@@ -72,10 +73,17 @@ async function main(): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   }
 
+  let metricsApp: FastifyInstance | undefined;
+  if (config.metrics.port) {
+    metricsApp = await buildMetricsApp({ metrics: engine.metrics, token: config.metrics.token, logger });
+    await metricsApp.listen({ port: config.metrics.port, host: config.host });
+  }
+
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app?.close();
+    await metricsApp?.close();
     await sandbox?.close();
     await engine.outbox.stop();
     await jobs.stop();
@@ -117,7 +125,12 @@ function printBanner(
       `  Operator workspace   ${config.publicUrl}/`,
       `  API documentation    ${config.publicUrl}/api/docs`,
       `  OpenAPI document     ${config.publicUrl}/api/v1/openapi.json`,
+      `  Prometheus metrics   ${config.publicUrl}/metrics`,
     );
+  }
+  if (config.metrics.port) {
+    const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+    lines.push(`  Metrics listener     http://${host}:${config.metrics.port}/metrics`);
   }
   if (config.demo && api) {
     lines.push(`  Web chat demo page   ${config.publicUrl}/demo`);

@@ -1,3 +1,4 @@
+import { countedSends, createMetrics } from '../metrics/metrics.js';
 import type { Logger } from 'pino';
 import { webchatAdapter } from '../channels/webchat/webchat-adapter.js';
 import { messengerAdapter } from '../channels/messenger/messenger-adapter.js';
@@ -38,11 +39,16 @@ export async function createEngine(options: {
   now?: () => Date;
   pollingIntervalSeconds?: number;
 }): Promise<JobDeps> {
+  const now = options.now ?? (() => new Date());
+  const metrics = createMetrics({ database: options.database, now });
   const engine = {
     database: options.database,
-    now: options.now ?? (() => new Date()),
+    now,
     fileStore: options.fileStore,
-    channels: createChannelRegistry([webchatAdapter, whatsappAdapter, messengerAdapter]),
+    metrics,
+    channels: createChannelRegistry(
+      [webchatAdapter, whatsappAdapter, messengerAdapter].map((adapter) => countedSends(adapter, metrics)),
+    ),
     jobs: undefined as unknown as JobQueue,
     outbox: undefined as unknown as Outbox,
     dispatcher: undefined as unknown as Dispatcher,

@@ -8,6 +8,7 @@ import type { GroupCommit } from '../lib/group-commit.js';
 import type { InboundInput, InboundResult } from './receive-inbound.js';
 import type { OperatorSend } from './send-message.js';
 import type { MessageSummary } from '../realtime/event-map.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** What the conversation engine's use cases and timers use. */
 export interface EngineDeps {
@@ -23,6 +24,8 @@ export interface EngineDeps {
   inbound: GroupCommit<InboundInput, InboundResult>;
   /** Stores operators' messages, those sent together in one transaction (send-message.ts). */
   replies: GroupCommit<OperatorSend, MessageSummary>;
+  /** What this process counts for Prometheus (metrics/metrics.ts). */
+  metrics: Metrics;
 }
 
 export interface ChannelRegistry {

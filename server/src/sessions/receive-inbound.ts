@@ -53,6 +53,8 @@ const RETRYABLE = new Set(['23505', '40P01']);
  */
 export async function receiveInbound(deps: EngineDeps, input: InboundInput): Promise<InboundResult> {
   const result = await deps.inbound.submit(input);
+  if (result.outcome === 'stored') deps.metrics.messagesReceived.inc({ channel: input.channel });
+  else if (result.outcome === 'duplicate') deps.metrics.duplicatesReceived.inc({ channel: input.channel });
   // Offered once the session is committed, in a short routing transaction shared with concurrent first messages.
   // Neither storing the message nor answering the channel waits on the tenant's routing lock: the message is stored
   // (and its waiting session shown to the group) once this returns, and the offer follows. A dispatch lost with its

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, files, sessions } from '../../db/schema.js';
 import { call } from '../../../test/factories.js';
 import { startMessengerWorld, type MessengerWorld } from '../../../test/messenger-world.js';
+import { scrapeMetrics, valueOf } from '../../../test/metrics-scrape.js';
 
 let w: MessengerWorld;
 
@@ -41,8 +42,17 @@ describe('a customer message', () => {
     const tenant = await w.tenant();
     const psid = tenant.customer('Peter', 'Chang');
     await tenant.f.available('olga');
+    const before = await scrapeMetrics(w.t.url);
     const { mid } = await w.inject({ psid, text: 'Hello 👋🏽 is anyone there? ñ' });
     const stored = (await w.messageByMid(tenant.accountId, mid))!;
+    // Counted and timed as Messenger's.
+    const after = await scrapeMetrics(w.t.url);
+    const delta = (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(delta('switchboard_messages_received_total', { channel: 'messenger' })).toBe(1);
+    expect(
+      delta('switchboard_webhook_duration_seconds_count', { channel: 'messenger', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(stored).toMatchObject({
       direction: 'in',
       authorKind: 'customer',
