@@ -3,6 +3,7 @@ import type { Pool } from 'undici';
 import type { EventEnvelope } from '../../server/src/realtime/event-map.js';
 import { Latencies, Outcomes, closedLoop, openLoop, postWebhook } from './load.js';
 import type { PhaseProfile } from './profile.js';
+import { appSideOf, readAppMetrics, type AppSide } from './app-metrics.js';
 import { inboundWebhook, messageNumberOf, type CustomerMix, type CustomerPool } from './webhook.js';
 
 /** What one inbound phase measured. Only messages answered 200 AND seen on an operator's socket count. */
@@ -30,13 +31,19 @@ export interface InboundPhase {
    * latencies above include it, since an answer or an event is timed when the bench's thread gets to it.
    */
   generatorDelay: { p99Ms: number; maxMs: number };
+  /** The same phase as the app's own `/metrics` saw it, when it answered. */
+  app?: AppSide;
 }
 
 /** Samples how late the bench's event loop runs, every `SAMPLE_MS`. */
 const SAMPLE_MS = 10;
 
-/** Runs a phase's load while measuring how late the bench's own event loop runs (`generatorDelay`). */
-async function watchingOwnDelay<T>(phase: InboundPhase, load: () => Promise<T>): Promise<T> {
+/**
+ * Runs a phase's load while measuring how late the bench's own event loop runs (`generatorDelay`), and reads the
+ * app's `/metrics` before and after it (`app`): the webhooks' time inside the app, without the bench's share.
+ */
+async function watching<T>(pool: Pool, phase: InboundPhase, load: () => Promise<T>): Promise<T> {
+  const before = await readAppMetrics(pool);
   const histogram = monitorEventLoopDelay({ resolution: SAMPLE_MS });
   histogram.enable();
   try {
@@ -45,6 +52,8 @@ async function watchingOwnDelay<T>(phase: InboundPhase, load: () => Promise<T>):
     histogram.disable();
     const late = (ns: number) => Math.max(0, ns / 1e6 - SAMPLE_MS);
     phase.generatorDelay = { p99Ms: late(histogram.percentile(99)), maxMs: late(histogram.max) };
+    const app = appSideOf(before, await readAppMetrics(pool));
+    if (app) phase.app = app;
   }
 }
 
@@ -123,7 +132,7 @@ export class InboundDriver {
   ) {
     const phase = emptyPhase(label);
     const start = performance.now();
-    await watchingOwnDelay(phase, () =>
+    await watching(this.pool, phase, () =>
       closedLoop({
         concurrency,
         durationMs,
@@ -139,7 +148,7 @@ export class InboundDriver {
     const phase = emptyPhase(label);
     phase.targetRate = rate;
     const start = performance.now();
-    const result = await watchingOwnDelay(phase, () =>
+    const result = await watching(this.pool, phase, () =>
       openLoop({ rate, durationMs, maxInFlight: Math.max(64, rate), send: () => this.sendOne(phase) }),
     );
     phase.skipped = result.skipped;

@@ -1,3 +1,4 @@
+import type { AppSide } from './app-metrics.js';
 import type { HotFunction } from './cpu-profile.js';
 import type { InboundPhase } from './inbound.js';
 import type { PhaseProfile, StatementUse } from './profile.js';
@@ -133,7 +134,26 @@ function inboundRows(db: string, phase: InboundPhase): string[][] {
       `p99 ${num(phase.generatorDelay.p99Ms, 2)} / max ${num(phase.generatorDelay.maxMs, 2)} ms`,
       "how late the load generator's event loop ran: the latencies above include it",
     ],
+    ...appSideRows(phase.app),
     ...profileRow(phase.profile, db === 'PostgreSQL', phase.outcomes.ok),
+  ];
+}
+
+/** The phase as the app's own `/metrics` saw it: its webhooks' time without the bench's, and its event loop. */
+function appSideRows(app: AppSide | undefined): string[][] {
+  if (!app) return [];
+  return [
+    [
+      `  webhook inside the app`,
+      `p50 ${num(app.webhookP50Ms, 1)} / p99 ${num(app.webhookP99Ms, 1)} ms`,
+      `${num(app.within50Ms * 100, 2)} % within 50 ms; from the app's histogram (/metrics) of ${app.webhooks} webhooks, ` +
+        'interpolated within its buckets (10 ms apart up to 50 ms)',
+    ],
+    [
+      `  the app's event-loop delay`,
+      `p99 ${num(app.loopDelayP99Ms, 2)} / max ${num(app.loopDelayMaxMs, 2)} ms`,
+      "how late the app's event loop ran (/metrics)",
+    ],
   ];
 }
 

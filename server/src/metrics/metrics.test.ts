@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { startTestApp } from '../../test/harness.js';
 import { call } from '../../test/factories.js';
 import { SHEENA, KAREL, useWhatsAppKit } from '../channels/whatsapp/whatsapp-test-kit.js';
 import { buildMetricsApp } from './metrics-app.js';
-import { scrapeMetrics, valueOf } from '../../test/metrics-scrape.js';
+import { scrapeMetrics } from '../../test/metrics-scrape.js';
+import { valueOf } from './prometheus-text.js';
 
 const kit = useWhatsAppKit(0);
 
@@ -182,4 +184,22 @@ describe('Prometheus metrics', () => {
       }
     },
   );
+
+  it('are what the Grafana dashboard in the repository asks for', () => {
+    const dashboard = readFileSync(
+      new URL('../../../docs/grafana/switchboard.json', import.meta.url),
+      'utf8',
+    );
+    const expressions = [...dashboard.matchAll(/"expr":\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+    const names = new Set(
+      expressions.flatMap((expr) => expr.match(/\b(?:switchboard|process|nodejs)_\w+/g) ?? []),
+    );
+    expect(names.size).toBeGreaterThanOrEqual(10);
+    const { registry } = kit.t.engine.metrics;
+    for (const name of names)
+      expect(
+        registry.getSingleMetric(name) ?? registry.getSingleMetric(name.replace(/_(bucket|count|sum)$/, '')),
+        name,
+      ).toBeDefined();
+  });
 });

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, files, sessions } from '../../db/schema.js';
 import { call } from '../../../test/factories.js';
 import { startMessengerWorld, type MessengerWorld } from '../../../test/messenger-world.js';
-import { scrapeMetrics, valueOf } from '../../../test/metrics-scrape.js';
+import { scrapeMetrics } from '../../../test/metrics-scrape.js';
+import { valueOf } from '../../metrics/prometheus-text.js';
 
 let w: MessengerWorld;
 
