@@ -5,7 +5,7 @@ import { AppError } from '../http/app-error.js';
 import { canSeeSession } from '../sessions/session-access.js';
 import { contactView } from './contact-view.js';
 import { messagesOfSessions, sessionsOfContact } from './contacts.repo.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { decodeCursor, encodeCursor } from '../http/page-cursor.js';
 
 /**
  * The contact's history: every session on every channel that the caller may see (the one rule,

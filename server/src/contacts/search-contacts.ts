@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
 import { recordAudit } from '../admin/record-audit.js';
 import { identitiesOf, searchContactRows } from './contacts.repo.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
+import { decodeCursor, encodeCursor } from '../http/page-cursor.js';
 
 /** A page of the contact directory. Reads by an API key are written to the audit log, one entry per contact. */
 export async function searchContacts(

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { queryRows, type Executor } from '../db/database.js';
+import { decodeCursor, encodeCursor } from '../http/page-cursor.js';
 import { sessionViews } from './session-view.js';
 
 export interface SessionFilters {
@@ -17,7 +18,7 @@ export interface SessionFilters {
   /** Only sessions the actor takes part in now. */
   mine?: boolean | undefined;
   limit: number;
-  /** The `createdAt|id` of the last row of the previous page. */
+  /** The previous page's `nextCursor`: its last row's time and id. */
   cursor?: string | undefined;
 }
 
@@ -61,12 +62,15 @@ export async function listSessions(db: Executor, actor: Actor, filters: SessionF
     );
   }
   if (filters.cursor) {
-    const [at, id] = filters.cursor.split('|');
-    if (at && id) where.push(sql`(s.created_at, s.id) < (${at}::timestamptz, ${id}::uuid)`);
+    const [at, id] = decodeCursor(filters.cursor, ['date', 'uuid']);
+    where.push(sql`(s.created_at, s.id) < (${at}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await queryRows<{ id: string; created_at: string | Date }>(
+  // The page's last time to the microsecond, as stored: the sessions one transaction opens share it, and a cursor
+  // cut to milliseconds would pass over those left for the next page.
+  const rows = await queryRows<{ id: string; created_at: string }>(
     db,
-    sql`SELECT s.id, s.created_at FROM sessions s WHERE ${sql.join(where, sql` AND `)}
+    sql`SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at
+        FROM sessions s WHERE ${sql.join(where, sql` AND `)}
         ORDER BY s.created_at DESC, s.id DESC LIMIT ${filters.limit + 1}`,
   );
   const page = rows.slice(0, filters.limit);
@@ -77,7 +81,6 @@ export async function listSessions(db: Executor, actor: Actor, filters: SessionF
       actor.tenantId,
       page.map((r) => r.id),
     ),
-    nextCursor:
-      rows.length > filters.limit && last ? `${new Date(last.created_at).toISOString()}|${last.id}` : null,
+    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }

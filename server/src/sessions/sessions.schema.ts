@@ -122,7 +122,7 @@ export const ListSessionsQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 200 })),
     mine: Type.Optional(Type.Boolean()),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
 );
