@@ -29,12 +29,28 @@ export interface Metrics {
   webhookDuration: Histogram<'channel' | 'status'>;
 }
 
+/** Node's own figures (CPU, memory, event-loop delay, garbage collection), collected once per process. */
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    // Each collection watches the process anew (an event-loop monitor, a GC observer): one is enough.
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 export function createMetrics(options: { database: Database; now: () => Date }): Metrics {
-  const registry = new Registry();
-  // Node's own: CPU, memory, event-loop delay, garbage collection.
-  collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+  const own = new Registry();
+  const registers = [own];
   const { database, now } = options;
+  // Both queue gauges show one read of the queues: a scrape collects them side by side.
+  let reading: ReturnType<typeof readQueues> | undefined;
+  const queues = () =>
+    (reading ??= readQueues(database.db).finally(() => {
+      reading = undefined;
+    }));
 
   new Gauge({
     name: 'switchboard_sessions',
@@ -42,7 +58,7 @@ export function createMetrics(options: { database: Database; now: () => Date }):
     labelNames: ['tenant', 'group', 'state'],
     registers,
     async collect() {
-      const { groups, counts } = await readQueues(database.db);
+      const { groups, counts } = await queues();
       this.reset();
       for (const group of groups)
         for (const state of OPEN_STATES) this.set({ tenant: group.tenant, group: group.name, state }, 0);
@@ -56,7 +72,7 @@ export function createMetrics(options: { database: Database; now: () => Date }):
     labelNames: ['tenant', 'group'],
     registers,
     async collect() {
-      const { groups, counts } = await readQueues(database.db);
+      const { groups, counts } = await queues();
       const at = now().getTime();
       this.reset();
       for (const group of groups) this.set({ tenant: group.tenant, group: group.name }, 0);
@@ -86,8 +102,7 @@ export function createMetrics(options: { database: Database; now: () => Date }):
     },
   });
 
-  const metrics: Metrics = {
-    registry,
+  const metrics: Omit<Metrics, 'registry'> = {
     messagesReceived: new Counter({
       name: 'switchboard_messages_received_total',
       help: "Customers' messages stored, by channel",
@@ -127,7 +142,7 @@ export function createMetrics(options: { database: Database; now: () => Date }):
     metrics.duplicatesReceived.inc({ channel }, 0);
     metrics.messagesSent.inc({ channel }, 0);
   }
-  return metrics;
+  return { ...metrics, registry: Registry.merge([processMetrics(), own]) };
 }
 
 /**
