@@ -7,6 +7,7 @@ import { startTestApp } from '../../test/harness.js';
 import { call } from '../../test/factories.js';
 import { SHEENA, KAREL, useWhatsAppKit } from '../channels/whatsapp/whatsapp-test-kit.js';
 import { buildMetricsApp } from './metrics-app.js';
+import { waMessagesBody } from '../../test/reliability/reliability-kit.js';
 import { scrapeMetrics } from '../../test/metrics-scrape.js';
 import { valueOf } from './prometheus-text.js';
 
@@ -27,36 +28,15 @@ describe('Prometheus metrics', () => {
     const { sessionId } = await kit.activeSession(number, accountId);
     // The same delivery again, as Meta retries it: stored once, counted as a duplicate.
     const [stored] = await kit.messagesOf(accountId);
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: number.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: number.displayPhoneNumber,
-                  phone_number_id: number.phoneNumberId,
-                },
-                contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: SHEENA }],
-                messages: [
-                  {
-                    from: SHEENA,
-                    id: stored!.channelMessageId,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: stored!.text },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    };
+    const payload = waMessagesBody(number, [
+      {
+        from: SHEENA,
+        name: 'Sheena Nelson',
+        wamid: stored!.channelMessageId!,
+        text: stored!.text!,
+        timestamp: Math.floor(Date.now() / 1000),
+      },
+    ]);
     const [again] = await kit.sandbox.sendRawWebhook('whatsapp', payload, 'valid');
     expect(again!.status).toBe(200);
     const [forged] = await kit.sandbox.sendRawWebhook('whatsapp', payload, 'invalid');
