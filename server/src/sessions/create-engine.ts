@@ -1,4 +1,3 @@
-import { countedSends, createMetrics } from '../metrics/metrics.js';
 import type { Logger } from 'pino';
 import { webchatAdapter } from '../channels/webchat/webchat-adapter.js';
 import { messengerAdapter } from '../channels/messenger/messenger-adapter.js';
@@ -15,6 +14,7 @@ import { storeSends, type OperatorSend } from './send-message.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { sendOutbox } from './send-outbound.js';
 import type { MessageSummary } from '../realtime/event-map.js';
+import { countedSends, createMetrics } from '../metrics/metrics.js';
 
 /**
  * Inbound transactions that run side by side on PostgreSQL (the pool has more connections, for everything else).
