@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, createTestTenant, logIn } from './factories.js';
 import { driver, openTestDatabase, testDatabaseUrl } from './harness.js';
-import { spawnApp, waitReady, type AppProcess } from './processes.js';
+import { freePort, spawnApp, waitReady, type AppProcess } from './processes.js';
+import { parseMetrics, valueOf } from '../src/metrics/prometheus-text.js';
 import { connectSocket } from './socket-client.js';
 
 const started: AppProcess[] = [];
@@ -52,6 +53,45 @@ describe.runIf(driver === 'postgres')('two app processes on one PostgreSQL', () 
     onA.close();
     onB.close();
   }, 60_000);
+});
+
+describe.runIf(driver === 'postgres')('a worker-only process', () => {
+  it('serves /metrics on a listener of its own (METRICS_PORT), with the queues every process reads alike', async () => {
+    const common = { DATABASE_URL: testDatabaseUrl()!, SECRET_KEY: secret, DEMO: 'false' };
+    const metricsPort = await freePort();
+    const worker = await spawnApp({ ...common, ROLES: 'worker', METRICS_PORT: String(metricsPort) });
+    started.push(worker);
+    const database = await openTestDatabase();
+    const tenant = await createTestTenant(database);
+    const { rows } = await database.query<{ slug: string }>('SELECT slug FROM tenants WHERE id = $1', [
+      tenant.id,
+    ]);
+    const slug = rows[0]!.slug;
+    await database.close();
+    const scrape = async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+        return response.status === 200 ? parseMetrics(await response.text()) : [];
+      } catch {
+        return [];
+      }
+    };
+    // Started (tsx compiles as it starts): the tenant's four users, none signed in.
+    await expect
+      .poll(
+        async () => valueOf(await scrape(), 'switchboard_operators', { tenant: slug, presence: 'offline' }),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toBe(4);
+    const samples = await scrape();
+    // Both groups, each by state.
+    expect(
+      samples.filter((sample) => sample.name === 'switchboard_sessions' && sample.labels.tenant === slug),
+    ).toHaveLength(6);
+    expect(samples.some((sample) => sample.name === 'process_resident_memory_bytes')).toBe(true);
+    // It has no API listener: only the metrics one.
+    await expect(fetch(`${worker.url}/healthz`)).rejects.toThrow();
+  }, 120_000);
 });
 
 describe.runIf(driver === 'pglite')('embedded PGlite', () => {
