@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
-import { safeEqual, sha256Hex } from '../lib/tokens.js';
+import { bearerToken, safeEqual, sha256Hex } from '../lib/tokens.js';
 import { hasRole, type Actor, type UserRole } from './actor.js';
 import { findActorByApiKey, findActorBySession } from './auth.repo.js';
 
@@ -35,7 +35,7 @@ export async function resolveActor(
   cookies: Record<string, string | undefined>,
   now: Date,
 ): Promise<ResolvedActor | undefined> {
-  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = bearerToken(headers);
   if (bearer) {
     const actor = await findActorByApiKey(database.db, sha256Hex(bearer), now);
     if (!actor) throw AppError.unauthenticated('The API key is not valid');

@@ -14,3 +14,8 @@ export function safeEqual(a: string, b: string): boolean {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
+
+/** The token of an `Authorization: Bearer …` header, if the request carries one. */
+export function bearerToken(headers: { authorization?: string | undefined }): string | undefined {
+  return headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}

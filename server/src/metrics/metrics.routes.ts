@@ -1,25 +1,27 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../http/app-error.js';
-import { safeEqual } from '../lib/tokens.js';
+import { bearerToken, safeEqual } from '../lib/tokens.js';
 import type { Metrics } from './metrics.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A channel's webhook: its answer time goes into `switchboard_webhook_duration_seconds`. */
+    webhookOf?: 'whatsapp' | 'messenger';
+  }
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-/** The webhooks whose answer time is measured, by route. */
-const WEBHOOKS = new Map([
-  ['/webhooks/whatsapp', 'whatsapp'],
-  ['/webhooks/messenger', 'messenger'],
-]);
 
 /**
- * Prometheus `GET /metrics`, and the answer time of every webhook delivery. The figures name tenants and groups,
+ * Prometheus `GET /metrics`, and the answer time of every webhook delivery (routes with `config.webhookOf`). The figures name tenants and groups,
  * so they are not public: a scraper sends the configured token, or, without one, calls from this machine
  * directly (not through a proxy, which would make everyone local).
  */
 export const metricsRoutes = fp<{ metrics: Metrics; token: string | undefined }>(
   async (app, { metrics, token }) => {
     app.addHook('onResponse', async (request, reply) => {
-      const channel = request.method === 'POST' ? WEBHOOKS.get(request.routeOptions.url ?? '') : undefined;
+      const channel = request.routeOptions.config.webhookOf;
       if (channel)
         metrics.webhookDuration.observe(
           { channel, status: String(reply.statusCode) },
@@ -43,7 +45,7 @@ export const metricsRoutes = fp<{ metrics: Metrics; token: string | undefined }>
 
 function allowScraper(request: FastifyRequest, token: string | undefined): void {
   if (token) {
-    const bearer = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const bearer = bearerToken(request.headers);
     if (!bearer || !safeEqual(bearer, token))
       throw AppError.unauthenticated('Send the metrics token as a bearer token');
     return;

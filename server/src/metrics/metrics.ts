@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ChannelAdapter } from '../channels/channel-adapter.js';
-import { ChannelError } from '../channels/channel-adapter.js';
+import { ChannelError, type ChannelAdapter } from '../channels/channel-adapter.js';
 import type { Database } from '../db/database.js';
 import { readOperatorsByPresence, readQueues } from './metrics.repo.js';
 

@@ -79,7 +79,7 @@ export const messengerRoutes: FastifyPluginAsyncTypebox<Options> = async (app, o
     webhook.post(
       '/webhooks/messenger',
       {
-        config: { access: 'public' },
+        config: { access: 'public', webhookOf: 'messenger' },
         bodyLimit: WEBHOOK_BODY_LIMIT,
         schema: {
           tags: ['webhooks'],

@@ -181,7 +181,7 @@ export const whatsappRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
     webhook.post(
       '/webhooks/whatsapp',
       {
-        config: { access: 'public' },
+        config: { access: 'public', webhookOf: 'whatsapp' },
         bodyLimit: WEBHOOK_BODY_LIMIT,
         schema: {
           tags: ['webhooks'],
