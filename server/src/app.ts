@@ -39,6 +39,8 @@ import { wrapupRoutes } from './wrapup/wrapup.routes.js';
 import { routingRulesRoutes } from './routing-rules/routing-rules.routes.js';
 import { tenantsRoutes } from './tenants/tenants.routes.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
+import { webhooksRoutes } from './webhooks/webhooks.routes.js';
+import { configureWebhooks } from './webhooks/webhooks-runtime.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +64,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const { engine } = deps;
   const now = engine.now;
+  configureWebhooks({
+    secretBox: deps.secretBox,
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+  });
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
@@ -138,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tagsRoutes, { database });
       await api.register(channelAccountsRoutes, { database });
       await api.register(wrapupRoutes, { database });
+      await api.register(webhooksRoutes, { database, jobs: engine.jobs, now });
     },
     { prefix: '/api/v1' },
   );

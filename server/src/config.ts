@@ -38,6 +38,11 @@ export interface Config {
    * requests are answered. `port` adds a listener for the metrics alone (a worker-only process has no other).
    */
   metrics: { token: string | undefined; port: number | undefined };
+  /**
+   * Outbound webhooks: whether endpoints may be on private, loopback or link-local addresses (by default only in
+   * the demo, whose receivers are on the same machine).
+   */
+  webhooks: { allowPrivateNetworks: boolean };
 }
 
 export type FileStoreConfig =
@@ -148,6 +153,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
   if (metricsToken && !/^[\x21-\x7e]{16,}$/.test(metricsToken))
     problems.push('METRICS_TOKEN must be at least 16 printable characters without spaces');
 
+  const demo = bool('DEMO', !databaseUrl);
   const config: Config = {
     nodeEnv,
     host,
@@ -159,7 +165,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
     dataDir,
     secretKey,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    demo: bool('DEMO', !databaseUrl),
+    demo,
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
     authSessionTtlHours: int('AUTH_SESSION_TTL_HOURS', 12, 1, 24 * 90),
@@ -171,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd = env.INIT_CWD ?? process
       token: metricsToken,
       port: env.METRICS_PORT ? int('METRICS_PORT', 0, 1, 65535) : undefined,
     },
+    webhooks: { allowPrivateNetworks: bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', demo) },
   };
   if (problems.length) throw new ConfigError(problems);
   if (config.secretKey.length === 0) config.secretKey = readOrCreateLocalKey(config.dataDir);

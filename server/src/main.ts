@@ -12,6 +12,7 @@ import { DEMO_PASSWORD, DEMO_USERS, DEMO_WHATSAPP, seedDemo } from './tenants/se
 import { configureMessenger } from './channels/messenger/messenger-runtime.js';
 import { configureWhatsApp } from './channels/whatsapp/whatsapp-runtime.js';
 import { configureFiles } from './files/files-runtime.js';
+import { configureWebhooks } from './webhooks/webhooks-runtime.js';
 import { demoOptions } from '@switchboard/sandbox/demo-config';
 import { startSandbox, type RunningSandbox } from '@switchboard/sandbox/sandbox';
 
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     maxUploadBytes: config.maxUploadBytes,
     fileStore: engine.fileStore,
   });
+  configureWebhooks({ secretBox, allowPrivateNetworks: config.webhooks.allowPrivateNetworks });
   configureFiles({ orphanFileMaxAgeMs: config.orphanFileMaxAgeMinutes * 60_000 });
   configureMessenger({
     graph: config.graphApi,
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
   if (config.roles.includes('worker')) {
     await jobs.work();
     engine.outbox.start();
+    engine.webhooks.start();
   }
 
   let app: FastifyInstance | undefined;
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     await metricsApp?.close();
     await sandbox?.close();
     await engine.outbox.stop();
+    await engine.webhooks.stop();
     await jobs.stop();
     await engine.dispatcher.settled();
     await database.close();

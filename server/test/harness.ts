@@ -30,6 +30,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     {
       NODE_ENV: 'test',
       DEMO: 'false',
+      // Tests' webhook receivers listen on loopback.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-test-')),
       ...(testDatabaseUrl() ? { DATABASE_URL: testDatabaseUrl()! } : {}),
@@ -122,6 +124,7 @@ export async function startTestApp(
   if (options.worker !== false) {
     await engine.jobs.work();
     engine.outbox.start();
+    engine.webhooks.start();
   }
   const app = await buildApp({ config, database, secretBox, engine });
   await app.listen({ port, host: '127.0.0.1' });
@@ -141,6 +144,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await engine.outbox.stop();
+      await engine.webhooks.stop();
       await engine.jobs.stop();
       await engine.dispatcher.settled();
       await database.close();

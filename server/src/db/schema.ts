@@ -15,3 +15,4 @@ export * from './schema/sessions.js';
 export * from './schema/messages.js';
 export * from './schema/access.js';
 export * from './schema/realtime.js';
+export * from './schema/webhooks.js';

@@ -16,10 +16,12 @@ import { composerChangeTimer } from '../sessions/composer-of.js';
 import { sendReaction } from '../sessions/react-to-message.js';
 import { sessionAutoEnd, sessionInactivity } from '../sessions/session-timers.js';
 import type { JobDefinition } from './job-definition.js';
+import type { WebhookTail } from '../webhooks/webhook-tail.js';
 import { pruneExpired } from './prune-expired.js';
+import { deliverWebhook } from '../webhooks/deliver-webhook.job.js';
 
 /** What every job handler may use. */
-export type JobDeps = EngineDeps & { fileStore: FileStore };
+export type JobDeps = EngineDeps & { fileStore: FileStore; webhooks: WebhookTail };
 
 /** Every job the worker role runs. */
 export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
@@ -39,4 +41,5 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   downloadMessengerAttachment,
   fetchMessengerProfile,
   messengerSenderAction,
+  deliverWebhook,
 ] as unknown as JobDefinition<TSchema, JobDeps>[];

@@ -15,6 +15,7 @@ import { createOutbox, type Outbox } from './outbox.js';
 import { sendOutbox } from './send-outbound.js';
 import type { MessageSummary } from '../realtime/event-map.js';
 import { countedSends, createMetrics } from '../metrics/metrics.js';
+import { createWebhookTail, type WebhookTail } from '../webhooks/webhook-tail.js';
 
 /**
  * Inbound transactions that run side by side on PostgreSQL (the pool has more connections, for everything else).
@@ -54,6 +55,7 @@ export async function createEngine(options: {
     dispatcher: undefined as unknown as Dispatcher,
     inbound: undefined as unknown as GroupCommit<InboundInput, InboundResult>,
     replies: undefined as unknown as GroupCommit<OperatorSend, MessageSummary>,
+    webhooks: undefined as unknown as WebhookTail,
   };
   engine.dispatcher = createDispatcher(engine, options.logger);
   // PGlite runs one transaction at a time, PostgreSQL a few side by side, each taking what queued meanwhile. Both
@@ -87,5 +89,6 @@ export async function createEngine(options: {
     deps: engine,
     ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
   });
+  engine.webhooks = createWebhookTail(engine, options.logger);
   return engine;
 }

@@ -107,6 +107,16 @@ const ACCESS: Record<string, Access> = {
   'GET /api/v1/wrapup-reasons/:id': 'operator',
   'PATCH /api/v1/wrapup-reasons/:id': 'admin',
   'DELETE /api/v1/wrapup-reasons/:id': 'admin',
+  'GET /api/v1/webhooks': 'admin',
+  'POST /api/v1/webhooks': 'admin',
+  'GET /api/v1/webhooks/:id': 'admin',
+  'PATCH /api/v1/webhooks/:id': 'admin',
+  'DELETE /api/v1/webhooks/:id': 'admin',
+  'POST /api/v1/webhooks/:id/secret': 'admin',
+  'POST /api/v1/webhooks/:id/ping': 'admin',
+  'GET /api/v1/webhooks/:id/deliveries': 'admin',
+  'GET /api/v1/webhooks/:id/deliveries/:deliveryId': 'admin',
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': 'admin',
   'GET /api/v1/webchat/:key/config': 'public',
   'POST /api/v1/webchat/:key/chat': 'public',
   'GET /api/v1/webchat/:key/chat': 'visitor',
@@ -144,6 +154,8 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/v1/wrapup-reasons/:id': { name: 'Renamed' },
   'PATCH /api/v1/blacklist/:id': { reason: 'Renamed' },
   'PATCH /api/v1/routing-rules/:id': { match: {} },
+  'POST /api/v1/webhooks': { url: 'https://hooks.example.test/switchboard', events: ['session.created'] },
+  'PATCH /api/v1/webhooks/:id': { description: 'Renamed' },
 };
 
 let w: TwoTenants;
@@ -185,6 +197,7 @@ beforeAll(async () => {
     blacklist: await created('/blacklist', { identityKind: 'email', identityValue: 'x@example.test' }),
     'routing-rule': await created('/routing-rules', { match: {}, groupId: a.groupA }),
     'api-key': await created('/api-keys', { name: 'CI', role: 'operator' }),
+    webhook: await created('/webhooks', { url: 'https://hooks.example.test/a', events: ['session.created'] }),
     message: randomUUID(),
     file: randomUUID(),
     offer: randomUUID(),
@@ -209,6 +222,7 @@ const RESOURCE: Record<string, string> = {
   'api-keys': 'api-key',
   files: 'file',
   offers: 'offer',
+  webhooks: 'webhook',
 };
 
 /** The route's path with this tenant's ids filled in (or ids that exist nowhere). */
@@ -217,7 +231,7 @@ function pathOf(url: string, real: boolean): string {
   return parts
     .map((part, i) => {
       if (part === ':key') return real ? keyA : `nope-${randomUUID()}`;
-      if (part === ':messageId') return randomUUID();
+      if (part === ':messageId' || part === ':deliveryId') return randomUUID();
       if (!part.startsWith(':')) return part;
       return real ? ids[RESOURCE[parts[i - 1]!]!]! : randomUUID();
     })
