@@ -1,6 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,50 +5,20 @@ import { auditLog, webhookDeliveries } from '../db/schema.js';
 import { useEngineTestApp } from '../../test/engine-setup.js';
 import { call, createTestTenant, logIn } from '../../test/factories.js';
 import { startWebchat } from '../../test/webchat-client.js';
+import {
+  deliveriesSettled,
+  startWebhookReceiver,
+  webhookSignature as signature,
+  type WebhookReceiver,
+} from '../../test/webhook-receiver.js';
 import { MAX_ATTEMPTS, retryDelayMs } from './deliver-webhook.job.js';
 import { deliveryAgent, isPrivateAddress, refusedTarget } from './webhook-target.js';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: { id: string; type: string; createdAt: string; data: Record<string, any> };
-}
-
-/** An integrator's endpoint on loopback: records every request, answers what the test says. */
-async function startReceiver() {
-  const received: Received[] = [];
-  let answer = { status: 200, body: 'ok' };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw) });
-      res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks`,
-    port,
-    received,
-    answer(status: number, body = '') {
-      answer = { status, body };
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-function signature(raw: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-}
-
 const app = useEngineTestApp();
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver();
 });
 afterAll(() => receiver.close());
 
@@ -157,8 +124,7 @@ describe('outbound webhooks', () => {
       ),
     ).toBe(true);
     // A later pass over the same events adds nothing.
-    await app.t.engine.webhooks.catchUp();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await deliveriesSettled(app.t);
     expect(all()).toHaveLength(log.body.items.length);
     expect(new Set(all().map((r) => r.body.id)).size).toBe(all().length);
     const [audit] = await app.t.database.db
@@ -193,8 +159,7 @@ describe('outbound webhooks', () => {
     });
     expect(disabled.body.enabled).toBe(false);
     await startWebchat(app.t.url, f.key, { question: 'While disabled' });
-    await app.t.engine.webhooks.catchUp();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await deliveriesSettled(app.t);
     expect(forThis()).toHaveLength(1);
     const rows = await app.t.database.db
       .select({ id: webhookDeliveries.id })
