@@ -23,6 +23,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/switchboard' }, dir).demo).toBe(false);
   });
 
+  it('lets outbound webhooks reach private networks in the demo only, unless told', () => {
+    expect(loadConfig({}, dir).webhooks).toEqual({ allowPrivateNetworks: true });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/switchboard' }, dir).webhooks).toEqual({
+      allowPrivateNetworks: false,
+    });
+    expect(loadConfig({ DEMO: 'false', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }, dir).webhooks).toEqual({
+      allowPrivateNetworks: true,
+    });
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' }, dir)).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_NETWORKS/,
+    );
+  });
+
   it('collects every problem instead of stopping at the first', () => {
     let error: ConfigError | undefined;
     try {

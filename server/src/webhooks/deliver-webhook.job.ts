@@ -11,17 +11,18 @@ import { deliveryAgent, refusedLiteral } from './webhook-target.js';
 import { deliveryToAttempt } from './webhooks.repo.js';
 import { webhooksRuntime } from './webhooks-runtime.js';
 
-/** Attempts of a delivery before it is given up (the first and nine retries, over about eight and a half hours). */
-export const MAX_ATTEMPTS = 10;
+/** Attempts of a delivery before it is given up: the first and eleven retries, over about 12 hours. */
+export const MAX_ATTEMPTS = 12;
 const FIRST_RETRY_MS = 30_000;
+const LONGEST_RETRY_MS = 4 * 3_600_000;
 /** How long an endpoint has to answer. */
 const TIMEOUT_MS = 10_000;
 /** How much of an answer that is not 2xx is kept in the log. */
 const KEPT_ANSWER_CHARS = 300;
 
-/** The wait before the retry that follows the `failed`th failed attempt: 30 s, doubling. */
+/** The wait before the retry that follows the `failed`th failed attempt: 30 s, doubling, at most 4 hours. */
 export function retryDelayMs(failed: number): number {
-  return FIRST_RETRY_MS * 2 ** (failed - 1);
+  return Math.min(FIRST_RETRY_MS * 2 ** (failed - 1), LONGEST_RETRY_MS);
 }
 
 /** `sha256=` and the HMAC-SHA256 of the body's exact bytes with the endpoint's secret, in hex. */
