@@ -26,6 +26,8 @@ export interface Metrics {
   sendErrors: Counter<'channel' | 'code' | 'retryable'>;
   /** From a webhook's arrival to its answer, by channel and HTTP status. */
   webhookDuration: Histogram<'channel' | 'status'>;
+  /** Attempts to deliver outbound webhooks to tenants' endpoints: delivered, to be retried, or given up. */
+  outboundWebhookAttempts: Counter<'outcome'>;
 }
 
 /** Node's own figures (CPU, memory, event-loop delay, garbage collection), collected once per process. */
@@ -134,7 +136,14 @@ export function createMetrics(options: { database: Database; now: () => Date }):
       buckets: [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    outboundWebhookAttempts: new Counter({
+      name: 'switchboard_outbound_webhook_attempts_total',
+      help: "Attempts to deliver outbound webhooks to tenants' endpoints, by outcome (delivered, retry, failed)",
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
+  for (const outcome of ['delivered', 'retry', 'failed']) metrics.outboundWebhookAttempts.inc({ outcome }, 0);
   // Every channel's counters from 0, so that a rate is there from the first scrape.
   for (const channel of CHANNELS) {
     metrics.messagesReceived.inc({ channel }, 0);

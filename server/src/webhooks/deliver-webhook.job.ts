@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import { webhookAttempts, webhookDeliveries } from '../db/schema.js';
 import { defineJob } from '../jobs/job-definition.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { firedEarly, setTimer } from '../jobs/timers.js';
 import { deliveryAgent, refusedLiteral } from './webhook-target.js';
 import { deliveryToAttempt } from './webhooks.repo.js';
@@ -48,7 +49,7 @@ export const deliverWebhook = defineJob({
   expireInSeconds: 120,
   // Deliveries wait on other people's servers.
   workers: 2,
-  async handle(deps: { database: Database; jobs: JobQueue; now: () => Date }, payload) {
+  async handle(deps: { database: Database; jobs: JobQueue; now: () => Date; metrics: Metrics }, payload) {
     if (await firedEarly(deps, deliverWebhook, payload)) return;
     const delivery = await deliveryToAttempt(deps.database.db, payload.deliveryId);
     if (!delivery) return;
@@ -86,6 +87,9 @@ export const deliverWebhook = defineJob({
         )
         .returning({ id: webhookDeliveries.id });
       if (!updated) return;
+      deps.metrics.outboundWebhookAttempts.inc({
+        outcome: delivered ? 'delivered' : givenUp ? 'failed' : 'retry',
+      });
       await tx.insert(webhookAttempts).values({
         tenantId: delivery.tenantId,
         deliveryId: delivery.id,

@@ -12,6 +12,8 @@ import {
   type WebhookReceiver,
 } from '../../test/webhook-receiver.js';
 import { MAX_ATTEMPTS, retryDelayMs } from './deliver-webhook.job.js';
+import { scrapeMetrics } from '../../test/metrics-scrape.js';
+import { valueOf } from '../metrics/prometheus-text.js';
 import { deliveryAgent, isPrivateAddress, refusedTarget } from './webhook-target.js';
 
 const app = useEngineTestApp();
@@ -239,6 +241,16 @@ describe('outbound webhooks', () => {
     await expect
       .poll(async () => (await detail(gone.body.id)).body.status, { timeout: 10_000, interval: 200 })
       .toBe('failed');
+    const samples = await scrapeMetrics(app.t.url);
+    expect(
+      valueOf(samples, 'switchboard_outbound_webhook_attempts_total', { outcome: 'retry' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      valueOf(samples, 'switchboard_outbound_webhook_attempts_total', { outcome: 'delivered' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      valueOf(samples, 'switchboard_outbound_webhook_attempts_total', { outcome: 'failed' }),
+    ).toBeGreaterThanOrEqual(1);
     expect((await detail(gone.body.id)).body).toMatchObject({
       attempts: 1,
       lastStatusCode: 410,
