@@ -7,6 +7,7 @@ import { call, createTestTenant, logIn, type Session } from '../factories.js';
 import { driver, openTestDatabase, testDatabaseUrl } from '../harness.js';
 import { spawnApp, waitReady, type AppProcess } from '../processes.js';
 import { connectSocket, sleep, type TestSocket } from '../socket-client.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.js';
 import {
   batches,
   inPool,
@@ -34,7 +35,9 @@ const CAPACITY = 3;
 const MESSAGES_EACH = scaled(8, 80);
 const started: AppProcess[] = [];
 let database: Database | undefined;
+let receiver: WebhookReceiver | undefined;
 afterAll(async () => {
+  await receiver?.close();
   await Promise.all(started.map((p) => p.stop()));
   await database?.close();
 });
@@ -51,6 +54,8 @@ describe.runIf(driver === 'postgres')('two nodes on one PostgreSQL', () => {
         LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
         // Replies ("joined") go to a Graph that is not there; the inbound path is under test.
         GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
+        // An integrator's endpoint on loopback follows the tenant's messages from both nodes.
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       };
       const nodes = [await spawnApp(env), await spawnApp(env)];
       started.push(...nodes);
@@ -93,6 +98,12 @@ describe.runIf(driver === 'postgres')('two nodes on one PostgreSQL', () => {
         body: { name: 'Two nodes', ...number, accessToken: 'x', appSecret: APP_SECRET, verifyToken: 'v' },
       });
       expect(connected.status).toBe(201);
+      receiver = await startWebhookReceiver();
+      const endpoint = await call(nodes[1]!.url, 'POST', '/api/v1/webhooks', {
+        headers: (await logIn(nodes[1]!.url, tenant.admin)).headers,
+        body: { url: receiver.url, events: ['message.received'] },
+      });
+      expect(endpoint.status).toBe(201);
 
       // Each operator's socket is on one node; they accept offers through the other.
       const sockets: TestSocket[] = [];
@@ -169,7 +180,12 @@ describe.runIf(driver === 'postgres')('two nodes on one PostgreSQL', () => {
       await sleep(2000);
 
       const stored = await db
-        .select({ id: messages.id, wamid: messages.channelMessageId, sessionId: messages.sessionId })
+        .select({
+          id: messages.id,
+          wamid: messages.channelMessageId,
+          sessionId: messages.sessionId,
+          direction: messages.direction,
+        })
         .from(messages)
         .where(eq(messages.channelAccountId, connected.body.id));
       const owners = await queryRows<{ session_id: string; user_id: string }>(
@@ -190,6 +206,14 @@ describe.runIf(driver === 'postgres')('two nodes on one PostgreSQL', () => {
       }
       expect(wrong).toEqual([]);
       expect(stored.filter((s) => rest.some((r) => r.wamid === s.wamid))).toHaveLength(rest.length);
+
+      // Both nodes follow the tenant's events for webhooks: every customer message reaches the endpoint, once.
+      const told = () => receiver!.received.map((r) => r.body.data.message.id as string);
+      const inbound = stored.filter((s) => s.direction === 'in').map((s) => s.id);
+      expect(inbound).toHaveLength(customers.length + rest.length);
+      await expect.poll(() => new Set(told()).size, { timeout: 60_000 }).toBe(inbound.length);
+      await sleep(2000);
+      expect(told().sort()).toEqual(inbound.sort());
 
       // One accepted offer per session, one owner, nobody past capacity, never two open offers of one session.
       const acceptedTwice = await queryRows<{ n: number }>(
