@@ -136,6 +136,46 @@ describe('outbound webhooks', () => {
     expect(audit?.action).toBe('webhook.create');
   });
 
+  it('tell a transfer to another group, and who accepted it there', async () => {
+    const f = await app.fixture();
+    const created = await call(app.t.url, 'POST', '/api/v1/webhooks', {
+      headers: f.sessions.admin!.headers,
+      body: { url: receiver.url, events: ['session.transferred', 'session.accepted'] },
+    });
+    expect(created.status).toBe(201);
+    await f.available('olga');
+    await f.available('petr');
+    await startWebchat(app.t.url, f.key, { question: 'Billing question' });
+    const offer = await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+    const sessionId = (offer.payload as any).sessionId as string;
+    await call(app.t.url, 'POST', `/api/v1/offers/${(offer.payload as any).id}/accept`, {
+      headers: f.sessions.olga!.headers,
+    });
+    const moved = await call(app.t.url, 'POST', `/api/v1/sessions/${sessionId}/transfer`, {
+      headers: f.sessions.olga!.headers,
+      body: { groupId: f.tenant.groupB },
+    });
+    expect(moved.status).toBe(200);
+    const second = await f.sockets.petr!.waitFor(
+      (e) => e.name === 'offer.created' && (e.payload as any).sessionId === sessionId,
+    );
+    await call(app.t.url, 'POST', `/api/v1/offers/${(second.payload as any).id}/accept`, {
+      headers: f.sessions.petr!.headers,
+    });
+    const told = () =>
+      receiver.received
+        .filter((r) => r.body.data.session?.id === sessionId)
+        .sort((a, b) => Number(a.body.id.slice(4)) - Number(b.body.id.slice(4)));
+    await expect
+      .poll(() => told().map((r) => [r.body.type, r.body.data.timeline.actorUserId]), { timeout: 15_000 })
+      .toEqual([
+        ['session.accepted', f.tenant.operators[0]!.id],
+        ['session.transferred', f.tenant.operators[0]!.id],
+        ['session.accepted', f.tenant.operators[1]!.id],
+      ]);
+    expect(told()[1]!.body.data.session.groupId).toBe(f.tenant.groupB);
+  });
+
   it('send an endpoint only what it subscribes to, nothing while disabled, and nothing from before it existed', async () => {
     const f = await app.fixture();
     const admin = f.sessions.admin!.headers;
