@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { request } from 'undici';
 import type { Database } from '../db/database.js';
@@ -75,7 +75,8 @@ export const deliverWebhook = defineJob({
           lastStatusCode: outcome.statusCode,
           lastError: outcome.error,
           nextAttemptAt,
-          ...(delivered ? { deliveredAt: now } : {}),
+          // The log's times are the database's, as the deliveries' creation is (the retries follow the app's clock).
+          ...(delivered ? { deliveredAt: sql`now()` } : {}),
         })
         // Another run of the same delivery (a job handed back after a crash) may have recorded this attempt.
         .where(
@@ -93,7 +94,6 @@ export const deliverWebhook = defineJob({
       await tx.insert(webhookAttempts).values({
         tenantId: delivery.tenantId,
         deliveryId: delivery.id,
-        at: now,
         statusCode: outcome.statusCode,
         error: outcome.error,
         durationMs,

@@ -13,6 +13,7 @@ import { ContactDirectoryPage } from '../features/contacts/components/contact-di
 import { OfferPopovers } from '../features/offers/components/offer-popovers';
 import { PresenceSwitch } from '../features/presence/components/presence-switch';
 import { SessionTablePage } from '../features/sessions/components/session-table-page';
+import { WebhooksAdminsOnly, WebhooksPage } from '../features/webhooks/components/webhooks-page';
 import { NewWhatsAppSession } from '../features/whatsapp/components/new-whatsapp-session';
 import { applyEphemeral, applyEvent } from './realtime';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -31,9 +32,10 @@ export function App() {
 }
 
 const pages = [
-  { path: '/', label: 'nav.workspace' },
-  { path: '/sessions', label: 'nav.sessions' },
-  { path: '/contacts', label: 'nav.contacts' },
+  { path: '/', label: 'nav.workspace', adminOnly: false },
+  { path: '/sessions', label: 'nav.sessions', adminOnly: false },
+  { path: '/contacts', label: 'nav.contacts', adminOnly: false },
+  { path: '/webhooks', label: 'nav.webhooks', adminOnly: true },
 ] as const;
 
 /** The header (presence, pages, language), the realtime connection and the offers, on every page. */
@@ -81,11 +83,13 @@ function Shell({ me }: { me: Me }) {
       <header className="top">
         <strong className="brand">Switchboard</strong>
         <nav className="pages" aria-label={t('nav.label')}>
-          {pages.map((p) => (
-            <AppLink key={p.path} to={p.path} current={path === p.path}>
-              {t(p.label)}
-            </AppLink>
-          ))}
+          {pages
+            .filter((p) => !p.adminOnly || me.role === 'admin')
+            .map((p) => (
+              <AppLink key={p.path} to={p.path} current={path === p.path}>
+                {t(p.label)}
+              </AppLink>
+            ))}
         </nav>
         <button type="button" onClick={() => setNewWhatsApp(true)}>
           {t('whatsapp.newSession')}
@@ -115,6 +119,12 @@ function Shell({ me }: { me: Me }) {
         <SessionTablePage onOpen={openSession} />
       ) : path === '/contacts' ? (
         <ContactDirectoryPage isAdmin={me.role === 'admin'} />
+      ) : path === '/webhooks' ? (
+        me.role === 'admin' ? (
+          <WebhooksPage />
+        ) : (
+          <WebhooksAdminsOnly />
+        )
       ) : (
         <Workspace me={me} openId={openId} onOpen={setOpenId} />
       )}

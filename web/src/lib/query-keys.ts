@@ -11,4 +11,8 @@ export const keys = {
   contact: (id: string) => ['contact', id] as const,
   contactSessions: (id: string) => ['contact-sessions', id] as const,
   sessionTags: (id: string) => ['session-tags', id] as const,
+  webhooks: ['webhooks'] as const,
+  webhookDeliveries: (endpointId: string) => ['webhook-deliveries', endpointId] as const,
+  webhookDelivery: (endpointId: string, deliveryId: string) =>
+    ['webhook-delivery', endpointId, deliveryId] as const,
 };
