@@ -86,6 +86,7 @@ describe('outbound webhooks', () => {
       expect(delivery.headers['x-switchboard-signature-256']).toBe(signature(delivery.raw, secret));
       expect(delivery.headers['x-switchboard-event']).toBe(delivery.body.type);
       expect(delivery.headers['content-type']).toBe('application/json');
+      expect(Object.keys(delivery.body)).toEqual(['id', 'type', 'createdAt', 'data']);
       expect(delivery.body.data.session).toMatchObject({
         channel: 'webchat',
         channelAccountId: f.channelAccountId,

@@ -5,7 +5,7 @@ import {
   boolean,
   index,
   integer,
-  jsonb,
+  json,
   pgTable,
   text,
   uniqueIndex,
@@ -60,7 +60,8 @@ export const webhookDeliveries = pgTable(
     eventId: text('event_id').notNull(),
     /** One delivery per endpoint and key: an event read twice, or a status announced twice, is delivered once. */
     dedupeKey: text('dedupe_key').notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** The body as sent: `json` keeps its keys in the order written (`id`, `type`, `createdAt`, `data`). */
+    payload: json('payload').$type<Record<string, unknown>>().notNull(),
     status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** `attempts` when it was last queued (created or redelivered): the retries' backoff counts from there. */

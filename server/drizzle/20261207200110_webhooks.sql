@@ -20,7 +20,7 @@ CREATE TABLE "webhook_deliveries" (
 	"event_type" text NOT NULL,
 	"event_id" text NOT NULL,
 	"dedupe_key" text NOT NULL,
-	"payload" jsonb NOT NULL,
+	"payload" json NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"attempts_before" integer DEFAULT 0 NOT NULL,
