@@ -112,21 +112,19 @@ async function storeDeliveries(tx: Executor, deps: TailDeps, tenantId: string, e
     .where(and(eq(sessions.tenantId, tenantId), inArray(sessions.id, sessionIds)));
   const sessionOf = new Map(sessionRows.map((row) => [row.id, row]));
   const now = deps.now();
-  const seen = new Set<string>();
-  const rows = wanted.flatMap((event) => {
+  // One row per endpoint and key: a message's status may be announced twice within one page.
+  const rows = new Map<string, typeof webhookDeliveries.$inferInsert>();
+  for (const event of wanted) {
     const payload = {
       id: event.id,
       type: event.type,
       createdAt: event.createdAt,
       data: { ...event.data, session: sessionOf.get(event.sessionId) ?? { id: event.sessionId } },
     };
-    return endpoints
-      .filter((endpoint) => endpoint.events.includes(event.type))
-      .filter(
-        (endpoint) =>
-          !seen.has(`${endpoint.id} ${event.dedupeKey}`) && seen.add(`${endpoint.id} ${event.dedupeKey}`),
-      )
-      .map((endpoint) => ({
+    for (const endpoint of endpoints) {
+      const key = `${endpoint.id} ${event.dedupeKey}`;
+      if (!endpoint.events.includes(event.type) || rows.has(key)) continue;
+      rows.set(key, {
         tenantId,
         endpointId: endpoint.id,
         eventType: event.type,
@@ -134,11 +132,12 @@ async function storeDeliveries(tx: Executor, deps: TailDeps, tenantId: string, e
         dedupeKey: event.dedupeKey,
         payload,
         nextAttemptAt: now,
-      }));
-  });
+      });
+    }
+  }
   const inserted = await tx
     .insert(webhookDeliveries)
-    .values(rows)
+    .values([...rows.values()])
     .onConflictDoNothing({ target: [webhookDeliveries.endpointId, webhookDeliveries.dedupeKey] })
     .returning({ id: webhookDeliveries.id });
   for (const { id } of inserted) await setTimer(deps, deliverWebhook, { deliveryId: id }, now, tx);
