@@ -31,6 +31,60 @@ export function EditEndpointDialog({
   );
 }
 
+/** A question with Cancel and a confirming button that runs `action`; its failure is shown in the dialog. */
+function ConfirmDialog({
+  title,
+  text,
+  confirmLabel,
+  danger = false,
+  action,
+  onClose,
+}: {
+  title: string;
+  text: string;
+  confirmLabel: string;
+  danger?: boolean;
+  action: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <div className="dialog-body">
+        <p>{text}</p>
+        <ErrorText error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className={danger ? 'primary danger' : 'primary'}
+            disabled={busy}
+            onClick={() => void confirm()}
+          >
+            {confirmLabel}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
 /** Rotating breaks the receiver's check until it has the new secret, so it is confirmed first. */
 export function RotateSecretDialog({
   endpoint,
@@ -42,35 +96,14 @@ export function RotateSecretDialog({
   onRotated: (secret: string) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      onRotated(await rotateSecret(endpoint.id));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog title={t('webhooks.rotateTitle')} onClose={onClose}>
-      <div className="dialog-body">
-        <p>{t('webhooks.rotateExplain', { url: endpoint.url })}</p>
-        <ErrorText error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
-            {t('webhooks.rotateConfirm')}
-          </button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={t('webhooks.rotateTitle')}
+      text={t('webhooks.rotateExplain', { url: endpoint.url })}
+      confirmLabel={t('webhooks.rotateConfirm')}
+      action={async () => onRotated(await rotateSecret(endpoint.id))}
+      onClose={onClose}
+    />
   );
 }
 
@@ -85,35 +118,17 @@ export function DeleteEndpointDialog({
 }) {
   const { t } = useTranslation();
   const remove = useDeleteEndpoint();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await remove(endpoint.id);
-      onDeleted();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog title={t('webhooks.deleteTitle')} onClose={onClose}>
-      <div className="dialog-body">
-        <p>{t('webhooks.deleteExplain', { url: endpoint.url })}</p>
-        <ErrorText error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="button" className="primary danger" disabled={busy} onClick={() => void confirm()}>
-            {t('webhooks.deleteConfirm')}
-          </button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog
+      title={t('webhooks.deleteTitle')}
+      text={t('webhooks.deleteExplain', { url: endpoint.url })}
+      confirmLabel={t('webhooks.deleteConfirm')}
+      danger
+      action={async () => {
+        await remove(endpoint.id);
+        onDeleted();
+      }}
+      onClose={onClose}
+    />
   );
 }
