@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestApp } from './harness.js';
 
 export interface ReceivedWebhook {
@@ -47,6 +47,32 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A receiver for the test file: started before its tests, closed after them. */
+export function useWebhookReceiver(): WebhookReceiver {
+  let started: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    started = await startWebhookReceiver();
+  });
+  afterAll(() => started?.close());
+  const receiver = () => {
+    if (!started) throw new Error('the receiver starts before the tests');
+    return started;
+  };
+  return {
+    get url() {
+      return receiver().url;
+    },
+    get port() {
+      return receiver().port;
+    },
+    get received() {
+      return receiver().received;
+    },
+    answer: (status, body) => receiver().answer(status, body),
+    close: () => receiver().close(),
   };
 }
 

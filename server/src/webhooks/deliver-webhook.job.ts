@@ -66,7 +66,7 @@ export const deliverWebhook = defineJob({
       !delivered && (!delivery.enabled || outcome.statusCode === 410 || failedThisRound >= MAX_ATTEMPTS);
     const nextAttemptAt =
       delivered || givenUp ? null : new Date(now.getTime() + retryDelayMs(failedThisRound));
-    await deps.database.db.transaction(async (tx) => {
+    const recorded = await deps.database.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(webhookDeliveries)
         .set({
@@ -87,10 +87,7 @@ export const deliverWebhook = defineJob({
           ),
         )
         .returning({ id: webhookDeliveries.id });
-      if (!updated) return;
-      deps.metrics.outboundWebhookAttempts.inc({
-        outcome: delivered ? 'delivered' : givenUp ? 'failed' : 'retry',
-      });
+      if (!updated) return false;
       await tx.insert(webhookAttempts).values({
         tenantId: delivery.tenantId,
         deliveryId: delivery.id,
@@ -99,7 +96,13 @@ export const deliverWebhook = defineJob({
         durationMs,
       });
       if (nextAttemptAt) await setTimer(deps, deliverWebhook, { deliveryId: delivery.id }, nextAttemptAt, tx);
+      return true;
     });
+    // Counted once the attempt is on record.
+    if (recorded)
+      deps.metrics.outboundWebhookAttempts.inc({
+        outcome: delivered ? 'delivered' : givenUp ? 'failed' : 'retry',
+      });
   },
 });
 

@@ -93,7 +93,11 @@ export async function listDeliveries(
 ) {
   const { before } = options;
   return db
-    .select(deliveryColumns)
+    .select({
+      ...deliveryColumns,
+      // The creation time to the microsecond, for a page cursor that passes over nothing.
+      cursorTime: sql<string>`to_char(${webhookDeliveries.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
     .from(webhookDeliveries)
     .where(
       and(
@@ -113,16 +117,6 @@ export async function listDeliveries(
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(options.limit);
-}
-
-/** The delivery's creation time to the microsecond, for a page cursor that passes over nothing. */
-export async function deliveryCursorTime(db: Executor, id: string): Promise<string> {
-  const [row] = await queryRows<{ t: string }>(
-    db,
-    sql`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t
-        FROM webhook_deliveries WHERE id = ${id}`,
-  );
-  return row!.t;
 }
 
 export async function findDelivery(db: Executor, tenantId: string, endpointId: string, id: string) {

@@ -14,14 +14,7 @@ import {
   type WebhookDeps,
 } from './manage-endpoints.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
-import {
-  attemptsOf,
-  deliveryCursorTime,
-  findDelivery,
-  findEndpoint,
-  listDeliveries,
-  listEndpoints,
-} from './webhooks.repo.js';
+import { attemptsOf, findDelivery, findEndpoint, listDeliveries, listEndpoints } from './webhooks.repo.js';
 
 const EventType = Type.Union(WEBHOOK_EVENT_TYPES.map((type) => Type.Literal(type)));
 const Url = Type.String({ minLength: 1, maxLength: 2048 });
@@ -208,10 +201,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<WebhookDeps> = async (app
       const last = items.at(-1);
       return {
         items,
-        nextCursor:
-          rows.length > limit && last
-            ? encodeCursor([await deliveryCursorTime(deps.database.db, last.id), last.id])
-            : null,
+        nextCursor: rows.length > limit && last ? encodeCursor([last.cursorTime, last.id]) : null,
       };
     },
   );

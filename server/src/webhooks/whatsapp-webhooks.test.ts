@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../test/factories.js';
-import { deliveriesSettled } from '../../test/webhook-receiver.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../test/webhook-receiver.js';
+import { deliveriesSettled, useWebhookReceiver } from '../../test/webhook-receiver.js';
 import { SHEENA, useWhatsAppKit } from '../channels/whatsapp/whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(7);
-let receiver: WebhookReceiver;
-
-beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-});
-afterAll(() => receiver.close());
+const receiver = useWebhookReceiver();
 
 const ORDER = ['sent', 'delivered', 'read'];
 
@@ -38,6 +32,8 @@ describe('outbound webhooks of WhatsApp messages', () => {
     const { sessionId, inbound } = await kit.activeSession(number, accountId);
     const id = await kit.reply(sessionId, 'Your order has shipped');
     await expect.poll(() => statusesOf(id), { timeout: 15_000, interval: 200 }).toEqual(ORDER);
+    // Deliveries go side by side: the customer's message may reach the endpoint after the reply's statuses.
+    await deliveriesSettled(kit.t);
     const received = receiver.received.find((r) => r.body.data.message?.id === inbound.id)!;
     expect(received.body).toMatchObject({
       type: 'message.received',

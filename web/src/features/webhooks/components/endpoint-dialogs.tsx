@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { Dialog } from '../../../components/ui/dialog';
-import { ErrorText } from '../../../components/ui/error-text';
 import { rotateSecret, useDeleteEndpoint, useUpdateEndpoint, type WebhookEndpoint } from '../api/webhooks';
 import { EndpointForm } from './endpoint-form';
 
@@ -31,60 +30,6 @@ export function EditEndpointDialog({
   );
 }
 
-/** A question with Cancel and a confirming button that runs `action`; its failure is shown in the dialog. */
-function ConfirmDialog({
-  title,
-  text,
-  confirmLabel,
-  danger = false,
-  action,
-  onClose,
-}: {
-  title: string;
-  text: string;
-  confirmLabel: string;
-  danger?: boolean;
-  action: () => Promise<void>;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Dialog title={title} onClose={onClose}>
-      <div className="dialog-body">
-        <p>{text}</p>
-        <ErrorText error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className={danger ? 'primary danger' : 'primary'}
-            disabled={busy}
-            onClick={() => void confirm()}
-          >
-            {confirmLabel}
-          </button>
-        </div>
-      </div>
-    </Dialog>
-  );
-}
-
 /** Rotating breaks the receiver's check until it has the new secret, so it is confirmed first. */
 export function RotateSecretDialog({
   endpoint,
@@ -99,11 +44,12 @@ export function RotateSecretDialog({
   return (
     <ConfirmDialog
       title={t('webhooks.rotateTitle')}
-      text={t('webhooks.rotateExplain', { url: endpoint.url })}
       confirmLabel={t('webhooks.rotateConfirm')}
       action={async () => onRotated(await rotateSecret(endpoint.id))}
       onClose={onClose}
-    />
+    >
+      <p>{t('webhooks.rotateExplain', { url: endpoint.url })}</p>
+    </ConfirmDialog>
   );
 }
 
@@ -121,7 +67,6 @@ export function DeleteEndpointDialog({
   return (
     <ConfirmDialog
       title={t('webhooks.deleteTitle')}
-      text={t('webhooks.deleteExplain', { url: endpoint.url })}
       confirmLabel={t('webhooks.deleteConfirm')}
       danger
       action={async () => {
@@ -129,6 +74,8 @@ export function DeleteEndpointDialog({
         onDeleted();
       }}
       onClose={onClose}
-    />
+    >
+      <p>{t('webhooks.deleteExplain', { url: endpoint.url })}</p>
+    </ConfirmDialog>
   );
 }
