@@ -49,6 +49,8 @@ export interface AppDeps {
   /** The conversation engine: clock, job queue, channel adapters (see sessions/create-engine.ts). */
   engine: JobDeps;
   logger?: FastifyBaseLogger;
+  /** Where the built workspace is served from (web/dist unless a test built it elsewhere). */
+  webDist?: string;
 }
 
 declare module 'fastify' {
@@ -57,7 +59,7 @@ declare module 'fastify' {
   }
 }
 
-const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const defaultWebDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 /** Builds the HTTP and WebSocket application. It never listens: main.ts (or a test) decides where. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -154,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(messengerRoutes, { config, secretBox: deps.secretBox, engine });
   await app.register(widgetAssetsRoutes);
 
+  const webDist = deps.webDist ?? defaultWebDist;
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });
     app.get('/*', { schema: { hide: true } }, (request, reply) =>

@@ -15,6 +15,12 @@ import { freePort } from './processes.js';
 import { workerDatabaseName } from './worker-database.js';
 
 /** The driver this test project runs on: `pglite` (in memory) or `postgres` (TEST_DATABASE_URL). */
+/**
+ * Where the browser tests build the workspace and the test apps serve it from: web/dist unless
+ * TEST_WEB_DIST names another directory (so runs side by side on one checkout do not share a build).
+ */
+export const testWebDist = process.env.TEST_WEB_DIST ? path.resolve(process.env.TEST_WEB_DIST) : undefined;
+
 export const driver = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
 /** This worker's own PostgreSQL database (see `global-setup.ts`), or nothing on PGlite. */
@@ -126,7 +132,7 @@ export async function startTestApp(
     engine.outbox.start();
     engine.webhooks.start();
   }
-  const app = await buildApp({ config, database, secretBox, engine });
+  const app = await buildApp({ config, database, secretBox, engine, webDist: testWebDist });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   return {

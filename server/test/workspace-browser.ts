@@ -7,7 +7,7 @@ import { build } from 'vite';
 import { expect } from 'vitest';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
 import { call, PASSWORD } from './factories.js';
-import { driver, startTestApp, type TestApp } from './harness.js';
+import { driver, startTestApp, testWebDist, type TestApp } from './harness.js';
 
 const executablePath = '/usr/bin/chromium';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,7 +34,11 @@ async function buildWebOnce(): Promise<void> {
     }
     return;
   }
-  await build({ root: webDir, logLevel: 'silent' });
+  await build({
+    root: webDir,
+    logLevel: 'silent',
+    ...(testWebDist && { build: { outDir: testWebDist, emptyOutDir: true } }),
+  });
   writeFileSync(`${marker}/done`, '');
 }
 

@@ -38,11 +38,12 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: outbound webhoo
   const cells = (i: number) => rows().nth(i).locator('td').allInnerTexts();
   const detail = () => page.getByRole('complementary', { name: /^Delivery/ });
 
-  it('is not offered to an operator, and says so at its address', async () => {
+  it('is not offered to an operator, and says so at its address (also at the address it first had)', async () => {
     await signInOlga(w, '/webhooks');
-    await page.getByText('Only administrators can manage webhooks.').waitFor();
+    await page.getByText('Only administrators can use the administration pages.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/webhooks');
     await nav().getByRole('link', { name: 'Contacts' }).waitFor();
-    expect(await nav().getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+    expect(await nav().getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
     const refused = await call(t.url, 'GET', '/api/v1/webhooks', { headers: f.sessions.olga!.headers });
     expect(refused.status).toBe(403);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -50,7 +51,11 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: outbound webhoo
 
   it('adds an endpoint, shows its secret once, sends a test, retries, redelivers and disables', async () => {
     await signInOlga(w, '/', f.tenant.admin.email);
-    await nav().getByRole('link', { name: 'Webhooks' }).click();
+    await nav().getByRole('link', { name: 'Admin', exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Webhooks' })
+      .click();
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
     await page.getByText('No endpoints yet').waitFor();
 

@@ -9,11 +9,12 @@ import { connectRealtime } from '../lib/socket';
 import type { Me } from '../lib/types';
 import { signOut, useMe } from '../features/auth/api/auth';
 import { SignInForm } from '../features/auth/components/sign-in-form';
+import { AdminArea, AdminsOnly } from '../features/admin/components/admin-area';
+import { sectionOf } from '../features/admin/sections';
 import { ContactDirectoryPage } from '../features/contacts/components/contact-directory-page';
 import { OfferPopovers } from '../features/offers/components/offer-popovers';
 import { PresenceSwitch } from '../features/presence/components/presence-switch';
 import { SessionTablePage } from '../features/sessions/components/session-table-page';
-import { WebhooksAdminsOnly, WebhooksPage } from '../features/webhooks/components/webhooks-page';
 import { NewWhatsAppSession } from '../features/whatsapp/components/new-whatsapp-session';
 import { applyEphemeral, applyEvent } from './realtime';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -35,14 +36,15 @@ const pages = [
   { path: '/', label: 'nav.workspace', adminOnly: false },
   { path: '/sessions', label: 'nav.sessions', adminOnly: false },
   { path: '/contacts', label: 'nav.contacts', adminOnly: false },
-  { path: '/webhooks', label: 'nav.webhooks', adminOnly: true },
+  { path: '/admin', label: 'nav.admin', adminOnly: true },
 ] as const;
 
 /** The header (presence, pages, language), the realtime connection and the offers, on every page. */
 function Shell({ me }: { me: Me }) {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
-  const { path } = useLocation();
+  const { path, search } = useLocation();
+  const adminSection = sectionOf(path);
   const [connected, setConnected] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const [newWhatsApp, setNewWhatsApp] = useState(false);
@@ -67,6 +69,11 @@ function Shell({ me }: { me: Me }) {
     };
   }, [client, me.id]);
 
+  useEffect(() => {
+    // Webhooks were first kept at /webhooks; that address still leads there.
+    if (path === '/webhooks') navigate(`/admin/webhooks${search}`, { replace: true });
+  }, [path, search]);
+
   function openSession(id: string) {
     setOpenId(id);
     if (path !== '/') navigate('/');
@@ -86,7 +93,11 @@ function Shell({ me }: { me: Me }) {
           {pages
             .filter((p) => !p.adminOnly || me.role === 'admin')
             .map((p) => (
-              <AppLink key={p.path} to={p.path} current={path === p.path}>
+              <AppLink
+                key={p.path}
+                to={p.path}
+                current={p.path === '/admin' ? adminSection !== null : path === p.path}
+              >
                 {t(p.label)}
               </AppLink>
             ))}
@@ -119,11 +130,11 @@ function Shell({ me }: { me: Me }) {
         <SessionTablePage onOpen={openSession} />
       ) : path === '/contacts' ? (
         <ContactDirectoryPage isAdmin={me.role === 'admin'} />
-      ) : path === '/webhooks' ? (
+      ) : adminSection ? (
         me.role === 'admin' ? (
-          <WebhooksPage />
+          <AdminArea section={adminSection} />
         ) : (
-          <WebhooksAdminsOnly />
+          <AdminsOnly />
         )
       ) : (
         <Workspace me={me} openId={openId} onOpen={setOpenId} />

@@ -30,7 +30,7 @@ function pageUrl(endpointId?: string, deliveryId?: string): string {
   if (endpointId) params.set('id', endpointId);
   if (deliveryId) params.set('delivery', deliveryId);
   const query = params.toString();
-  return query ? `/webhooks?${query}` : '/webhooks';
+  return query ? `/admin/webhooks?${query}` : '/admin/webhooks';
 }
 
 /**
@@ -245,14 +245,3 @@ function EndpointItem({
 }
 
 /** /webhooks for someone who is not an administrator: said plainly, nothing is fetched. */
-export function WebhooksAdminsOnly() {
-  const { t } = useTranslation();
-  return (
-    <div className="page">
-      <main className="page-main">
-        <h1>{t('webhooks.title')}</h1>
-        <p role="status">{t('webhooks.adminsOnly')}</p>
-      </main>
-    </div>
-  );
-}
