@@ -8,6 +8,8 @@ import operatorsCs from '../features/admin-operators/locales/cs.json';
 import operatorsEn from '../features/admin-operators/locales/en.json';
 import policiesCs from '../features/admin-policies/locales/cs.json';
 import policiesEn from '../features/admin-policies/locales/en.json';
+import settingsCs from '../features/admin-settings/locales/cs.json';
+import settingsEn from '../features/admin-settings/locales/en.json';
 import routingCs from '../features/admin-routing/locales/cs.json';
 import routingEn from '../features/admin-routing/locales/en.json';
 import cs from './cs.json';
@@ -15,8 +17,8 @@ import en from './en.json';
 
 /** The administration sections keep their texts beside them, each under a key of its own. */
 const sectionTexts = {
-  en: [operatorsEn, routingEn, channelsEn, catalogueEn, policiesEn],
-  cs: [operatorsCs, routingCs, channelsCs, catalogueCs, policiesCs],
+  en: [operatorsEn, routingEn, channelsEn, catalogueEn, settingsEn, policiesEn],
+  cs: [operatorsCs, routingCs, channelsCs, catalogueCs, settingsCs, policiesCs],
 };
 
 export const languages = ['en', 'cs'] as const;

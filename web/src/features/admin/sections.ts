@@ -7,7 +7,7 @@ export const adminSections = [
   'templates',
   'tags',
   'wrapup',
-  'files',
+  'settings',
   'blacklist',
   'api-keys',
   'webhooks',

@@ -13,7 +13,7 @@ const sectionPages: Record<AdminSection, ComponentType> = {
   templates: Pending,
   tags: Pending,
   wrapup: Pending,
-  files: Pending,
+  settings: Pending,
   blacklist: Pending,
   'api-keys': Pending,
   webhooks: WebhooksPage,
