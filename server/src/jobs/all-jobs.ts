@@ -9,6 +9,7 @@ import { syncTemplatesJob } from '../channels/whatsapp/sync-whatsapp-templates.j
 import type { FileStore } from '../files/file-store.js';
 import { makeFilePreview } from '../files/make-file-preview.js';
 import { sweepOrphanFiles } from '../files/sweep-orphan-files.js';
+import { deleteExpiredSessionsJob } from '../retention/delete-expired-sessions.js';
 import { dispatchWaiting } from '../routing/dispatch-waiting.job.js';
 import { offerTimeout } from '../routing/offer-timeout.job.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
@@ -28,6 +29,7 @@ export const allJobs: JobDefinition<TSchema, JobDeps>[] = [
   pruneExpired,
   makeFilePreview,
   sweepOrphanFiles,
+  deleteExpiredSessionsJob,
   offerTimeout,
   dispatchWaiting,
   sessionInactivity,

@@ -6,7 +6,12 @@ export interface TenantSettings {
   endMessage: string | null;
   defaultGroupId: string | null;
   timezone: string;
+  /** Ended sessions older than this many days are deleted with their messages and files; null keeps them. */
+  retentionDays: number | null;
 }
+
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
 
 export const DEFAULT_END_MESSAGE = 'This conversation has ended. Thank you for contacting us.';
 
@@ -26,6 +31,7 @@ export function settingsFrom(stored: Record<string, unknown>): TenantSettings {
           : null,
     defaultGroupId: typeof stored.defaultGroupId === 'string' ? stored.defaultGroupId : null,
     timezone: typeof stored.timezone === 'string' && isTimeZone(stored.timezone) ? stored.timezone : 'UTC',
+    retentionDays: isRetentionDays(stored.retentionDays) ? stored.retentionDays : null,
   };
 }
 
@@ -37,4 +43,14 @@ export function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether this is an allowed retention period: a whole number of days from 1 to 3650. */
+export function isRetentionDays(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= MIN_RETENTION_DAYS &&
+    value <= MAX_RETENTION_DAYS
+  );
 }

@@ -8,10 +8,11 @@ import { auditLog, tenants } from '../db/schema.js';
 
 let t: TestApp;
 let a: TestTenant;
+let b: TestTenant;
 let s: TwoTenants['s'];
 
 beforeAll(async () => {
-  ({ t, a, s } = await startTwoTenants());
+  ({ t, a, b, s } = await startTwoTenants());
 });
 afterAll(() => t.close());
 
@@ -29,6 +30,7 @@ describe('tenant settings', () => {
       endMessage: expect.any(String),
       defaultGroupId: null,
       timezone: 'UTC',
+      retentionDays: null,
     });
   });
 
@@ -51,6 +53,7 @@ describe('tenant settings', () => {
       endMessage: 'Bye!',
       defaultGroupId: a.groupB,
       timezone: 'Europe/Prague',
+      retentionDays: 30,
     });
     const [row] = await t.database.db.select().from(tenants).where(eq(tenants.id, a.id));
     expect(row!.settings).toMatchObject({
@@ -84,6 +87,34 @@ describe('tenant settings', () => {
     const empty = await patch(s.adminB!, {});
     expect(empty.status).toBe(400);
     expect((await settings(s.adminB!)).body).toEqual(before);
+  });
+
+  it('keep ended sessions for 1 to 3650 days or forever, refusing other periods and changing nothing', async () => {
+    const set = await patch(s.adminB!, { retentionDays: 90 });
+    expect(set.status).toBe(200);
+    expect(set.body.retentionDays).toBe(90);
+    const before = (await settings(s.adminB!)).body;
+    for (const retentionDays of [0, 5000, -1]) {
+      const refused = await patch(s.adminB!, { retentionDays, wrapupRequired: !before.wrapupRequired });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+      expect(refused.body.error.message).toContain('1 to 3650');
+    }
+    for (const retentionDays of [1.5, '30', true]) {
+      const refused = await patch(s.adminB!, { retentionDays });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('validation_failed');
+    }
+    expect((await settings(s.adminB!)).body).toEqual(before);
+    for (const retentionDays of [1, 3650, null]) {
+      const response = await patch(s.adminB!, { retentionDays });
+      expect(response.status).toBe(200);
+      expect(response.body.retentionDays).toBe(retentionDays);
+    }
+    const audit = await t.database.db.select().from(auditLog).where(eq(auditLog.tenantId, b.id));
+    expect(audit.filter((r) => r.action === 'tenant.settings.update').map((r) => r.data)).toContainEqual({
+      retentionDays: 90,
+    });
   });
 
   it('are changed by administrators only', async () => {

@@ -11,6 +11,10 @@ export const TenantSettings = Type.Object({
     description: 'Where sessions go when no routing rule matches',
   }),
   timezone: Type.String({ description: 'IANA time zone, e.g. Europe/Prague' }),
+  retentionDays: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'Days after which ended sessions, their messages and files are deleted; null keeps them forever',
+  }),
 });
 
 export const UpdateTenantSettingsBody = Type.Object(
@@ -19,6 +23,10 @@ export const UpdateTenantSettingsBody = Type.Object(
     endMessage: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.Null()])),
     defaultGroupId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    // The range (1–3650) is checked by the use case, whose message says what is allowed.
+    retentionDays: Type.Optional(
+      Type.Union([Type.Integer(), Type.Null()], { description: '1–3650 days, or null to keep forever' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
