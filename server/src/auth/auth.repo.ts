@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { apiKeys, authSessions, groupMembers, users } from '../db/schema.js';
 import type { Actor } from './actor.js';
@@ -20,6 +20,19 @@ export async function insertAuthSession(
 
 export async function deleteAuthSession(db: Executor, id: string): Promise<void> {
   await db.delete(authSessions).where(eq(authSessions.id, id));
+}
+
+/** Signs a user out everywhere, except (when given) the session making the request. */
+export async function deleteAuthSessionsOfUser(
+  db: Executor,
+  userId: string,
+  keepSessionId?: string,
+): Promise<void> {
+  await db
+    .delete(authSessions)
+    .where(
+      and(eq(authSessions.userId, userId), keepSessionId ? ne(authSessions.id, keepSessionId) : undefined),
+    );
 }
 
 async function groupIdsOf(db: Executor, userId: string): Promise<string[]> {

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/database.js';
-import { groupMembers, operatorPresence, users } from '../db/schema.js';
+import { groupMembers, groups, operatorPresence, users } from '../db/schema.js';
 
 export const operatorColumns = {
   id: users.id,
@@ -68,6 +68,54 @@ export async function updateOperator(
     .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
     .returning({ id: users.id });
   return row;
+}
+
+export async function setPasswordHash(db: Executor, tenantId: string, userId: string, passwordHash: string) {
+  const [row] = await db
+    .update(users)
+    .set({ passwordHash, updatedAt: new Date() })
+    .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+    .returning({ id: users.id });
+  return row;
+}
+
+/** The tenant's groups among the given ids (to refuse another tenant's or unknown ones). */
+export async function tenantGroupIds(db: Executor, tenantId: string, groupIds: string[]): Promise<string[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.tenantId, tenantId), inArray(groups.id, groupIds)));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Makes the user a member of exactly these groups. Memberships kept keep their capacity override; other members'
+ * rows are not touched. Returns the groups joined and left.
+ */
+export async function setMemberships(db: Executor, tenantId: string, userId: string, groupIds: string[]) {
+  const before = await db
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.userId, userId));
+  const had = new Set(before.map((r) => r.groupId));
+  const added = groupIds.filter((id) => !had.has(id));
+  const removed = [...had].filter((id) => !groupIds.includes(id));
+  if (removed.length)
+    await db
+      .delete(groupMembers)
+      .where(
+        and(
+          eq(groupMembers.userId, userId),
+          groupIds.length ? notInArray(groupMembers.groupId, groupIds) : undefined,
+        ),
+      );
+  if (added.length)
+    await db
+      .insert(groupMembers)
+      .values(added.map((groupId) => ({ tenantId, groupId, userId })))
+      .onConflictDoNothing();
+  return { added, removed };
 }
 
 /** Presence of several operators, in one statement; `idleSince` counts when one becomes available. */

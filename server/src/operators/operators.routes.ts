@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { actorOf } from '../auth/access-plugin.js';
+import { actorOf, SESSION_COOKIE } from '../auth/access-plugin.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { AppError } from '../http/app-error.js';
+import { sha256Hex } from '../lib/tokens.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
 import { createOperator } from './create-operator.js';
 import { findOperator, listOperators } from './operators.repo.js';
@@ -10,9 +11,13 @@ import {
   CreateOperatorBody,
   Operator,
   PresenceReply,
+  SetGroupsBody,
+  SetPasswordBody,
   SetPresenceBody,
   UpdateOperatorBody,
 } from './operators.schema.js';
+import { setOperatorGroups } from './set-operator-groups.js';
+import { setOperatorPassword } from './set-operator-password.js';
 import { setPresence } from './set-presence.js';
 import { updateOperator } from './update-operator.js';
 
@@ -78,6 +83,44 @@ export const operatorsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> 
       },
     },
     async (request) => updateOperator(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.put(
+    '/operators/:id/groups',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Set the groups an operator belongs to (other members stay as they are)',
+        params: IdParams,
+        body: SetGroupsBody,
+        response: { 200: Operator, ...errorResponses },
+      },
+    },
+    async (request) => setOperatorGroups(deps, actorOf(request), request.params.id, request.body.groupIds),
+  );
+
+  app.put(
+    '/operators/:id/password',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Set a new password for an operator; signs them out everywhere',
+        params: IdParams,
+        body: SetPasswordBody,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      await setOperatorPassword(deps, actorOf(request), {
+        userId: request.params.id,
+        password: request.body.password,
+        keepSessionId: token ? sha256Hex(token) : undefined,
+      });
+      return reply.status(204).send(null);
+    },
   );
 
   app.put(

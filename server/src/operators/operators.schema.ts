@@ -26,14 +26,27 @@ export const Operator = Type.Object({
   groupIds: Type.Array(Uuid),
 });
 
+/** The length rule is checked by the use case, whose refusal says it (see `checkPasswordRule`). */
+const Password = Type.String({ maxLength: 1024, description: 'At least 10 characters' });
+
 export const CreateOperatorBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 320 }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    password: Type.Optional(Type.String({ minLength: 10, maxLength: 1024 })),
+    password: Type.Optional(Password),
     role: RoleSchema,
     capacity: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+    groupIds: Type.Optional(
+      Type.Array(Uuid, { maxItems: 1000, description: 'Groups the operator joins, in the same step' }),
+    ),
   },
+  { additionalProperties: false },
+);
+
+export const SetPasswordBody = Type.Object({ password: Password }, { additionalProperties: false });
+
+export const SetGroupsBody = Type.Object(
+  { groupIds: Type.Array(Uuid, { maxItems: 1000 }) },
   { additionalProperties: false },
 );
 

@@ -30,3 +30,29 @@ describe('presence in routing', () => {
     expect(f.sockets.olga!.events.some((e) => e.name === 'offer.created')).toBe(false);
   });
 });
+
+describe('deactivating an operator', () => {
+  it('signs them out and takes them offline: the offer they had goes to the next operator', async () => {
+    const f = await app.fixture();
+    const [olga, petr] = f.tenant.operators;
+    await call(app.t.url, 'PUT', `/api/v1/groups/${f.tenant.groupA}/members`, {
+      headers: f.sessions.admin!.headers,
+      body: { members: [{ userId: olga!.id }, { userId: petr!.id }] },
+    });
+    await f.available('olga');
+    await app.t.advance(60_000);
+    await f.available('petr');
+    await startWebchat(app.t.url, f.key, { question: 'Anyone there?' });
+    await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
+
+    const deactivated = await call(app.t.url, 'PATCH', `/api/v1/operators/${olga!.id}`, {
+      headers: f.sessions.admin!.headers,
+      body: { active: false },
+    });
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body).toMatchObject({ active: false, presence: 'offline' });
+    await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
+    const me = await call(app.t.url, 'GET', '/api/v1/auth/me', { headers: f.sessions.olga!.headers });
+    expect(me.status).toBe(401);
+  });
+});

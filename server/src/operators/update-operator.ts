@@ -7,6 +7,8 @@ import { AppError } from '../http/app-error.js';
 import { recordEvent } from '../realtime/record-event.js';
 import { rooms } from '../realtime/event-map.js';
 import { recordAudit } from '../admin/record-audit.js';
+import { deleteAuthSessionsOfUser } from '../auth/auth.repo.js';
+import { leaveInTransaction } from './set-presence.js';
 import { findOperator, updateOperator as updateOperatorRow } from './operators.repo.js';
 
 export interface UpdateOperatorInput {
@@ -18,15 +20,16 @@ export interface UpdateOperatorInput {
 }
 
 export async function updateOperator(
-  deps: Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'channels'>,
+  deps: Pick<EngineDeps, 'database' | 'now' | 'jobs' | 'outbox' | 'channels'>,
   actor: Actor,
   userId: string,
   changes: UpdateOperatorInput,
 ) {
+  // An administrator cannot lock themselves out (their own role, sent unchanged, is no change).
   if (
     actor.kind === 'user' &&
     actor.id === userId &&
-    (changes.role !== undefined || changes.active === false)
+    ((changes.role !== undefined && changes.role !== actor.role) || changes.active === false)
   ) {
     throw new AppError('unprocessable', 'You cannot change your own role or deactivate yourself');
   }
@@ -34,6 +37,11 @@ export async function updateOperator(
     await lockTenantRouting(tx, actor.tenantId);
     const updated = await updateOperatorRow(tx, actor.tenantId, userId, changes);
     if (!updated) throw AppError.notFound('Operator');
+    // A deactivated operator is signed out everywhere and goes offline: their queue offers go to others.
+    if (changes.active === false) {
+      await deleteAuthSessionsOfUser(tx, userId);
+      await leaveInTransaction(tx, deps, actor.tenantId, [userId], 'offline', null);
+    }
     const operator = (await findOperator(tx, actor.tenantId, userId))!;
     await recordEvent(tx, actor.tenantId, 'operator.changed', [rooms.tenant(actor.tenantId)], {
       userId,
