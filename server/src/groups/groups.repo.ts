@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.js';
+import { queryRows, type Executor } from '../db/database.js';
 import { groupMembers, groups, users } from '../db/schema.js';
 
 const groupColumns = {
@@ -12,6 +12,10 @@ const groupColumns = {
   memberIds: sql<
     string[]
   >`coalesce((SELECT array_agg(${groupMembers.userId}::text) FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id}), '{}')`,
+  /** The members with the capacity this group gives them (null: the operator's own). */
+  members: sql<
+    Array<{ userId: string; capacity: number | null }>
+  >`coalesce((SELECT json_agg(json_build_object('userId', ${groupMembers.userId}, 'capacity', ${groupMembers.capacity}) ORDER BY ${groupMembers.createdAt}, ${groupMembers.userId}) FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id}), '[]'::json)`,
 };
 
 export async function listGroups(db: Executor, tenantId: string) {
@@ -96,4 +100,28 @@ export async function groupIdsOfUser(db: Executor, userId: string): Promise<stri
     .from(groupMembers)
     .where(eq(groupMembers.userId, userId));
   return rows.map((r) => r.groupId);
+}
+
+/** What still refers to a group, counted: what would stop it being deleted. */
+export async function groupUsage(db: Executor, tenantId: string, groupId: string) {
+  const [row] = await queryRows<{ rules: number; openSessions: number; sessions: number; templates: number }>(
+    db,
+    sql`SELECT
+          (SELECT count(*)::int FROM routing_rules WHERE tenant_id = ${tenantId} AND group_id = ${groupId}) AS "rules",
+          (SELECT count(*)::int FROM sessions
+           WHERE tenant_id = ${tenantId} AND group_id = ${groupId} AND state <> 'ended') AS "openSessions",
+          (SELECT count(*)::int FROM sessions WHERE tenant_id = ${tenantId} AND group_id = ${groupId}) AS "sessions",
+          (SELECT count(*)::int FROM templates WHERE tenant_id = ${tenantId} AND group_id = ${groupId}) AS "templates"`,
+  );
+  return row!;
+}
+
+/** Deletes the group row; its memberships go with it (cascade). Returns the former members. */
+export async function deleteGroupRow(db: Executor, tenantId: string, groupId: string): Promise<string[]> {
+  const members = await db
+    .select({ userId: groupMembers.userId })
+    .from(groupMembers)
+    .where(eq(groupMembers.groupId, groupId));
+  await db.delete(groups).where(and(eq(groups.tenantId, tenantId), eq(groups.id, groupId)));
+  return members.map((m) => m.userId);
 }

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import { canSeeGroup } from '../auth/actor.js';
 import type { EngineDeps } from '../sessions/engine-deps.js';
 import { AppError } from '../http/app-error.js';
 import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
+import { deleteGroup } from './delete-group.js';
 import { findGroup, listGroups } from './groups.repo.js';
 import { CreateGroupBody, Group, SetMembersBody, UpdateGroupBody } from './groups.schema.js';
 import { saveGroup } from './save-group.js';
@@ -65,6 +67,26 @@ export const groupsRoutes: FastifyPluginAsyncTypebox<{ engine: EngineDeps }> = a
       const actor = actorOf(request);
       if (!canSeeGroup(actor, request.params.id)) throw AppError.forbidden('You do not supervise this group');
       return setGroupMembers(deps, actor, request.params.id, request.body.members);
+    },
+  );
+
+  app.delete(
+    '/groups/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Delete a group nothing refers to',
+        description:
+          'Refused (409, `details.reason`) while it is the default group, used by routing rules or templates, ' +
+          'or once any session was in it.',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await deleteGroup(deps, actorOf(request), request.params.id);
+      return reply.status(204).send(null);
     },
   );
 };

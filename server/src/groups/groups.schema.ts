@@ -11,6 +11,14 @@ export const Group = Type.Object({
   sticky: Type.Boolean(),
   offlineMessage: Type.Union([Type.String(), Type.Null()]),
   memberIds: Type.Array(Uuid),
+  members: Type.Array(
+    Type.Object({
+      userId: Uuid,
+      capacity: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'Sessions of this group at once; null: the operator’s own capacity',
+      }),
+    }),
+  ),
 });
 
 const fields = {
