@@ -144,7 +144,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(contactsRoutes, { database, now, fileStore: engine.fileStore });
       await api.register(templatesRoutes, { database });
       await api.register(tagsRoutes, { database });
-      await api.register(channelAccountsRoutes, { database });
+      await api.register(channelAccountsRoutes, {
+        database,
+        secretBox: deps.secretBox,
+        publicUrl: config.publicUrl,
+      });
       await api.register(wrapupRoutes, { database });
       await api.register(webhooksRoutes, { database, jobs: engine.jobs, now });
     },

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { channelAccounts } from '../db/schema.js';
 import type { SecretBox } from '../lib/secret-box.js';
@@ -36,6 +36,38 @@ export async function findChannelAccountByExternalId(db: Executor, channel: Chan
     .from(channelAccounts)
     .where(and(eq(channelAccounts.channel, channel), eq(channelAccounts.externalId, externalId)));
   return row;
+}
+
+export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
+
+/** The tenant's accounts, of one channel or all, by channel then name. */
+export async function listChannelAccounts(db: Executor, tenantId: string, channel?: Channel) {
+  const conditions: SQL[] = [eq(channelAccounts.tenantId, tenantId)];
+  if (channel) conditions.push(eq(channelAccounts.channel, channel));
+  return db
+    .select()
+    .from(channelAccounts)
+    .where(and(...conditions))
+    .orderBy(asc(channelAccounts.channel), asc(channelAccounts.name));
+}
+
+/** The tenant's account with this id; another tenant's is not found. */
+export async function findTenantChannelAccount(db: Executor, tenantId: string, id: string, lock = false) {
+  const query = db
+    .select()
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.tenantId, tenantId), eq(channelAccounts.id, id)));
+  const [row] = await (lock ? query.for('update') : query);
+  return row;
+}
+
+export async function updateChannelAccount(
+  db: Executor,
+  id: string,
+  patch: Partial<Pick<ChannelAccountRow, 'name' | 'enabled' | 'settings' | 'credentialsEncrypted'>>,
+) {
+  const [row] = await db.update(channelAccounts).set(patch).where(eq(channelAccounts.id, id)).returning();
+  return row!;
 }
 
 /** Opened credentials remembered per box; beyond this many the memory starts over. */

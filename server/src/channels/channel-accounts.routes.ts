@@ -1,29 +1,34 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { actorOf } from '../auth/access-plugin.js';
 import type { Database } from '../db/database.js';
-import { channelAccounts } from '../db/schema.js';
-import { errorResponses, ListOf } from '../http/schemas.js';
+import { AppError } from '../http/app-error.js';
+import { errorResponses, IdParams, ListOf } from '../http/schemas.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import { adminViewOf } from './channel-account-view.js';
+import { findTenantChannelAccount, listChannelAccounts } from './channel-accounts.repo.js';
+import {
+  AdminChannelAccount,
+  ChannelAccountSummary,
+  ChannelName,
+  CreateWebchatBody,
+  UpdateChannelAccountBody,
+} from './channel-accounts.schema.js';
+import { updateChannelAccountSettings } from './update-channel-account.js';
+import { createWebchatAccount } from './webchat/create-webchat-account.js';
 
-const ChannelName = Type.Union([
-  Type.Literal('webchat'),
-  Type.Literal('whatsapp'),
-  Type.Literal('messenger'),
-]);
+/**
+ * The tenant's channel accounts: for operators, to choose a number or a Page (a new WhatsApp session, filters);
+ * for administrators, to set them up (Meta's callback URL, the widget's tag), add web chats and change any account.
+ * Connecting a WhatsApp number or a Page is in the channel's own routes.
+ */
+export const channelAccountsRoutes: FastifyPluginAsyncTypebox<{
+  database: Database;
+  secretBox: SecretBox;
+  publicUrl: string;
+}> = async (app, deps) => {
+  const view = (row: Parameters<typeof adminViewOf>[1]) => adminViewOf(deps, row);
 
-/** What an operator may know of a channel account: never its credentials. */
-export const ChannelAccountSummary = Type.Object({
-  id: Type.String(),
-  channel: ChannelName,
-  name: Type.String(),
-  /** The WhatsApp number as people dial it, where known. */
-  displayPhoneNumber: Type.Union([Type.String(), Type.Null()]),
-  enabled: Type.Boolean(),
-});
-
-/** The tenant's channel accounts, for choosing a number or a Page (a new WhatsApp session, filters). */
-export const channelAccountsRoutes: FastifyPluginAsyncTypebox<{ database: Database }> = async (app, deps) => {
   app.get(
     '/channel-accounts',
     {
@@ -35,14 +40,11 @@ export const channelAccountsRoutes: FastifyPluginAsyncTypebox<{ database: Databa
       },
     },
     async (request) => {
-      const actor = actorOf(request);
-      const conditions: SQL[] = [eq(channelAccounts.tenantId, actor.tenantId)];
-      if (request.query.channel) conditions.push(eq(channelAccounts.channel, request.query.channel));
-      const rows = await deps.database.db
-        .select()
-        .from(channelAccounts)
-        .where(and(...conditions))
-        .orderBy(asc(channelAccounts.channel), asc(channelAccounts.name));
+      const rows = await listChannelAccounts(
+        deps.database.db,
+        actorOf(request).tenantId,
+        request.query.channel,
+      );
       return {
         items: rows.map((row) => ({
           id: row.id,
@@ -54,5 +56,75 @@ export const channelAccountsRoutes: FastifyPluginAsyncTypebox<{ database: Databa
         })),
       };
     },
+  );
+
+  app.get(
+    '/admin/channel-accounts',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['channel accounts'],
+        summary:
+          'Every channel account with what setting it up needs (callback URL, widget tag); never a secret',
+        response: { 200: ListOf(AdminChannelAccount), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      items: (await listChannelAccounts(deps.database.db, actorOf(request).tenantId)).map(view),
+    }),
+  );
+
+  app.post(
+    '/channel-accounts/webchat',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'Create a web chat widget with a public key of its own',
+        body: CreateWebchatBody,
+        response: { 201: AdminChannelAccount, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(view(await createWebchatAccount(deps, actorOf(request), request.body))),
+  );
+
+  app.get(
+    '/channel-accounts/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['channel accounts'],
+        summary: 'One channel account as its administrator sees it; never a secret',
+        params: IdParams,
+        response: { 200: AdminChannelAccount, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const row = await findTenantChannelAccount(
+        deps.database.db,
+        actorOf(request).tenantId,
+        request.params.id,
+      );
+      if (!row) throw AppError.notFound('Channel account');
+      return view(row);
+    },
+  );
+
+  app.patch(
+    '/channel-accounts/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['channel accounts'],
+        summary:
+          'Rename, enable or disable an account, or replace some of its credentials (the rest are kept)',
+        params: IdParams,
+        body: UpdateChannelAccountBody,
+        response: { 200: AdminChannelAccount, ...errorResponses },
+      },
+    },
+    async (request) =>
+      view(await updateChannelAccountSettings(deps, actorOf(request), request.params.id, request.body)),
   );
 };
