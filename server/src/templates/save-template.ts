@@ -4,7 +4,13 @@ import { recordAudit } from '../admin/record-audit.js';
 import { findGroup } from '../groups/groups.repo.js';
 import { AppError } from '../http/app-error.js';
 import { TEMPLATE_VARIABLES, unknownVariables } from './render-template.js';
-import { findTemplate, insertTemplate, updateTemplateRow } from './templates.repo.js';
+import {
+  findTemplate,
+  insertTemplate,
+  lockTenantTemplates,
+  templateNameTaken,
+  updateTemplateRow,
+} from './templates.repo.js';
 
 export interface TemplateInput {
   name?: string | undefined;
@@ -14,7 +20,8 @@ export interface TemplateInput {
 
 /**
  * Creates a template, or changes one when `templateId` is given. A variable this version cannot fill is
- * refused with its name, so a typo never reaches a customer as an empty gap.
+ * refused with its name, so a typo never reaches a customer as an empty gap. Names are unique in a tenant, any
+ * case, whatever the templates' groups: an operator of two groups picks from both lists at once.
  */
 export async function saveTemplate(
   deps: { database: Database },
@@ -22,6 +29,8 @@ export async function saveTemplate(
   templateId: string | undefined,
   input: TemplateInput,
 ) {
+  const name = input.name?.trim();
+  if (input.name !== undefined && !name) throw new AppError('validation_failed', 'A template needs a name');
   if (input.body !== undefined) {
     const unknown = unknownVariables(input.body);
     if (unknown.length)
@@ -31,14 +40,17 @@ export async function saveTemplate(
       });
   }
   return deps.database.db.transaction(async (tx) => {
+    await lockTenantTemplates(tx, actor.tenantId);
     if (templateId && !(await findTemplate(tx, actor.tenantId, templateId)))
       throw AppError.notFound('Template');
+    if (name && (await templateNameTaken(tx, actor.tenantId, name, templateId)))
+      throw new AppError('conflict', 'A template with this name already exists');
     if (input.groupId && !(await findGroup(tx, actor.tenantId, input.groupId)))
       throw AppError.notFound('Group');
     let id = templateId;
     if (id) {
       await updateTemplateRow(tx, actor.tenantId, id, {
-        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(name ? { name } : {}),
         ...(input.body !== undefined ? { body: input.body } : {}),
         ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
       });
@@ -46,7 +58,7 @@ export async function saveTemplate(
       id = (
         await insertTemplate(tx, {
           tenantId: actor.tenantId,
-          name: input.name!,
+          name: name!,
           body: input.body!,
           groupId: input.groupId ?? null,
         })
@@ -57,10 +69,7 @@ export async function saveTemplate(
       actor,
       templateId ? 'template.update' : 'template.create',
       { type: 'template', id },
-      {
-        name: input.name,
-        groupId: input.groupId,
-      },
+      { name, groupId: input.groupId },
     );
     return (await findTemplate(tx, actor.tenantId, id))!;
   });

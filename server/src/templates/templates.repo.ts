@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { channelAccounts, contacts, templates } from '../db/schema.js';
 
@@ -43,6 +43,27 @@ export async function findTemplate(db: Executor, tenantId: string, templateId: s
     .from(templates)
     .where(and(eq(templates.tenantId, tenantId), eq(templates.id, templateId)));
   return row;
+}
+
+/** Names are unique in a tenant, any case: operators pick a canned reply by its name. */
+export async function templateNameTaken(db: Executor, tenantId: string, name: string, exceptId?: string) {
+  const [row] = await db
+    .select({ id: templates.id })
+    .from(templates)
+    .where(
+      and(
+        eq(templates.tenantId, tenantId),
+        sql`lower(${templates.name}) = lower(${name})`,
+        exceptId ? ne(templates.id, exceptId) : undefined,
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
+/** The table has no unique index on names, so two admins saving templates of one tenant at once take turns. */
+export async function lockTenantTemplates(db: Executor, tenantId: string) {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`templates:${tenantId}`}, 0))`);
 }
 
 export async function insertTemplate(

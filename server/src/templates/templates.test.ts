@@ -78,6 +78,39 @@ describe('templates', () => {
     expect((await api(s.adminA!, 'GET', `/templates/${ok.body.id}`)).body.body).toBe('Hi');
   });
 
+  it('have names unique in the tenant, any case and whatever the group, and a refused one saves nothing', async () => {
+    const first = await api(s.adminA!, 'POST', '/templates', { name: 'Opening hours', body: 'Mon–Fri' });
+    expect(first.status).toBe(201);
+    const again = await api(s.adminA!, 'POST', '/templates', {
+      name: ' opening HOURS ',
+      body: 'Other text',
+      groupId: a.groupB,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      code: 'conflict',
+      message: 'A template with this name already exists',
+    });
+    expect(names(await api(s.adminA!, 'GET', '/templates?q=hours'))).toEqual(['Opening hours']);
+    const other = await api(s.adminA!, 'POST', '/templates', { name: 'Closing', body: 'Bye' });
+    const rename = await api(s.adminA!, 'PATCH', `/templates/${other.body.id}`, {
+      name: 'OPENING hours',
+      body: 'Changed',
+    });
+    expect(rename.status).toBe(409);
+    expect((await api(s.adminA!, 'GET', `/templates/${other.body.id}`)).body).toMatchObject({
+      name: 'Closing',
+      body: 'Bye',
+    });
+    // Its own name, in another case, is no conflict; names are trimmed; another tenant may use the name.
+    const recased = await api(s.adminA!, 'PATCH', `/templates/${first.body.id}`, { name: ' Opening Hours ' });
+    expect(recased.body.name).toBe('Opening Hours');
+    expect((await api(s.adminA!, 'PATCH', `/templates/${first.body.id}`, { name: '  ' })).status).toBe(400);
+    expect((await api(s.adminB!, 'POST', '/templates', { name: 'Opening hours', body: 'x' })).status).toBe(
+      201,
+    );
+  });
+
   it('are changed and deleted by administrators of the tenant only', async () => {
     const template = (await api(s.adminA!, 'POST', '/templates', { name: 'Owned', body: 'x' })).body.id;
     expect((await api(s.olga!, 'POST', '/templates', { name: 'n', body: 'b' })).status).toBe(403);

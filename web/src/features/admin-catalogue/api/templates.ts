@@ -1,0 +1,94 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api';
+import { keys } from '../../../lib/query-keys';
+
+export interface Template {
+  id: string;
+  name: string;
+  body: string;
+  /** Only for this group; null for the whole tenant. */
+  groupId: string | null;
+  createdAt: string;
+}
+
+export interface TemplateInput {
+  name: string;
+  body: string;
+  groupId: string | null;
+}
+
+export interface GroupOption {
+  id: string;
+  name: string;
+}
+
+/**
+ * The variables the server fills in a canned reply, written `{{contact.firstName}}` — the same list as
+ * `TEMPLATE_VARIABLES` in server/src/templates/render-template.ts, which refuses any other name.
+ */
+export const templateVariables = [
+  'contact.name',
+  'contact.firstName',
+  'contact.lastName',
+  'contact.email',
+  'contact.phone',
+  'operator.name',
+  'operator.firstName',
+  'session.channel',
+  'session.source',
+] as const;
+
+export type TemplateVariable = (typeof templateVariables)[number];
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
+
+/** Fills the variables as the server does: a variable without a value becomes empty text, anything else stays. */
+export function fillTemplate(body: string, values: Partial<Record<TemplateVariable, string>>): string {
+  return body.replace(PLACEHOLDER, (_match, name: string) => values[name as TemplateVariable] ?? '');
+}
+
+/** Variable names the body uses that the server does not know, each once (the server would refuse them). */
+export function unknownVariables(body: string): string[] {
+  const known: readonly string[] = templateVariables;
+  return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !known.includes(n)))];
+}
+
+/** Every canned reply of the tenant (an administrator sees those of all groups). */
+export function useTemplates() {
+  return useQuery({
+    queryKey: keys.templates,
+    queryFn: async () => (await api<{ items: Template[] }>('GET', '/templates')).items,
+  });
+}
+
+/** The tenant's groups, to scope a canned reply to one. */
+export function useGroupOptions() {
+  return useQuery({
+    queryKey: keys.catalogueGroups,
+    queryFn: async () => (await api<{ items: GroupOption[] }>('GET', '/groups')).items,
+  });
+}
+
+const byName = (a: { name: string }, b: { name: string }) =>
+  a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+
+export function useSaveTemplate() {
+  const client = useQueryClient();
+  return async (id: string | undefined, input: TemplateInput) => {
+    const saved = id
+      ? await api<Template>('PATCH', `/templates/${id}`, input)
+      : await api<Template>('POST', '/templates', input);
+    client.setQueryData<Template[]>(keys.templates, (list) =>
+      [...(list ?? []).filter((x) => x.id !== saved.id), saved].sort(byName),
+    );
+    return saved;
+  };
+}
+
+export function useDeleteTemplate() {
+  const client = useQueryClient();
+  return async (id: string) => {
+    await api<void>('DELETE', `/templates/${id}`);
+    client.setQueryData<Template[]>(keys.templates, (list) => list?.filter((x) => x.id !== id));
+  };
+}

@@ -1,0 +1,72 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api';
+import { keys } from '../../../lib/query-keys';
+
+export interface WrapupReason {
+  id: string;
+  name: string;
+  /** An inactive reason is kept for the sessions that used it and no longer offered. */
+  active: boolean;
+  createdAt: string;
+}
+
+export interface DeleteOutcome {
+  outcome: 'deleted' | 'deactivated';
+  reason: WrapupReason | null;
+}
+
+/** Every reason of the tenant, deactivated ones too. */
+export function useAllWrapupReasons() {
+  return useQuery({
+    queryKey: keys.allWrapupReasons,
+    queryFn: async () =>
+      (await api<{ items: WrapupReason[] }>('GET', '/wrapup-reasons?includeInactive=true')).items,
+  });
+}
+
+/** After a change, the lists operators pick from (under the same key prefix) are read again too. */
+function useRefresh() {
+  const client = useQueryClient();
+  return () => client.invalidateQueries({ queryKey: keys.wrapupReasons });
+}
+
+export function useSaveWrapupReason() {
+  const refresh = useRefresh();
+  return async (id: string | undefined, fields: { name?: string; active?: boolean }) => {
+    const saved = id
+      ? await api<WrapupReason>('PATCH', `/wrapup-reasons/${id}`, fields)
+      : await api<WrapupReason>('POST', '/wrapup-reasons', fields);
+    await refresh();
+    return saved;
+  };
+}
+
+/** Deletes the reason, or deactivates it when a session used it: the outcome says which. */
+export function useDeleteWrapupReason() {
+  const refresh = useRefresh();
+  return async (id: string) => {
+    const result = await api<DeleteOutcome>('DELETE', `/wrapup-reasons/${id}`);
+    await refresh();
+    return result;
+  };
+}
+
+export interface TenantSettings {
+  wrapupRequired: boolean;
+}
+
+export function useTenantSettings() {
+  return useQuery({
+    queryKey: keys.tenantSettings,
+    queryFn: () => api<TenantSettings>('GET', '/tenant/settings'),
+  });
+}
+
+export function useSetWrapupRequired() {
+  const client = useQueryClient();
+  return async (wrapupRequired: boolean) => {
+    const settings = await api<TenantSettings>('PATCH', '/tenant/settings', { wrapupRequired });
+    client.setQueryData(keys.tenantSettings, settings);
+    return settings;
+  };
+}
