@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
-import { apiKeys } from '../db/schema.js';
+import { apiKeys, users } from '../db/schema.js';
 
 const columns = {
   id: apiKeys.id,
@@ -11,10 +11,12 @@ const columns = {
   lastUsedAt: apiKeys.lastUsedAt,
 };
 
+/** The tenant's live keys, newest first, each with the name of the administrator who issued it. */
 export async function listApiKeys(db: Executor, tenantId: string) {
   return db
-    .select(columns)
+    .select({ ...columns, createdByName: users.name })
     .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
     .where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt)))
     .orderBy(desc(apiKeys.createdAt));
 }

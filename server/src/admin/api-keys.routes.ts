@@ -16,6 +16,8 @@ const ApiKey = Type.Object({
   role: RoleSchema,
   createdAt: DateTime,
   lastUsedAt: Type.Union([DateTime, Type.Null()]),
+  /** Who issued the key; null when another key did. */
+  createdByName: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ database: Database; now: () => Date }> = async (

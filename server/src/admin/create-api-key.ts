@@ -1,5 +1,6 @@
 import type { Actor, UserRole } from '../auth/actor.js';
 import type { Database } from '../db/database.js';
+import { AppError } from '../http/app-error.js';
 import { randomToken, sha256Hex } from '../lib/tokens.js';
 import { insertApiKey } from './api-keys.repo.js';
 import { recordAudit } from './record-audit.js';
@@ -13,11 +14,14 @@ export async function createApiKey(
   actor: Actor,
   input: { name: string; role: UserRole },
 ) {
+  // A name of spaces only would tell keys apart no better than none.
+  const name = input.name.trim();
+  if (!name) throw new AppError('validation_failed', 'The name must not be blank');
   const secret = `sb_${randomToken(32)}`;
   return deps.database.db.transaction(async (tx) => {
     const key = await insertApiKey(tx, {
       tenantId: actor.tenantId,
-      name: input.name,
+      name,
       role: input.role,
       prefix: secret.slice(0, 10),
       keyHash: sha256Hex(secret),
@@ -28,8 +32,8 @@ export async function createApiKey(
       actor,
       'api_key.create',
       { type: 'api_key', id: key.id },
-      { name: input.name, role: input.role },
+      { name, role: input.role },
     );
-    return { ...key, key: secret };
+    return { ...key, createdByName: actor.kind === 'user' ? actor.name : null, key: secret };
   });
 }

@@ -30,7 +30,13 @@ export async function addToBlacklist(deps: { database: Database }, actor: Actor,
       identityValue: row.identityValue ?? '',
     });
     if (same) throw new AppError('conflict', 'This is already on the blacklist', { entryId: same.id });
-    const { id } = await insertEntry(tx, { tenantId: actor.tenantId, ...row, reason: input.reason ?? null });
+    const { id } = await insertEntry(tx, {
+      tenantId: actor.tenantId,
+      ...row,
+      reason: input.reason ?? null,
+      createdByUserId: actor.kind === 'user' ? actor.id : null,
+      createdByApiKeyId: actor.kind === 'api_key' ? actor.id : null,
+    });
     await recordAudit(
       tx,
       actor,

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { prebuilt, type Executor } from '../db/database.js';
-import { blacklistEntries, contacts } from '../db/schema.js';
+import { apiKeys, blacklistEntries, contacts, users } from '../db/schema.js';
 
 const entryColumns = {
   id: blacklistEntries.id,
@@ -10,27 +10,47 @@ const entryColumns = {
   identityValue: blacklistEntries.identityValue,
   reason: blacklistEntries.reason,
   createdAt: blacklistEntries.createdAt,
+  createdByUserName: users.name,
+  createdByApiKeyName: apiKeys.name,
 };
 
 type Kind = 'wa_id' | 'bsuid' | 'psid' | 'webchat_visitor' | 'phone' | 'email';
 
-export async function listEntries(db: Executor, tenantId: string) {
-  const rows = await db
+/** An entry as the API shows it: who added it as one field, the administrator or the API key. */
+function entryOf({ createdByUserName, createdByApiKeyName, ...row }: EntryRow) {
+  const createdBy =
+    createdByUserName !== null
+      ? { kind: 'user' as const, name: createdByUserName }
+      : createdByApiKeyName !== null
+        ? { kind: 'api_key' as const, name: createdByApiKeyName }
+        : null;
+  return { ...row, identityKind: row.identityKind as Kind | null, createdBy };
+}
+
+type EntryRow = Awaited<ReturnType<typeof selectEntries>>[number];
+
+/** The entries with the contact they name and who added them. */
+function selectEntries(db: Executor) {
+  return db
     .select(entryColumns)
     .from(blacklistEntries)
     .leftJoin(contacts, eq(contacts.id, blacklistEntries.contactId))
+    .leftJoin(users, eq(users.id, blacklistEntries.createdByUserId))
+    .leftJoin(apiKeys, eq(apiKeys.id, blacklistEntries.createdByApiKeyId));
+}
+
+export async function listEntries(db: Executor, tenantId: string) {
+  const rows = await selectEntries(db)
     .where(eq(blacklistEntries.tenantId, tenantId))
     .orderBy(desc(blacklistEntries.createdAt), desc(blacklistEntries.id));
-  return rows.map((r) => ({ ...r, identityKind: r.identityKind as Kind | null }));
+  return rows.map(entryOf);
 }
 
 export async function findEntry(db: Executor, tenantId: string, entryId: string) {
-  const [row] = await db
-    .select(entryColumns)
-    .from(blacklistEntries)
-    .leftJoin(contacts, eq(contacts.id, blacklistEntries.contactId))
-    .where(and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.id, entryId)));
-  return row && { ...row, identityKind: row.identityKind as Kind | null };
+  const [row] = await selectEntries(db).where(
+    and(eq(blacklistEntries.tenantId, tenantId), eq(blacklistEntries.id, entryId)),
+  );
+  return row && entryOf(row);
 }
 
 export async function findSameEntry(
@@ -59,6 +79,8 @@ export async function insertEntry(
     identityKind: string | null;
     identityValue: string | null;
     reason: string | null;
+    createdByUserId: string | null;
+    createdByApiKeyId: string | null;
   },
 ) {
   const [entry] = await db.insert(blacklistEntries).values(row).returning({ id: blacklistEntries.id });

@@ -18,6 +18,11 @@ export const BlacklistEntry = Type.Object({
   identityValue: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   createdAt: DateTime,
+  /** Who added it: an administrator or an API key, by name; null on entries from before this was kept. */
+  createdBy: Type.Union([
+    Type.Object({ kind: Type.Union([Type.Literal('user'), Type.Literal('api_key')]), name: Type.String() }),
+    Type.Null(),
+  ]),
 });
 
 const reason = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]));

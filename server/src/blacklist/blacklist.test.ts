@@ -4,7 +4,7 @@ import { createTestTenant, logIn, type TestTenant } from '../../test/factories.j
 import type { TestApp } from '../../test/harness.js';
 import { startTwoTenants, type TwoTenants } from '../../test/two-tenants.js';
 import { createTestContact } from '../../test/session-factory.js';
-import { auditLog, contactIdentities } from '../db/schema.js';
+import { auditLog, blacklistEntries, contactIdentities } from '../db/schema.js';
 import { isBlacklisted } from './is-blacklisted.js';
 
 let t: TestApp;
@@ -84,6 +84,33 @@ describe('blacklist administration', () => {
     expect((await api(s.adminB!, 'GET', '/blacklist')).body.items).toEqual(before);
     expect((await api(s.supervisorA!, 'GET', '/blacklist')).status).toBe(403);
     expect((await api(s.supervisorA!, 'POST', '/blacklist', { contactId: foreign.id })).status).toBe(403);
+  });
+
+  it('says who added each entry: an administrator or an API key, none on older entries', async () => {
+    const tenant = await createTestTenant(t.database);
+    const admin = await logIn(t.url, tenant.admin);
+    const byAdmin = await api(admin, 'POST', '/blacklist', { identityKind: 'psid', identityValue: '1001' });
+    expect(byAdmin.body.createdBy).toEqual({ kind: 'user', name: tenant.admin.name });
+    const key = await api(admin, 'POST', '/api-keys', { name: 'Importer', role: 'admin' });
+    const byKey = await api({ authorization: `Bearer ${key.body.key}` }, 'POST', '/blacklist', {
+      identityKind: 'psid',
+      identityValue: '1002',
+    });
+    expect(byKey.status).toBe(201);
+    expect(byKey.body.createdBy).toEqual({ kind: 'api_key', name: 'Importer' });
+    // An entry from before who added it was kept.
+    await t.database.db
+      .insert(blacklistEntries)
+      .values({ tenantId: tenant.id, identityKind: 'psid', identityValue: '1003' });
+    const listed = (await api(admin, 'GET', '/blacklist')).body.items;
+    expect(Object.fromEntries(listed.map((e: any) => [e.identityValue, e.createdBy]))).toEqual({
+      '1001': { kind: 'user', name: tenant.admin.name },
+      '1002': { kind: 'api_key', name: 'Importer' },
+      '1003': null,
+    });
+    // Editing keeps who added it.
+    const edited = await api(admin, 'PATCH', `/blacklist/${byKey.body.id}`, { reason: 'Spam' });
+    expect(edited.body).toMatchObject({ reason: 'Spam', createdBy: { kind: 'api_key', name: 'Importer' } });
   });
 });
 

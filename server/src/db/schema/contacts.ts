@@ -76,6 +76,9 @@ export const blacklistEntries = pgTable(
     identityKind: text('identity_kind'),
     identityValue: text('identity_value'),
     reason: text('reason'),
+    /** Who added the entry: an administrator, or an API key (null on entries older than these columns). */
+    createdByUserId: uuid('created_by_user_id'),
+    createdByApiKeyId: uuid('created_by_api_key_id'),
     createdAt: createdAt(),
   },
   (t) => [
