@@ -24,6 +24,6 @@ export function adminPath(section: AdminSection, query?: URLSearchParams): strin
 export function sectionOf(path: string): AdminSection | null {
   if (path === '/webhooks') return 'webhooks';
   if (path !== '/admin' && !path.startsWith('/admin/')) return null;
-  const id = path.slice('/admin/'.length).split('/')[0];
+  const id = path.slice('/admin/'.length).split('/')[0] ?? '';
   return (adminSections as readonly string[]).includes(id) ? (id as AdminSection) : 'operators';
 }
