@@ -77,6 +77,23 @@ describe('bad input is refused with a stable code and changes nothing', () => {
     );
   });
 
+  it('says in its message which value is wrong and why', async () => {
+    const unknown = await call(t.url, 'POST', '/api/v1/groups', {
+      headers: admin.headers,
+      body: { name: 'Night', colour: 'red' },
+    });
+    expect(unknown.body.error.message).toBe(
+      'The request does not match the expected schema (unknown field colour)',
+    );
+    const outOfRange = await call(t.url, 'POST', '/api/v1/groups', {
+      headers: admin.headers,
+      body: { name: 'Night', offerTimeoutSeconds: 1 },
+    });
+    expect(outOfRange.body.error.message).toBe(
+      'The request does not match the expected schema (offerTimeoutSeconds must be >= 5)',
+    );
+  });
+
   it('a malformed id in the path is a 400, not a crash', async () => {
     const response = await call(t.url, 'GET', '/api/v1/groups/not-a-uuid', { headers: admin.headers });
     expect(response.status).toBe(400);

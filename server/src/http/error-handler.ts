@@ -38,6 +38,15 @@ function databaseCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What the first failed check says, named by its field: "offerTimeoutSeconds must be >= 5". */
+function describeFirst(v: NonNullable<FastifyError['validation']>[number] | undefined): string {
+  if (!v) return 'invalid';
+  if (v.keyword === 'additionalProperties')
+    return `unknown field ${(v.params as { additionalProperty?: string }).additionalProperty}`;
+  const field = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  return field ? `${field} ${v.message ?? 'is not valid'}` : (v.message ?? 'invalid');
+}
+
 /** Turns every failure into `{ error: { code, message, details? } }` with the status of its code. */
 export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
@@ -56,7 +65,11 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
         ? { field: (v.params as { additionalProperty?: string }).additionalProperty }
         : {}),
     }));
-    return new AppError('validation_failed', 'The request does not match the expected schema', details);
+    return new AppError(
+      'validation_failed',
+      `The request does not match the expected schema (${describeFirst(fe.validation[0])})`,
+      details,
+    );
   }
   const mapped =
     (fe.code && FASTIFY_CODES[fe.code]) || (error instanceof SyntaxError ? 'invalid_json' : undefined);
