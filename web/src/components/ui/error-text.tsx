@@ -10,18 +10,24 @@ export function useErrorText(): (error: unknown) => string {
 }
 
 /**
- * An error shown to the user, announced to screen readers. With `detail`, a refused input (400, 422) also shows
- * the server's own message, which says what is wrong with which value (a form's generic text does not).
+ * An error shown to the user, announced to screen readers. With `detail`, a form's refusal says what is wrong in
+ * the server's own words: a refused value (400, 422) after the generic text, a conflict (409: "A user with this
+ * e-mail already exists") instead of it, whose generic text would not say what is in the way; a check the page
+ * made itself (an `Error`, not an answer of the server) by its message.
  */
 export function ErrorText({ error, detail = false }: { error: unknown; detail?: boolean }) {
   const text = useErrorText();
   if (!error) return null;
   const { status, message } = error as { status?: number; message?: string };
   const shown = text(error);
-  const more = detail && (status === 400 || status === 422) && message && message !== shown ? message : null;
+  let said = shown;
+  if (detail && message) {
+    if (status === 409 || status === undefined) said = message;
+    else if ((status === 400 || status === 422) && message !== shown) said = `${shown}: ${message}`;
+  }
   return (
     <p role="alert" className="error">
-      {more ? `${shown}: ${more}` : shown}
+      {said}
     </p>
   );
 }

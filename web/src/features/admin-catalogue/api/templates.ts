@@ -22,36 +22,13 @@ export interface GroupOption {
   name: string;
 }
 
-/**
- * The variables the server fills in a canned reply, written `{{contact.firstName}}` — the same list as
- * `TEMPLATE_VARIABLES` in server/src/templates/render-template.ts, which refuses any other name.
- */
-export const templateVariables = [
-  'contact.name',
-  'contact.firstName',
-  'contact.lastName',
-  'contact.email',
-  'contact.phone',
-  'operator.name',
-  'operator.firstName',
-  'session.channel',
-  'session.source',
-] as const;
-
-export type TemplateVariable = (typeof templateVariables)[number];
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*\}\}/g;
-
-/** Fills the variables as the server does: a variable without a value becomes empty text, anything else stays. */
-export function fillTemplate(body: string, values: Partial<Record<TemplateVariable, string>>): string {
-  return body.replace(PLACEHOLDER, (_match, name: string) => values[name as TemplateVariable] ?? '');
-}
-
-/** Variable names the body uses that the server does not know, each once (the server would refuse them). */
-export function unknownVariables(body: string): string[] {
-  const known: readonly string[] = templateVariables;
-  return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !known.includes(n)))];
-}
+/** The variables the server fills in a canned reply (`{{contact.firstName}}`), and how it fills them. */
+export {
+  renderTemplate as fillTemplate,
+  TEMPLATE_VARIABLES as templateVariables,
+  unknownVariables,
+  type TemplateVariable,
+} from '@switchboard/server/render-template';
 
 /** Every canned reply of the tenant (an administrator sees those of all groups). */
 export function useTemplates() {

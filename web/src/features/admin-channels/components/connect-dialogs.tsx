@@ -9,7 +9,7 @@ import {
   type EntryForm,
 } from '../api/channel-accounts';
 import { EntryFormFields } from './entry-form-fields';
-import { FormError } from './form-error';
+import { ErrorText } from '../../../components/ui/error-text';
 import { SecretInput } from './secret-input';
 
 /** Meta's ids (phone number, WhatsApp Business Account, Page) are digits. */
@@ -57,7 +57,7 @@ function ConnectForm({
     <Dialog title={title} onClose={onClose} className="wide">
       <form className="dialog-body channels-form" onSubmit={onSubmit}>
         {children}
-        <FormError error={error} />
+        <ErrorText error={error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}

@@ -9,7 +9,7 @@ import {
 } from '../api/channel-accounts';
 import { TextField } from './connect-dialogs';
 import { EntryFormFields } from './entry-form-fields';
-import { FormError } from './form-error';
+import { ErrorText } from '../../../components/ui/error-text';
 import { SecretInput } from './secret-input';
 
 /** The credentials each channel holds, in the order the form asks for them. */
@@ -112,7 +112,7 @@ export function EditAccountDialog({
             <EntryFormFields value={entryForm} onChange={setEntryForm} />
           </>
         )}
-        <FormError error={error} />
+        <ErrorText error={error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { roles, useGroupOptions, useInviteOperator, type Operator, type Role } from '../api/operators';
-import { FormError } from './form-error';
+import { ErrorText } from '../../../components/ui/error-text';
 import { GroupChoices } from './group-choices';
 
 /**
@@ -105,7 +105,7 @@ export function InviteForm({
         {t('adminOperators.initialPasswordHint')}
       </p>
       <GroupChoices groups={groups.data} chosen={groupIds} onChange={setGroupIds} />
-      <FormError error={error} />
+      <ErrorText error={error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}

@@ -13,7 +13,7 @@ import {
   type OperatorChanges,
   type Role,
 } from '../api/operators';
-import { FormError } from './form-error';
+import { ErrorText } from '../../../components/ui/error-text';
 import { GroupChoices } from './group-choices';
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
@@ -118,7 +118,7 @@ export function EditOperatorDialog({
           </label>
         </div>
         <GroupChoices groups={groups.data} chosen={groupIds} onChange={setGroupIds} />
-        <FormError error={error} />
+        <ErrorText error={error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
@@ -178,7 +178,7 @@ export function PasswordDialog({
         <p id={hint} className="muted operators-hint">
           {t('adminOperators.passwordExplain', { name: operator.name })}
         </p>
-        <FormError error={error} />
+        <ErrorText error={error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}

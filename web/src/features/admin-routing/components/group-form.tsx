@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Group, GroupInput, RoutingMode } from '../api/groups';
-import { RefusalText } from './refusal-text';
+import { ErrorText } from '../../../components/ui/error-text';
 
 const routingModes: RoutingMode[] = ['utilisation', 'whole_group'];
 
@@ -113,7 +113,7 @@ export function GroupForm({
           {t('adminRouting.groups.offlineMessageHelp')}
         </span>
       </label>
-      <RefusalText error={error} />
+      <ErrorText error={error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
