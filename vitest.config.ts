@@ -8,8 +8,8 @@ import { defineConfig } from 'vitest/config';
  * Each worker has a PostgreSQL database of its own, cloned from TEST_DATABASE_URL by the global set-up.
  *
  * A worker runs file after file in one process (`isolate: false`), so the server's modules load once per worker
- * rather than once per file: that halves the run. Every test opens and closes what it starts, so nothing of one
- * file reaches the next. The workers live for the whole run (`minWorkers`): a worker stopped when idle would end
+ * rather than once per file: that halves the run. A test must close what it starts (apps, databases, browsers):
+ * what one file leaves running, the next files of its worker share. The workers live for the whole run (`minWorkers`): a worker stopped when idle would end
  * the run with "Terminating worker thread".
  */
 const serverProject = (name: string, driver: 'pglite' | 'postgres') => ({
