@@ -14,6 +14,7 @@ export interface ServerEventMap {
     endMessage: string | null;
     defaultGroupId: string | null;
     timezone: string;
+    retentionDays: number | null;
   };
   'session.tags.changed': {
     sessionId: string;

@@ -130,7 +130,7 @@ export function applyEvent(
     'contact.changed',
     ({ contactId }) => void client.invalidateQueries({ queryKey: keys.contact(contactId) }),
   );
-  on('tenant.settings.changed', (settings) => client.setQueryData(['tenant-settings'], settings));
+  on('tenant.settings.changed', (settings) => client.setQueryData(keys.tenantSettings, settings));
 }
 
 const systemKey = (value: unknown) => (typeof value === 'string' ? value : null);

@@ -30,16 +30,9 @@ export const keys = {
   wrapupReasons: ['wrapup-reasons'] as const,
   allWrapupReasons: ['wrapup-reasons', { includeInactive: true }] as const,
   tenantSettings: ['tenant-settings'] as const,
-  /** The groups to pick the default group from, in the general settings. */
-  settingsGroups: ['groups', 'settings'] as const,
   blockedFileTypes: ['blocked-file-types'] as const,
-  catalogueGroups: ['groups', 'options'] as const,
-  /** The groups with their members, for the operators' administration (under `groups`, so its changes refresh it). */
-  operatorGroups: ['groups', 'members'] as const,
-  /** Every list of groups starts with this; a change to groups refreshes them all. */
+  /** The groups with their settings and members: one list for the workspace and the administration. */
   groups: ['groups'] as const,
-  /** The groups with all their settings and members, for the groups' administration. */
-  adminGroups: ['groups', 'admin'] as const,
   routingRules: ['routing-rules'] as const,
   routingChannelAccounts: ['channel-accounts', 'summary'] as const,
 };

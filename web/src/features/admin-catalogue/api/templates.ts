@@ -17,11 +17,6 @@ export interface TemplateInput {
   groupId: string | null;
 }
 
-export interface GroupOption {
-  id: string;
-  name: string;
-}
-
 /** The variables the server fills in a canned reply (`{{contact.firstName}}`), and how it fills them. */
 export {
   renderTemplate as fillTemplate,
@@ -35,14 +30,6 @@ export function useTemplates() {
   return useQuery({
     queryKey: keys.templates,
     queryFn: async () => (await api<{ items: Template[] }>('GET', '/templates')).items,
-  });
-}
-
-/** The tenant's groups, to scope a canned reply to one. */
-export function useGroupOptions() {
-  return useQuery({
-    queryKey: keys.catalogueGroups,
-    queryFn: async () => (await api<{ items: GroupOption[] }>('GET', '/groups')).items,
   });
 }
 

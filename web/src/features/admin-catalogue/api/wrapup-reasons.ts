@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
+import { useUpdateTenantSettings } from '../../../lib/tenant-queries';
 
 export interface WrapupReason {
   id: string;
@@ -51,22 +52,7 @@ export function useDeleteWrapupReason() {
   };
 }
 
-export interface TenantSettings {
-  wrapupRequired: boolean;
-}
-
-export function useTenantSettings() {
-  return useQuery({
-    queryKey: keys.tenantSettings,
-    queryFn: () => api<TenantSettings>('GET', '/tenant/settings'),
-  });
-}
-
 export function useSetWrapupRequired() {
-  const client = useQueryClient();
-  return async (wrapupRequired: boolean) => {
-    const settings = await api<TenantSettings>('PATCH', '/tenant/settings', { wrapupRequired });
-    client.setQueryData(keys.tenantSettings, settings);
-    return settings;
-  };
+  const update = useUpdateTenantSettings();
+  return (wrapupRequired: boolean) => update({ wrapupRequired });
 }

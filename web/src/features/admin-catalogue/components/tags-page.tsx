@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
@@ -131,19 +132,11 @@ function TagForm({
   const [name, setName] = useState(tag?.name ?? '');
   const [hasColor, setHasColor] = useState(Boolean(tag?.color));
   const [color, setColor] = useState(tag?.color ?? '#2457c5');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ name: name.trim(), color: hasColor ? color : null });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate({ name: name.trim(), color: hasColor ? color : null });
   }
 
   return (
@@ -168,12 +161,12 @@ function TagForm({
           <input type="color" value={color} disabled={!hasColor} onChange={(e) => setColor(e.target.value)} />
         </label>
       </div>
-      <SaveError error={error} nameTaken={t('adminCatalogue.tags.nameTaken')} />
+      <SaveError error={submission.error} nameTaken={t('adminCatalogue.tags.nameTaken')} />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={submission.isPending}>
           {submitLabel}
         </button>
       </div>

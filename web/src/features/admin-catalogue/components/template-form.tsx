@@ -1,15 +1,16 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   fillTemplate,
   templateVariables,
   unknownVariables,
-  useGroupOptions,
   type Template,
   type TemplateInput,
   type TemplateVariable,
 } from '../api/templates';
 import { SaveError } from './save-error';
+import { useGroups } from '../../../lib/tenant-queries';
 
 /**
  * A canned reply's name, scope and text, with the placeholders the server fills (a click inserts one at the
@@ -27,15 +28,18 @@ export function TemplateForm({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const groups = useGroupOptions();
+  const groups = useGroups();
   const id = useId();
   const helpId = `${id}-help`;
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const [name, setName] = useState(template?.name ?? '');
   const [groupId, setGroupId] = useState(template?.groupId ?? '');
   const [body, setBody] = useState(template?.body ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
+  // An edit takes the refusal away; a save on its way keeps going.
+  const clearError = () => {
+    if (submission.isError) submission.reset();
+  };
 
   const examples = Object.fromEntries(
     templateVariables.map((v) => [v, t(`adminCatalogue.templates.example.${v}`)]),
@@ -54,16 +58,9 @@ export function TemplateForm({
     });
   }
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ name: name.trim(), body, groupId: groupId || null });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate({ name: name.trim(), body, groupId: groupId || null });
   }
 
   return (
@@ -76,7 +73,7 @@ export function TemplateForm({
             value={name}
             onChange={(e) => {
               setName(e.target.value);
-              setError(null);
+              clearError();
             }}
             required
             maxLength={100}
@@ -105,7 +102,7 @@ export function TemplateForm({
           value={body}
           onChange={(e) => {
             setBody(e.target.value);
-            setError(null);
+            clearError();
           }}
           required
           maxLength={4096}
@@ -149,12 +146,12 @@ export function TemplateForm({
           <p className="muted catalogue-note">{t('adminCatalogue.templates.previewHelp')}</p>
         )}
       </section>
-      <SaveError error={error} nameTaken={t('adminCatalogue.templates.nameTaken')} />
+      <SaveError error={submission.error} nameTaken={t('adminCatalogue.templates.nameTaken')} />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={submission.isPending}>
           {submitLabel}
         </button>
       </div>

@@ -3,14 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
-import {
-  useDeleteTemplate,
-  useGroupOptions,
-  useSaveTemplate,
-  useTemplates,
-  type Template,
-} from '../api/templates';
+import { useDeleteTemplate, useSaveTemplate, useTemplates, type Template } from '../api/templates';
 import { TemplateForm } from './template-form';
+import { useGroups } from '../../../lib/tenant-queries';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; template: Template };
 
@@ -18,7 +13,7 @@ type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; template: Template };
 export function TemplatesPage() {
   const { t } = useTranslation();
   const templates = useTemplates();
-  const groups = useGroupOptions();
+  const groups = useGroups();
   const save = useSaveTemplate();
   const remove = useDeleteTemplate();
   const [q, setQ] = useState('');

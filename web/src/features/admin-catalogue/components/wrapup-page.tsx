@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
@@ -124,20 +125,7 @@ function ReasonRow({
 }) {
   const { t } = useTranslation();
   const save = useSaveWrapupReason();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function setActive(active: boolean) {
-    setBusy(true);
-    setError(null);
-    try {
-      await save(reason.id, { active });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const activation = useMutation({ mutationFn: (active: boolean) => save(reason.id, { active }) });
 
   return (
     <tr className={reason.active ? undefined : 'catalogue-inactive'}>
@@ -153,13 +141,17 @@ function ReasonRow({
             <span className="muted catalogue-hint">{t('adminCatalogue.wrapup.inactiveHint')}</span>
           </>
         )}
-        <ErrorText error={error} />
+        <ErrorText error={activation.error} />
       </td>
       <td className="catalogue-actions">
         <button type="button" onClick={onEdit}>
           {t('adminCatalogue.edit')}
         </button>
-        <button type="button" disabled={busy} onClick={() => void setActive(!reason.active)}>
+        <button
+          type="button"
+          disabled={activation.isPending}
+          onClick={() => activation.mutate(!reason.active)}
+        >
           {reason.active ? t('adminCatalogue.wrapup.deactivate') : t('adminCatalogue.wrapup.activate')}
         </button>
         <button type="button" className="danger" onClick={onDelete}>
@@ -184,19 +176,11 @@ function ReasonForm({
   const { t } = useTranslation();
   const id = useId();
   const [name, setName] = useState(reason?.name ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(name.trim());
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate(name.trim());
   }
 
   return (
@@ -211,12 +195,12 @@ function ReasonForm({
           maxLength={120}
         />
       </div>
-      <SaveError error={error} nameTaken={t('adminCatalogue.wrapup.nameTaken')} />
+      <SaveError error={submission.error} nameTaken={t('adminCatalogue.wrapup.nameTaken')} />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={submission.isPending}>
           {submitLabel}
         </button>
       </div>

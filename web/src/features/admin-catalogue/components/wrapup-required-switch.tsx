@@ -1,27 +1,15 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
-import { useSetWrapupRequired, useTenantSettings } from '../api/wrapup-reasons';
+import { useSetWrapupRequired } from '../api/wrapup-reasons';
+import { useTenantSettings } from '../../../lib/tenant-queries';
 
 /** The tenant's `wrapupRequired`: saved when switched, moved back if the server refuses. */
 export function WrapupRequiredSwitch() {
   const { t } = useTranslation();
   const settings = useTenantSettings();
   const setRequired = useSetWrapupRequired();
-  const [pending, setPending] = useState<boolean | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  async function change(required: boolean) {
-    setPending(required);
-    setError(null);
-    try {
-      await setRequired(required);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setPending(null);
-    }
-  }
+  const change = useMutation({ mutationFn: setRequired });
 
   return (
     <div className="catalogue-setting">
@@ -29,13 +17,13 @@ export function WrapupRequiredSwitch() {
         <input
           type="checkbox"
           role="switch"
-          checked={pending ?? settings.data?.wrapupRequired ?? false}
-          disabled={!settings.data || pending !== null}
-          onChange={(e) => void change(e.target.checked)}
+          checked={change.isPending ? change.variables : (settings.data?.wrapupRequired ?? false)}
+          disabled={!settings.data || change.isPending}
+          onChange={(e) => change.mutate(e.target.checked)}
         />
         {t('adminCatalogue.wrapup.required')}
       </label>
-      <ErrorText error={error ?? settings.error} />
+      <ErrorText error={change.error ?? settings.error} />
     </div>
   );
 }

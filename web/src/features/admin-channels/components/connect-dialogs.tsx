@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
@@ -33,36 +34,26 @@ function ConnectForm({
   children: ReactNode;
 }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [wrong, setWrong] = useState<string | null>(null);
+  const submission = useMutation({ mutationFn: submit });
 
-  async function onSubmit(e: FormEvent) {
+  function onSubmit(e: FormEvent) {
     e.preventDefault();
-    const wrong = check?.() ?? null;
-    if (wrong) {
-      setError({ message: wrong });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await submit();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    const found = check?.() ?? null;
+    setWrong(found);
+    if (!found) submission.mutate();
   }
 
   return (
     <Dialog title={title} onClose={onClose} className="wide">
       <form className="dialog-body channels-form" onSubmit={onSubmit}>
         {children}
-        <ErrorText error={error} detail />
+        <ErrorText error={wrong ? { message: wrong } : submission.error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={submission.isPending}>
             {submitLabel}
           </button>
         </div>

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
@@ -38,10 +39,12 @@ export function EditAccountDialog({
   const [secrets, setSecrets] = useState<Partial<Record<Credential, string>>>({});
   const [greeting, setGreeting] = useState(account.widget?.greeting ?? '');
   const [entryForm, setEntryForm] = useState<EntryForm | undefined>(account.widget?.entryForm);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useMutation({
+    mutationFn: (patch: AccountPatch) => update(account.id, patch),
+    onSuccess: () => onClose(),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const patch: AccountPatch = {};
     if (name.trim() !== account.name) patch.name = name.trim();
@@ -57,15 +60,7 @@ export function EditAccountDialog({
       onClose();
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await update(account.id, patch);
-      onClose();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    saving.mutate(patch);
   }
 
   return (
@@ -112,12 +107,12 @@ export function EditAccountDialog({
             <EntryFormFields value={entryForm} onChange={setEntryForm} />
           </>
         )}
-        <ErrorText error={error} detail />
+        <ErrorText error={saving.error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={saving.isPending}>
             {t('common.save')}
           </button>
         </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
 import { useAllWhatsAppTemplates, useSyncTemplates, type AdminChannelAccount } from '../api/channel-accounts';
@@ -8,23 +8,8 @@ export function TemplatesPanel({ account, onClose }: { account: AdminChannelAcco
   const { t } = useTranslation();
   const templates = useAllWhatsAppTemplates(account.id);
   const sync = useSyncTemplates();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [synced, setSynced] = useState<number | null>(null);
+  const syncing = useMutation({ mutationFn: () => sync(account.id) });
   const title = t('adminChannels.templatesOf', { name: account.name });
-
-  async function syncNow() {
-    setBusy(true);
-    setError(null);
-    setSynced(null);
-    try {
-      setSynced((await sync(account.id)).synced);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <aside className="detail-panel channels-templates" aria-label={title}>
@@ -35,14 +20,19 @@ export function TemplatesPanel({ account, onClose }: { account: AdminChannelAcco
         </button>
       </header>
       <div className="channels-templates-actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => void syncNow()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={syncing.isPending}
+          onClick={() => syncing.mutate()}
+        >
           {t('adminChannels.sync')}
         </button>
         <span role="status" className="muted">
-          {synced !== null ? t('adminChannels.synced', { count: synced }) : ''}
+          {syncing.data ? t('adminChannels.synced', { count: syncing.data.synced }) : ''}
         </span>
       </div>
-      <ErrorText error={error ?? templates.error} />
+      <ErrorText error={syncing.error ?? templates.error} />
       {templates.data && templates.data.length === 0 && (
         <p className="muted">{t('adminChannels.noTemplates')}</p>
       )}

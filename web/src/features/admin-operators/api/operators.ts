@@ -23,12 +23,6 @@ export interface Operator {
   groupIds: string[];
 }
 
-export interface GroupOption {
-  id: string;
-  name: string;
-  memberIds: string[];
-}
-
 export interface InviteInput {
   name: string;
   email: string;
@@ -57,13 +51,6 @@ export function useOperatorList() {
   });
 }
 
-export function useGroupOptions() {
-  return useQuery({
-    queryKey: keys.operatorGroups,
-    queryFn: async () => (await api<{ items: GroupOption[] }>('GET', '/groups')).items,
-  });
-}
-
 /** After a change: the operator in the list at once; group lists (members) read again. */
 function useStore() {
   const client = useQueryClient();
@@ -73,7 +60,7 @@ function useStore() {
       const known = list.some((o) => o.id === operator.id);
       return known ? list.map((o) => (o.id === operator.id ? operator : o)) : [...list, operator];
     });
-    if (groupsChanged) void client.invalidateQueries({ queryKey: ['groups'] });
+    if (groupsChanged) void client.invalidateQueries({ queryKey: keys.groups });
   };
 }
 

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { GroupOption } from '../api/operators';
+import type { Group } from '../../../lib/tenant-queries';
 
 /** Checkboxes of the tenant's groups, for the groups an operator belongs to. */
 export function GroupChoices({
@@ -7,7 +7,7 @@ export function GroupChoices({
   chosen,
   onChange,
 }: {
-  groups: GroupOption[] | undefined;
+  groups: Array<Pick<Group, 'id' | 'name'>> | undefined;
   chosen: string[];
   onChange: (groupIds: string[]) => void;
 }) {

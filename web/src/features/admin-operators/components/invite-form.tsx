@@ -1,8 +1,10 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { roles, useGroupOptions, useInviteOperator, type Operator, type Role } from '../api/operators';
+import { roles, useInviteOperator, type Operator, type Role } from '../api/operators';
 import { ErrorText } from '../../../components/ui/error-text';
 import { GroupChoices } from './group-choices';
+import { useGroups } from '../../../lib/tenant-queries';
 
 /**
  * Invites an operator: who, their role and capacity, a first password to sign in with, and their groups. The
@@ -16,7 +18,7 @@ export function InviteForm({
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const groups = useGroupOptions();
+  const groups = useGroups();
   const invite = useInviteOperator();
   const passwordHint = useId();
   const [name, setName] = useState('');
@@ -25,27 +27,18 @@ export function InviteForm({
   const [capacity, setCapacity] = useState('3');
   const [password, setPassword] = useState('');
   const [groupIds, setGroupIds] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const invitation = useMutation({ mutationFn: invite, onSuccess: (created) => onDone(created) });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await invite({
-        name: name.trim(),
-        email: email.trim(),
-        role,
-        capacity: Number(capacity),
-        password,
-        groupIds,
-      });
-      onDone(created);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    invitation.mutate({
+      name: name.trim(),
+      email: email.trim(),
+      role,
+      capacity: Number(capacity),
+      password,
+      groupIds,
+    });
   }
 
   return (
@@ -105,12 +98,12 @@ export function InviteForm({
         {t('adminOperators.initialPasswordHint')}
       </p>
       <GroupChoices groups={groups.data} chosen={groupIds} onChange={setGroupIds} />
-      <ErrorText error={error} detail />
+      <ErrorText error={invitation.error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={invitation.isPending}>
           {t('adminOperators.inviteSubmit')}
         </button>
       </div>

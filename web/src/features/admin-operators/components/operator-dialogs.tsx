@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
@@ -6,7 +7,6 @@ import {
   languages,
   roles,
   setOperatorPassword,
-  useGroupOptions,
   useSaveOperator,
   type Language,
   type Operator,
@@ -15,6 +15,7 @@ import {
 } from '../api/operators';
 import { ErrorText } from '../../../components/ui/error-text';
 import { GroupChoices } from './group-choices';
+import { useGroups } from '../../../lib/tenant-queries';
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
 
@@ -32,7 +33,7 @@ export function EditOperatorDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const groups = useGroupOptions();
+  const groups = useGroups();
   const save = useSaveOperator();
   const ownRoleHint = useId();
   const [name, setName] = useState(operator.name);
@@ -40,10 +41,13 @@ export function EditOperatorDialog({
   const [capacity, setCapacity] = useState(String(operator.capacity));
   const [language, setLanguage] = useState(operator.language);
   const [groupIds, setGroupIds] = useState(operator.groupIds);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useMutation({
+    mutationFn: (edit: { changes: OperatorChanges; groupIds?: string[] }) =>
+      save(operator, edit.changes, edit.groupIds),
+    onSuccess: () => onClose(),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const changes: OperatorChanges = {};
     if (name.trim() !== operator.name) changes.name = name.trim();
@@ -51,15 +55,7 @@ export function EditOperatorDialog({
     if (Number(capacity) !== operator.capacity) changes.capacity = Number(capacity);
     if (language !== operator.language) changes.language = language as Language;
     const groupsChanged = !sameSet(groupIds, operator.groupIds);
-    setBusy(true);
-    setError(null);
-    try {
-      await save(operator, changes, groupsChanged ? groupIds : undefined);
-      onClose();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    saving.mutate({ changes, groupIds: groupsChanged ? groupIds : undefined });
   }
 
   return (
@@ -118,12 +114,12 @@ export function EditOperatorDialog({
           </label>
         </div>
         <GroupChoices groups={groups.data} chosen={groupIds} onChange={setGroupIds} />
-        <ErrorText error={error} detail />
+        <ErrorText error={saving.error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={saving.isPending}>
             {t('common.save')}
           </button>
         </div>
@@ -145,20 +141,14 @@ export function PasswordDialog({
   const { t } = useTranslation();
   const hint = useId();
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useMutation({
+    mutationFn: (newPassword: string) => setOperatorPassword(operator.id, newPassword),
+    onSuccess: () => onDone(),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await setOperatorPassword(operator.id, password);
-      onDone();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    saving.mutate(password);
   }
 
   return (
@@ -178,12 +168,12 @@ export function PasswordDialog({
         <p id={hint} className="muted operators-hint">
           {t('adminOperators.passwordExplain', { name: operator.name })}
         </p>
-        <ErrorText error={error} detail />
+        <ErrorText error={saving.error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={saving.isPending}>
             {t('adminOperators.setPassword')}
           </button>
         </div>

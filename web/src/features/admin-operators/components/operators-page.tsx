@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
-import { useGroupOptions, useMyId, useOperatorList, type Operator } from '../api/operators';
+import { useMyId, useOperatorList, type Operator } from '../api/operators';
 import { InviteForm } from './invite-form';
 import { ActiveDialog, EditOperatorDialog, PasswordDialog } from './operator-dialogs';
+import { useGroups } from '../../../lib/tenant-queries';
 
 type Open = { kind: 'edit' | 'password' | 'active'; operator: Operator };
 
@@ -14,7 +15,7 @@ type Open = { kind: 'edit' | 'password' | 'active'; operator: Operator };
 export function OperatorsPage() {
   const { t } = useTranslation();
   const operators = useOperatorList();
-  const groups = useGroupOptions();
+  const groups = useGroups();
   const myId = useMyId();
   const [inviting, setInviting] = useState(false);
   const [open, setOpen] = useState<Open | null>(null);

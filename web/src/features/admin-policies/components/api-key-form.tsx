@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -15,20 +16,12 @@ export function ApiKeyForm({
   const create = useCreateApiKey();
   const [name, setName] = useState('');
   const [role, setRole] = useState<ApiKeyRole>('operator');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const creation = useMutation({ mutationFn: create, onSuccess: (created) => onCreated(created) });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      // Sent as typed: the server trims it and says so when nothing is left.
-      onCreated(await create({ name, role }));
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    // Sent as typed: the server trims it and says so when nothing is left.
+    creation.mutate({ name, role });
   }
 
   return (
@@ -55,12 +48,12 @@ export function ApiKeyForm({
           ))}
         </div>
       </fieldset>
-      <ErrorText error={error} detail />
+      <ErrorText error={creation.error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={creation.isPending}>
           {t('adminPolicies.apiKeys.createSubmit')}
         </button>
       </div>

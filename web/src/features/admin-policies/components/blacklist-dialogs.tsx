@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
@@ -18,20 +19,14 @@ export function EditEntryDialog({
   const { t } = useTranslation();
   const update = useUpdateEntry();
   const [reason, setReason] = useState(entry.reason ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useMutation({
+    mutationFn: (newReason: string | null) => update(entry.id, newReason),
+    onSuccess: () => onClose(),
+  });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await update(entry.id, reason.trim() || null);
-      onClose();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    saving.mutate(reason.trim() || null);
   }
 
   return (
@@ -42,12 +37,12 @@ export function EditEntryDialog({
           <textarea value={reason} onChange={(e) => setReason(e.target.value)} maxLength={1000} rows={3} />
         </label>
         <p className="muted">{t('adminPolicies.blacklist.editExplain')}</p>
-        <ErrorText error={error} detail />
+        <ErrorText error={saving.error} detail />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={saving.isPending}>
             {t('common.save')}
           </button>
         </div>

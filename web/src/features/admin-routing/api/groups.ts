@@ -1,25 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { keys } from '../../../lib/query-keys';
+import {
+  useTenantSettings,
+  useUpdateTenantSettings,
+  type Group,
+  type GroupMember,
+  type RoutingMode,
+} from '../../../lib/tenant-queries';
 
-export type RoutingMode = 'utilisation' | 'whole_group';
-
-export interface GroupMember {
-  userId: string;
-  /** Sessions of this group at once; null: the operator's own capacity. */
-  capacity: number | null;
-}
-
-export interface Group {
-  id: string;
-  name: string;
-  routingMode: RoutingMode;
-  offerTimeoutSeconds: number;
-  sticky: boolean;
-  offlineMessage: string | null;
-  memberIds: string[];
-  members: GroupMember[];
-}
+export { useGroups, type Group, type GroupMember, type RoutingMode } from '../../../lib/tenant-queries';
 
 export interface GroupInput {
   name: string;
@@ -39,18 +29,6 @@ export interface MemberCandidate {
   active: boolean;
 }
 
-interface TenantSettings {
-  defaultGroupId: string | null;
-}
-
-/** Every group of the tenant with its settings and members, by name. */
-export function useGroups() {
-  return useQuery({
-    queryKey: keys.adminGroups,
-    queryFn: async () => (await api<{ items: Group[] }>('GET', '/groups')).items,
-  });
-}
-
 /** The tenant's users (the same list, and cache, as the workspace's operators). */
 export function useMemberCandidates() {
   return useQuery({
@@ -61,24 +39,16 @@ export function useMemberCandidates() {
 
 /** The group sessions go to when no routing rule matches (null: the first group by name). */
 export function useDefaultGroupId() {
-  return useQuery({
-    queryKey: keys.tenantSettings,
-    queryFn: () => api<TenantSettings>('GET', '/tenant/settings'),
-    select: (settings) => settings.defaultGroupId,
-  });
+  return useTenantSettings((settings) => settings.defaultGroupId);
 }
 
-/** Puts the changed group into the list; every other list of groups (filters, transfer targets) is read again. */
+/** Puts the changed group into the one list of groups (the filters and pickers of every page read it). */
 function useStoreGroup() {
   const client = useQueryClient();
   return (group: Group) => {
-    client.setQueryData<Group[]>(keys.adminGroups, (list) =>
+    client.setQueryData<Group[]>(keys.groups, (list) =>
       [...(list ?? []).filter((g) => g.id !== group.id), group].sort((a, b) => a.name.localeCompare(b.name)),
     );
-    void client.invalidateQueries({
-      queryKey: keys.groups,
-      predicate: (query) => query.queryKey[1] !== keys.adminGroups[1],
-    });
   };
 }
 
@@ -123,17 +93,12 @@ export function useDeleteGroup() {
   const client = useQueryClient();
   return async (id: string) => {
     await api<void>('DELETE', `/groups/${id}`);
-    client.setQueryData<Group[]>(keys.adminGroups, (list) => list?.filter((g) => g.id !== id));
-    void client.invalidateQueries({ queryKey: keys.groups });
+    client.setQueryData<Group[]>(keys.groups, (list) => list?.filter((g) => g.id !== id));
     void client.invalidateQueries({ queryKey: keys.operators });
   };
 }
 
 export function useSetDefaultGroup() {
-  const client = useQueryClient();
-  return async (defaultGroupId: string | null) => {
-    const settings = await api<TenantSettings>('PATCH', '/tenant/settings', { defaultGroupId });
-    client.setQueryData(keys.tenantSettings, settings);
-    return settings;
-  };
+  const update = useUpdateTenantSettings();
+  return (defaultGroupId: string | null) => update({ defaultGroupId });
 }

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Group, GroupInput, RoutingMode } from '../api/groups';
@@ -27,25 +28,17 @@ export function GroupForm({
   const [timeout, setTimeoutText] = useState(String(group?.offerTimeoutSeconds ?? 30));
   const [sticky, setSticky] = useState(group?.sticky ?? false);
   const [offlineMessage, setOfflineMessage] = useState(group?.offlineMessage ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({
-        name: name.trim(),
-        routingMode,
-        offerTimeoutSeconds: Number(timeout),
-        sticky,
-        offlineMessage: offlineMessage.trim() || null,
-      });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate({
+      name: name.trim(),
+      routingMode,
+      offerTimeoutSeconds: Number(timeout),
+      sticky,
+      offlineMessage: offlineMessage.trim() || null,
+    });
   }
 
   return (
@@ -113,12 +106,12 @@ export function GroupForm({
           {t('adminRouting.groups.offlineMessageHelp')}
         </span>
       </label>
-      <ErrorText error={error} detail />
+      <ErrorText error={submission.error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={submission.isPending}>
           {submitLabel}
         </button>
       </div>

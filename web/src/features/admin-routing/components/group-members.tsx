@@ -1,7 +1,8 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
-import { useMemberCandidates, useSetMembers, type Group } from '../api/groups';
+import { useMemberCandidates, useSetMembers, type Group, type GroupMember } from '../api/groups';
 
 /** A row of the editor: in the group or not, and the capacity typed for it ('' = the operator's own). */
 type Draft = Record<string, { member: boolean; capacity: string }>;
@@ -24,9 +25,14 @@ export function GroupMembers({ group, onClose }: { group: Group; onClose: () => 
   const candidates = useMemberCandidates();
   const setMembers = useSetMembers();
   const [draft, setDraft] = useState<Draft>(() => draftOf(group));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
+  const saving = useMutation({
+    mutationFn: (members: GroupMember[]) => setMembers(group.id, members),
+    onSuccess: (updated) => {
+      setDraft(draftOf(updated));
+      setSaved(true);
+    },
+  });
   // Inactive users are listed only while they are members, so they can be taken out.
   const people = (candidates.data ?? []).filter((p) => p.active || draft[p.id]?.member);
 
@@ -35,25 +41,15 @@ export function GroupMembers({ group, onClose }: { group: Group; onClose: () => 
     setDraft((d) => ({ ...d, [userId]: { member: false, capacity: '', ...d[userId], ...patch } }));
   }
 
-  async function save() {
-    setBusy(true);
-    setError(null);
+  function save() {
     setSaved(false);
-    try {
-      const members = Object.entries(draft)
-        .filter(([, row]) => row.member)
-        .map(([userId, row]) => ({
-          userId,
-          capacity: row.capacity.trim() === '' ? null : Number(row.capacity),
-        }));
-      const updated = await setMembers(group.id, members);
-      setDraft(draftOf(updated));
-      setSaved(true);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    const members = Object.entries(draft)
+      .filter(([, row]) => row.member)
+      .map(([userId, row]) => ({
+        userId,
+        capacity: row.capacity.trim() === '' ? null : Number(row.capacity),
+      }));
+    saving.mutate(members);
   }
 
   return (
@@ -114,12 +110,12 @@ export function GroupMembers({ group, onClose }: { group: Group; onClose: () => 
           })}
         </tbody>
       </table>
-      <ErrorText error={error} detail />
+      <ErrorText error={saving.error} detail />
       <div className="dialog-actions">
         <span role="status" className="muted">
           {saved ? t('adminRouting.members.saved') : ''}
         </span>
-        <button type="button" className="primary" disabled={busy} onClick={() => void save()}>
+        <button type="button" className="primary" disabled={saving.isPending} onClick={save}>
           {t('adminRouting.members.save')}
         </button>
       </div>

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -49,13 +50,12 @@ export function RuleForm({
   const [to, setTo] = useState(match.time?.to ?? '17:00');
   const [languages, setLanguages] = useState((match.languages ?? []).join(', '));
   const [groupId, setGroupId] = useState(rule?.groupId ?? groups[0]?.id ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
 
   const toggle = <T,>(list: T[], value: T, on: boolean) =>
     on ? [...list.filter((v) => v !== value), value] : list.filter((v) => v !== value);
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const next: RuleMatch = {};
     if (chosenChannels.length) next.channels = channels.filter((c) => chosenChannels.includes(c));
@@ -69,14 +69,7 @@ export function RuleForm({
       };
     const tags = parseLanguages(languages);
     if (tags.length) next.languages = tags;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ match: next, groupId });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate({ match: next, groupId });
   }
 
   return (
@@ -164,12 +157,12 @@ export function RuleForm({
           ))}
         </select>
       </label>
-      <ErrorText error={error} detail />
+      <ErrorText error={submission.error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy || !groupId}>
+        <button type="submit" className="primary" disabled={submission.isPending || !groupId}>
           {submitLabel}
         </button>
       </div>

@@ -2,8 +2,9 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog';
 import { ApiError } from '../../../lib/api';
-import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, useUpdateSettings } from '../api/settings';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../api/settings';
 import { SettingsSection } from './settings-section';
+import { useUpdateTenantSettings } from '../../../lib/tenant-queries';
 
 /**
  * How long ended sessions are kept: forever, or a number of days after which they are deleted with their
@@ -11,7 +12,7 @@ import { SettingsSection } from './settings-section';
  */
 export function RetentionSettings({ retentionDays }: { retentionDays: number | null }) {
   const { t } = useTranslation();
-  const update = useUpdateSettings();
+  const update = useUpdateTenantSettings();
   const explainId = useId();
   const [limited, setLimited] = useState(retentionDays !== null);
   const [days, setDays] = useState(retentionDays === null ? '' : String(retentionDays));

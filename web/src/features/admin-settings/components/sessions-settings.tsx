@@ -1,13 +1,14 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { timeZoneNames, useGroupOptions, useUpdateSettings, type GeneralSettings } from '../api/settings';
+import { timeZoneNames } from '../api/settings';
 import { SettingsSection } from './settings-section';
+import { useGroups, useUpdateTenantSettings, type TenantSettings } from '../../../lib/tenant-queries';
 
 /** Wrap-up, the end-of-session message, the default group and the time zone. */
-export function SessionsSettings({ settings }: { settings: GeneralSettings }) {
+export function SessionsSettings({ settings }: { settings: TenantSettings }) {
   const { t } = useTranslation();
-  const update = useUpdateSettings();
-  const groups = useGroupOptions();
+  const update = useUpdateTenantSettings();
+  const groups = useGroups();
   const zonesId = useId();
   const endHintId = useId();
   const groupHintId = useId();

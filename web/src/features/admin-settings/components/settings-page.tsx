@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
-import { useBlockedFileTypes, useGeneralSettings } from '../api/settings';
+import { useBlockedFileTypes } from '../api/settings';
 import { FilesSettings } from './files-settings';
 import { RetentionSettings } from './retention-settings';
 import { SessionsSettings } from './sessions-settings';
+import { useTenantSettings } from '../../../lib/tenant-queries';
 
 /**
  * General settings (administrators): how sessions end and where they go, which file types are refused, and how
@@ -11,7 +12,7 @@ import { SessionsSettings } from './sessions-settings';
  */
 export function SettingsPage() {
   const { t } = useTranslation();
-  const settings = useGeneralSettings();
+  const settings = useTenantSettings();
   const blocked = useBlockedFileTypes();
 
   return (

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -32,22 +33,13 @@ export function SettingsSection({
 }) {
   const { t } = useTranslation();
   const titleId = useId();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const saving = useMutation({ mutationFn: onSave, onSuccess: (result) => setSaved(result !== false) });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      setSaved((await onSave()) !== false);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    saving.mutate();
   }
 
   return (
@@ -65,9 +57,9 @@ export function SettingsSection({
         }}
       >
         {children}
-        <ErrorText error={error} detail />
+        <ErrorText error={saving.error} detail />
         <div className="settings-actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={saving.isPending}>
             {saveLabel}
           </button>
           <p role="status" className="settings-saved">

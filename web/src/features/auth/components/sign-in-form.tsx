@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -10,20 +10,15 @@ export function SignInForm() {
   const client = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const signingIn = useMutation({
+    mutationFn: (credentials: { email: string; password: string }) =>
+      signIn(credentials.email, credentials.password),
+    onSuccess: (me) => client.setQueryData(keys.me, me),
+  });
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      client.setQueryData(keys.me, await signIn(email, password));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    signingIn.mutate({ email, password });
   }
 
   return (
@@ -49,8 +44,8 @@ export function SignInForm() {
           required
         />
       </label>
-      <ErrorText error={error} />
-      <button type="submit" className="primary" disabled={busy}>
+      <ErrorText error={signingIn.error} />
+      <button type="submit" className="primary" disabled={signingIn.isPending}>
         {t('auth.signIn')}
       </button>
     </form>

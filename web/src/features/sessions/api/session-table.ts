@@ -54,13 +54,6 @@ export function useSessionTable(filters: SessionFilters) {
   });
 }
 
-export function useGroups() {
-  return useQuery({
-    queryKey: ['groups'],
-    queryFn: async () => (await api<{ items: Array<{ id: string; name: string }> }>('GET', '/groups')).items,
-  });
-}
-
 export function useOperatorNames() {
   return useQuery({
     queryKey: keys.operators,

@@ -84,13 +84,6 @@ export function useTags() {
   });
 }
 
-export function useTenantSettings() {
-  return useQuery({
-    queryKey: ['tenant-settings'],
-    queryFn: () => api<{ wrapupRequired: boolean }>('GET', '/tenant/settings'),
-  });
-}
-
 export function useWrapupReasons(q: string) {
   return useQuery({
     queryKey: ['wrapup-reasons', q],

@@ -1,5 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { ErrorText, useErrorText } from '../../../components/ui/error-text';
@@ -36,26 +35,17 @@ export function SessionDetailPanel({
   });
   const reasons = useAllWrapupReasons();
   const tags = useTags();
-  const [refusal, setRefusal] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const resumption = useMutation({
+    mutationFn: () => resumeSession(sessionId),
+    onSuccess: (resumed) => onResumed(resumed.id),
+  });
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-
-  async function resume() {
-    setBusy(true);
-    setRefusal(null);
-    try {
-      onResumed((await resumeSession(sessionId)).id);
-    } catch (e) {
-      setRefusal(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const session = detail.data?.session;
   const contact = session?.contact.name ?? t('common.unknownContact');
   const reason = reasons.data?.find((r) => r.id === session?.wrapupReasonId)?.name;
   const tagNames = session?.tagIds.map((id) => tags.data?.find((x) => x.id === id)?.name).filter(Boolean);
+  const refusal = resumption.error;
   const refusalMessage = (refusal as { message?: string } | null)?.message;
 
   return (
@@ -89,7 +79,12 @@ export function SessionDetailPanel({
           </dl>
           {session.state === 'ended' && (
             <div className="resume">
-              <button type="button" className="primary" onClick={() => void resume()} disabled={busy}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => resumption.mutate()}
+                disabled={resumption.isPending}
+              >
                 {t('sessionTable.resume')}
               </button>
               {refusal !== null && (

@@ -4,14 +4,9 @@ import { ChannelIcon } from '../../../components/ui/channel-icon';
 import { ErrorText } from '../../../components/ui/error-text';
 import { navigate, useLocation } from '../../../lib/router';
 import { useTags } from '../api/sessions';
-import {
-  emptyFilters,
-  useGroups,
-  useOperatorNames,
-  useSessionTable,
-  type SessionFilters,
-} from '../api/session-table';
+import { emptyFilters, useOperatorNames, useSessionTable, type SessionFilters } from '../api/session-table';
 import { SessionDetailPanel } from './session-detail-panel';
+import { useGroups } from '../../../lib/tenant-queries';
 
 const channels = ['webchat', 'whatsapp', 'messenger'] as const;
 const states = ['waiting', 'offered', 'active', 'ended'] as const;

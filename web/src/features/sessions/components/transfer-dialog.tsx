@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -20,21 +20,10 @@ export function TransferDialog({
 }) {
   const { t } = useTranslation();
   const targets = useTransferTargets(sessionId);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const run = useMutation({
+    mutationFn: (action: () => Promise<unknown>) => action(),
+    onSuccess: () => onDone(),
+  });
 
   const operators = (targets.data?.operators ?? []).filter((o) => o.id !== meId);
   return (
@@ -64,9 +53,11 @@ export function TransferDialog({
                     <td>
                       <button
                         type="button"
-                        disabled={busy}
+                        disabled={run.isPending}
                         aria-label={t('transfer.toGroup', { name: g.name })}
-                        onClick={() => void run(() => sessionActions.transfer(sessionId, { groupId: g.id }))}
+                        onClick={() =>
+                          run.mutate(() => sessionActions.transfer(sessionId, { groupId: g.id }))
+                        }
                       >
                         {t('transfer.transfer')}
                       </button>
@@ -101,12 +92,12 @@ export function TransferDialog({
                   <td>
                     <button
                       type="button"
-                      disabled={busy || o.presence === 'offline'}
+                      disabled={run.isPending || o.presence === 'offline'}
                       aria-label={t(mode === 'transfer' ? 'transfer.toOperator' : 'conference.invite', {
                         name: o.name,
                       })}
                       onClick={() =>
-                        void run(() =>
+                        run.mutate(() =>
                           mode === 'transfer'
                             ? sessionActions.transfer(sessionId, { userId: o.id })
                             : sessionActions.invite(sessionId, o.id),
@@ -121,7 +112,7 @@ export function TransferDialog({
             </tbody>
           </table>
         </section>
-        <ErrorText error={error ?? targets.error} />
+        <ErrorText error={run.error ?? targets.error} />
       </div>
     </Dialog>
   );

@@ -1,9 +1,11 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
-import { sessionActions, useTenantSettings, useWrapupReasons } from '../api/sessions';
+import { sessionActions, useWrapupReasons } from '../api/sessions';
 import { TagPicker } from './tags-dialog';
+import { useTenantSettings } from '../../../lib/tenant-queries';
 
 /** Ends the session: a reason from a searchable list (required when the tenant says so), a note, tags. */
 export function WrapupDialog({
@@ -22,33 +24,25 @@ export function WrapupDialog({
   const [reasonId, setReasonId] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [tags, setTags] = useState(tagIds);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const [missingShown, setMissingShown] = useState(false);
+  const ending = useMutation({
+    mutationFn: (body: Parameters<typeof sessionActions.end>[1]) => sessionActions.end(sessionId, body),
+    onSuccess: () => onEnded(),
+  });
   const reasons = useWrapupReasons(q.trim());
   const settings = useTenantSettings();
   const required = settings.data?.wrapupRequired ?? false;
   const missing = required && !reasonId;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (missing) {
-      setError({ code: 'wrapup_required' });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await sessionActions.end(sessionId, {
-        ...(reasonId ? { wrapupReasonId: reasonId } : {}),
-        ...(note.trim() ? { note: note.trim() } : {}),
-        tagIds: tags,
-      });
-      onEnded();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    setMissingShown(missing);
+    if (missing) return;
+    ending.mutate({
+      ...(reasonId ? { wrapupReasonId: reasonId } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+      tagIds: tags,
+    });
   }
 
   return (
@@ -71,7 +65,8 @@ export function WrapupDialog({
                 checked={reasonId === r.id}
                 onChange={() => {
                   setReasonId(r.id);
-                  setError(null);
+                  setMissingShown(false);
+                  if (ending.isError) ending.reset();
                 }}
               />
               {r.name}
@@ -83,12 +78,12 @@ export function WrapupDialog({
           <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={5000} />
         </label>
         <TagPicker value={tags} onChange={setTags} />
-        <ErrorText error={error} />
+        <ErrorText error={missingShown ? { code: 'wrapup_required' } : ending.error} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary danger" disabled={busy}>
+          <button type="submit" className="primary danger" disabled={ending.isPending}>
             {t('wrapup.end')}
           </button>
         </div>

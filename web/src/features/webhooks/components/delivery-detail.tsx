@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
 import { useDelivery, useRedeliver } from '../api/webhooks';
@@ -25,26 +26,14 @@ export function DeliveryDetail({
   const dateTime = useDateTime();
   const delivery = useDelivery(endpointId, deliveryId);
   const redeliver = useRedeliver();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [queued, setQueued] = useState(false);
+  const redelivery = useMutation({
+    mutationFn: () => redeliver(endpointId, deliveryId),
+    onSuccess: (next) => {
+      if (next.id !== deliveryId) onRedelivered(next.id);
+    },
+  });
   const pendingId = useId();
   const d = delivery.data;
-
-  async function again() {
-    setBusy(true);
-    setError(null);
-    setQueued(false);
-    try {
-      const next = await redeliver(endpointId, deliveryId);
-      setQueued(true);
-      if (next.id !== deliveryId) onRedelivered(next.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const title = d ? t('webhooks.deliveryTitle', { event: eventLabel(d.eventType) }) : t('webhooks.delivery');
   return (
@@ -92,14 +81,14 @@ export function DeliveryDetail({
             {/* The server refuses while attempts are still due: one delivery is never sent twice at once. */}
             <button
               type="button"
-              disabled={busy || d.status === 'pending'}
+              disabled={redelivery.isPending || d.status === 'pending'}
               aria-describedby={d.status === 'pending' ? pendingId : undefined}
-              onClick={() => void again()}
+              onClick={() => redelivery.mutate()}
             >
               {t('webhooks.redeliver')}
             </button>
             <span role="status" className="muted">
-              {queued ? t('webhooks.redelivered') : ''}
+              {redelivery.isSuccess ? t('webhooks.redelivered') : ''}
             </span>
           </div>
           {d.status === 'pending' && (
@@ -107,7 +96,7 @@ export function DeliveryDetail({
               {t('webhooks.redeliverPending')}
             </p>
           )}
-          <ErrorText error={error} />
+          <ErrorText error={redelivery.error} />
           <h3>{t('webhooks.payload')}</h3>
           <pre className="payload" tabIndex={0} aria-label={t('webhooks.payload')} data-testid="payload">
             {JSON.stringify(d.payload, null, 2)}

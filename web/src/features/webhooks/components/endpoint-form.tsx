@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -27,8 +28,7 @@ export function EndpointForm({
   const [events, setEvents] = useState<string[]>(endpoint?.events ?? []);
   const [enabled, setEnabled] = useState(endpoint?.enabled ?? true);
   const [noEvents, setNoEvents] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const submission = useMutation({ mutationFn: onSubmit });
 
   function toggle(event: string, on: boolean) {
     setNoEvents(false);
@@ -38,20 +38,13 @@ export function EndpointForm({
     setEvents([...webhookEvents.filter((e) => chosen.has(e)), ...events.filter((e) => !known.includes(e))]);
   }
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     if (events.length === 0) {
       setNoEvents(true);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ url: url.trim(), description: description.trim() || null, events, enabled });
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    submission.mutate({ url: url.trim(), description: description.trim() || null, events, enabled });
   }
 
   return (
@@ -101,12 +94,12 @@ export function EndpointForm({
         />
         {t('webhooks.enabled')}
       </label>
-      <ErrorText error={error} detail />
+      <ErrorText error={submission.error} detail />
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={submission.isPending}>
           {submitLabel}
         </button>
       </div>

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../../components/ui/dialog';
@@ -24,8 +25,10 @@ export function NewWhatsAppSession({
   const [contactQuery, setContactQuery] = useState('');
   const [contactId, setContactId] = useState('');
   const [choice, setChoice] = useState<TemplateChoice>({ templateId: '', values: [] });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const opening = useMutation({
+    mutationFn: startWhatsAppSession,
+    onSuccess: (result) => onOpened('session' in result ? result.session.id : result.id),
+  });
   const { template, ready: templateReady } = useTemplateChoice(accountId, choice);
   const contacts = useContactChoices(to === 'contact' ? contactQuery : '');
 
@@ -36,23 +39,14 @@ export function NewWhatsAppSession({
   const phoneValid = E164.test(phone.replace(/[\s()-]/g, ''));
   const ready = Boolean(accountId) && templateReady && (to === 'phone' ? phoneValid : Boolean(contactId));
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (!ready || !template) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await startWhatsAppSession({
-        channelAccountId: accountId,
-        to: to === 'phone' ? { phone: phone.replace(/[\s()-]/g, '') } : { contactId },
-        template: { name: template.name, language: template.language, parameters: choice.values },
-      });
-      onOpened('session' in result ? result.session.id : result.id);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    opening.mutate({
+      channelAccountId: accountId,
+      to: to === 'phone' ? { phone: phone.replace(/[\s()-]/g, '') } : { contactId },
+      template: { name: template.name, language: template.language, parameters: choice.values },
+    });
   }
 
   return (
@@ -127,12 +121,12 @@ export function NewWhatsAppSession({
           </>
         )}
         <TemplateFields channelAccountId={accountId} choice={choice} onChange={setChoice} />
-        <ErrorText error={error} />
+        <ErrorText error={opening.error} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="primary" disabled={!ready || busy}>
+          <button type="submit" className="primary" disabled={!ready || opening.isPending}>
             {t('whatsapp.send')}
           </button>
         </div>

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -12,39 +13,32 @@ import { TemplateFields, useTemplateChoice, type TemplateChoice } from './templa
 export function SessionTemplateSender({ sessionId, channel, channelAccountId }: TemplateSenderProps) {
   const { t } = useTranslation();
   const [choice, setChoice] = useState<TemplateChoice>({ templateId: '', values: [] });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const sending = useMutation({
+    mutationFn: (body: Parameters<typeof sendSessionTemplate>[1]) => sendSessionTemplate(sessionId, body),
+    onSuccess: () => setChoice({ templateId: '', values: [] }),
+  });
   const account = channel === 'whatsapp' ? channelAccountId : '';
   const { template, ready } = useTemplateChoice(account, choice);
   if (channel !== 'whatsapp') return null;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (!template || !ready) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await sendSessionTemplate(sessionId, {
-        name: template.name,
-        language: template.language,
-        parameters: choice.values,
-        // One send, however often the button is pressed or the request repeated.
-        clientMessageId: `tpl-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      });
-      setChoice({ templateId: '', values: [] });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    sending.mutate({
+      name: template.name,
+      language: template.language,
+      parameters: choice.values,
+      // One send, however often the button is pressed or the request repeated.
+      clientMessageId: `tpl-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    });
   }
 
   return (
     <form className="template-sender" aria-label={t('whatsapp.sendInSession')} onSubmit={submit}>
       <TemplateFields channelAccountId={channelAccountId} choice={choice} onChange={setChoice} />
-      <ErrorText error={error} />
+      <ErrorText error={sending.error} />
       <div className="dialog-actions">
-        <button type="submit" className="primary" disabled={!ready || busy}>
+        <button type="submit" className="primary" disabled={!ready || sending.isPending}>
           {t('whatsapp.send')}
         </button>
       </div>
