@@ -84,12 +84,12 @@ describe.runIf(browserRunnable)('administration in Chromium: groups and routing 
       offlineMessage: 'We are closed, <b>back</b> at 8.',
     });
 
-    // Support: the defaults. A name taken is refused with the server's reason.
+    // Support: the defaults. A name taken is refused, and the page says so.
     await page.getByRole('button', { name: 'Add group' }).click();
     dialog = page.getByRole('dialog', { name: 'Add a group' });
     await dialog.getByLabel('Name').fill('Sales');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
-    await dialog.getByRole('alert').getByText('A group with this name already exists').waitFor();
+    await dialog.getByRole('alert').getByText('This name is already taken').waitFor();
     await dialog.getByLabel('Name').fill('Support');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -288,7 +288,7 @@ describe.runIf(browserRunnable)('administration in Chromium: groups and routing 
     await dialog.getByRole('button', { name: 'Delete group' }).click();
     await dialog
       .getByRole('alert')
-      .getByText(/1 routing rule\(s\) send sessions to this group/)
+      .getByText(/1 routing rule sends sessions to this group: change or delete it first/)
       .waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await groupNamed('Support')).toBeDefined();

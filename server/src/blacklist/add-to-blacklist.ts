@@ -29,7 +29,7 @@ export async function addToBlacklist(deps: { database: Database }, actor: Actor,
       identityKind: row.identityKind ?? '',
       identityValue: row.identityValue ?? '',
     });
-    if (same) throw new AppError('conflict', 'This is already on the blacklist', { entryId: same.id });
+    if (same) throw AppError.alreadyExists('value', 'This is already on the blacklist', { entryId: same.id });
     const { id } = await insertEntry(tx, {
       tenantId: actor.tenantId,
       ...row,

@@ -69,7 +69,7 @@ describe('deleting a group', () => {
     const refused = async (reason: string, message: RegExp) => {
       const response = await api(admin, 'DELETE', `/groups/${groupId}`);
       expect(response.status).toBe(409);
-      expect(response.body.error).toMatchObject({ code: 'conflict', details: { reason } });
+      expect(response.body.error).toMatchObject({ code: 'in_use', details: { reason } });
       expect(response.body.error.message).toMatch(message);
       expect(await groupNames(admin)).toContain('Night shift');
     };

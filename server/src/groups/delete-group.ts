@@ -14,7 +14,7 @@ export type GroupInUse =
   'default_group' | 'routing_rules' | 'open_sessions' | 'session_history' | 'templates';
 
 const inUse = (reason: GroupInUse, message: string, count?: number) =>
-  new AppError('conflict', message, { reason, ...(count !== undefined ? { count } : {}) });
+  new AppError('in_use', message, { reason, ...(count !== undefined ? { count } : {}) });
 
 /**
  * Deletes a group nothing refers to any more. It is refused while it is the tenant's default group, while routing

@@ -41,7 +41,7 @@ export async function saveGroup(
   });
 }
 
-const duplicate = () => new AppError('conflict', 'A group with this name already exists');
+const duplicate = () => AppError.alreadyExists('name', 'A group with this name already exists');
 
 async function nameTaken(tx: Executor, tenantId: string, name: string, exceptId: string) {
   return (await listGroups(tx, tenantId)).some((g) => g.name === name && g.id !== exceptId);

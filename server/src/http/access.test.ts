@@ -160,7 +160,7 @@ describe('roles and groups', () => {
       body: { email: created.body.email.toUpperCase(), name: 'Again', role: 'operator', capacity: 2 },
     });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.error.code).toBe('conflict');
+    expect(duplicate.body.error).toMatchObject({ code: 'already_exists', details: { field: 'email' } });
   });
 });
 

@@ -26,6 +26,10 @@ export const ERROR_STATUS = {
   open_session_exists: 409,
   /** Only a message that failed to send can be retried. */
   message_not_failed: 409,
+  /** Another one with this unique value exists (a name, an e-mail, a connected number or Page); details.field names it. */
+  already_exists: 409,
+  /** Still used, so it cannot be deleted; details.reason says by what. */
+  in_use: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
@@ -68,6 +72,11 @@ export class AppError extends Error {
 
   static forbidden(message = 'You may not do this'): AppError {
     return new AppError('forbidden', message);
+  }
+
+  /** `field`: which value is taken, for clients that say so in their own words. */
+  static alreadyExists(field: string, message: string, details?: Record<string, unknown>): AppError {
+    return new AppError('already_exists', message, { field, ...details });
   }
 
   static unauthenticated(message = 'Sign in or send an API key'): AppError {

@@ -27,7 +27,7 @@ export async function createOperator(
 ) {
   if (input.password !== undefined) checkPasswordRule(input.password);
   if (await findUserByEmail(deps.database.db, input.email)) {
-    throw new AppError('conflict', 'A user with this e-mail already exists');
+    throw AppError.alreadyExists('email', 'A user with this e-mail already exists');
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const { email, name, role, capacity, groupIds = [] } = input;

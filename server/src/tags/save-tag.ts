@@ -38,4 +38,4 @@ export async function saveTag(
   });
 }
 
-const duplicate = () => new AppError('conflict', 'A tag with this name already exists');
+const duplicate = () => AppError.alreadyExists('name', 'A tag with this name already exists');

@@ -22,7 +22,7 @@ describe('tags', () => {
     expect(vip.body).toMatchObject({ name: 'VIP', color: '#ff0000' });
     const again = await api(s.adminA!, 'POST', '/tags', { name: 'vip' });
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('conflict');
+    expect(again.body.error).toMatchObject({ code: 'already_exists', details: { field: 'name' } });
     const other = await api(s.adminA!, 'POST', '/tags', { name: 'Complaint' });
     const rename = await api(s.adminA!, 'PATCH', `/tags/${other.body.id}`, { name: 'Vip' });
     expect(rename.status).toBe(409);

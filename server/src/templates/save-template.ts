@@ -44,7 +44,7 @@ export async function saveTemplate(
     if (templateId && !(await findTemplate(tx, actor.tenantId, templateId)))
       throw AppError.notFound('Template');
     if (name && (await templateNameTaken(tx, actor.tenantId, name, templateId)))
-      throw new AppError('conflict', 'A template with this name already exists');
+      throw AppError.alreadyExists('name', 'A template with this name already exists');
     if (input.groupId && !(await findGroup(tx, actor.tenantId, input.groupId)))
       throw AppError.notFound('Group');
     let id = templateId;

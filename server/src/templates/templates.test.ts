@@ -88,8 +88,9 @@ describe('templates', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({
-      code: 'conflict',
+      code: 'already_exists',
       message: 'A template with this name already exists',
+      details: { field: 'name' },
     });
     expect(names(await api(s.adminA!, 'GET', '/templates?q=hours'))).toEqual(['Opening hours']);
     const other = await api(s.adminA!, 'POST', '/templates', { name: 'Closing', body: 'Bye' });

@@ -25,7 +25,7 @@ export async function saveWrapupReason(
     if (reasonId && !(await findReason(tx, actor.tenantId, reasonId)))
       throw AppError.notFound('Wrap-up reason');
     if (name && (await reasonNameTaken(tx, actor.tenantId, name, reasonId)))
-      throw new AppError('conflict', 'A wrap-up reason with this name already exists');
+      throw AppError.alreadyExists('name', 'A wrap-up reason with this name already exists');
     let id = reasonId;
     if (id) {
       await updateReasonRow(tx, actor.tenantId, id, {

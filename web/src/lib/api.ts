@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the server adds to some codes (`field` of already_exists, `reason` and `count` of in_use, …). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -40,7 +42,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const error = data?.error ?? { code: 'internal', message: response.statusText };
-    throw new ApiError(response.status, error.code, error.message);
+    throw new ApiError(response.status, error.code, error.message, error.details);
   }
   return data as T;
 }

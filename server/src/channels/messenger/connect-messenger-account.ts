@@ -18,7 +18,7 @@ export async function connectMessengerAccount(
 ) {
   return deps.database.db.transaction(async (tx) => {
     if (await findChannelAccountByExternalId(tx, 'messenger', input.pageId))
-      throw new AppError('conflict', 'This Facebook Page is already connected');
+      throw AppError.alreadyExists('pageId', 'This Facebook Page is already connected');
     const settings = {
       warnBeforeMinutes: input.warnBeforeMinutes ?? 10,
       ...(input.inactivityMinutes ? { inactivityMinutes: input.inactivityMinutes } : {}),

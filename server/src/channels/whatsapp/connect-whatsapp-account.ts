@@ -26,7 +26,7 @@ export async function connectWhatsAppAccount(
 ) {
   return deps.database.db.transaction(async (tx) => {
     if (await findChannelAccountByExternalId(tx, 'whatsapp', input.phoneNumberId))
-      throw new AppError('conflict', 'This WhatsApp number is already connected');
+      throw AppError.alreadyExists('phoneNumberId', 'This WhatsApp number is already connected');
     const settings = {
       wabaId: input.wabaId,
       ...(input.displayPhoneNumber ? { displayPhoneNumber: input.displayPhoneNumber } : {}),

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorText } from '../../../components/ui/error-text';
@@ -19,22 +20,14 @@ export function BlacklistForm({
   const [kind, setKind] = useState<IdentityKind>('phone');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const adding = useMutation({ mutationFn: add, onSuccess: (entry) => onAdded(entry) });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onAdded(await add({ identityKind: kind, identityValue: value, reason: reason.trim() || null }));
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    adding.mutate({ identityKind: kind, identityValue: value, reason: reason.trim() || null });
   }
 
-  const duplicate = (error as { code?: string } | null)?.code === 'conflict';
+  const duplicate = (adding.error as { code?: string } | null)?.code === 'already_exists';
   return (
     <form className="policies-form" onSubmit={submit}>
       <div className="policies-form-row">
@@ -70,13 +63,13 @@ export function BlacklistForm({
           {t('adminPolicies.blacklist.duplicate')}
         </p>
       ) : (
-        <ErrorText error={error} detail />
+        <ErrorText error={adding.error} detail />
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
           {t('common.cancel')}
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={adding.isPending}>
           {t('adminPolicies.blacklist.addSubmit')}
         </button>
       </div>
