@@ -8,6 +8,7 @@ import { recordEvent } from '../realtime/record-event.js';
 import { rooms } from '../realtime/event-map.js';
 import { recordAudit } from '../admin/record-audit.js';
 import { deleteAuthSessionsOfUser } from '../auth/auth.repo.js';
+import { handBackSessions } from './hand-back-sessions.js';
 import { leaveInTransaction } from './set-presence.js';
 import { findOperator, updateOperator as updateOperatorRow } from './operators.repo.js';
 
@@ -37,10 +38,12 @@ export async function updateOperator(
     await lockTenantRouting(tx, actor.tenantId);
     const updated = await updateOperatorRow(tx, actor.tenantId, userId, changes);
     if (!updated) throw AppError.notFound('Operator');
-    // A deactivated operator is signed out everywhere and goes offline: their queue offers go to others.
+    // A deactivated operator is signed out everywhere and goes offline: their queue offers and their customers
+    // go to others.
     if (changes.active === false) {
       await deleteAuthSessionsOfUser(tx, userId);
       await leaveInTransaction(tx, deps, actor.tenantId, [userId], 'offline', null);
+      await handBackSessions(tx, deps, actor, userId);
     }
     const operator = (await findOperator(tx, actor.tenantId, userId))!;
     await recordEvent(tx, actor.tenantId, 'operator.changed', [rooms.tenant(actor.tenantId)], {
