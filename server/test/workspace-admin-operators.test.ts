@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineFixture } from './engine-setup.js';
-import { call, PASSWORD } from './factories.js';
+import { call, logIn, PASSWORD } from './factories.js';
 import type { TestApp } from './harness.js';
 import {
   browserRunnable,
@@ -167,9 +167,22 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: operators (admi
     await confirm.waitFor({ state: 'detached' });
     expect((await operator(nina))!.active).toBe(true);
 
+    // Nina is at work in another browser: once deactivated, her page goes back to the sign-in form at once.
+    const ninaPage = await w.browser.newPage();
+    await ninaPage.goto(w.t.url.replace('127.0.0.1', 'localhost'));
+    await ninaPage.locator('input[type="email"]').fill(nina);
+    await ninaPage.locator('input[type="password"]').fill('nina starts today');
+    await ninaPage.locator('form button[type="submit"]').click();
+    await ninaPage
+      .getByTestId('connection')
+      .getByText(/Connected|Připojeno/)
+      .waitFor();
+
     await row(nina).getByRole('button', { name: 'Deactivate' }).click();
     await confirm.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByRole('status').getByText('Nina Nováková was deactivated.').waitFor();
+    await ninaPage.locator('input[type="email"]').waitFor();
+    await ninaPage.close();
     await row(nina).waitFor({ state: 'detached' });
     await page.getByLabel('Show deactivated (1)').check();
     await row(nina).getByText('Deactivated', { exact: true }).waitFor();
@@ -204,6 +217,21 @@ describe.runIf(browserRunnable)('operator workspace in Chromium: operators (admi
       401,
     );
     expect((await call(t.url, 'GET', '/api/v1/auth/me', { headers: admin() })).status).toBe(200);
+
+    // The administrator's own new password: their other sign-ins end, this page stays signed in and connected,
+    // and goes on receiving changes live (Petr going away shows without a reload).
+    await row('Admin').getByRole('button', { name: 'Set password' }).click();
+    const own = page.getByRole('dialog', { name: 'New password for Admin' });
+    await own.getByLabel('New password').fill('admin changed it today');
+    await own.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('status').getByText('A new password was set for Admin.').waitFor();
+    await page.getByTestId('connection').getByText('Connected').waitFor();
+    const again = await logIn(t.url, { email: petr.email }, 'petr forgot it again');
+    await call(t.url, 'PUT', `/api/v1/operators/${petr.id}/presence`, {
+      headers: again.headers,
+      body: { status: 'away', awayReason: 'Lunch' },
+    });
+    await row('Petr').getByText('Away').waitFor();
 
     // Czech, for a moment.
     await page.getByLabel('Language').selectOption('cs');

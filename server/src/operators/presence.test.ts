@@ -46,12 +46,17 @@ describe('deactivating an operator', () => {
     await startWebchat(app.t.url, f.key, { question: 'Anyone there?' });
     await f.sockets.olga!.waitFor((e) => e.name === 'offer.created');
 
+    const closed = new Promise((resolve) => f.sockets.olga!.socket.once('disconnect', resolve));
     const deactivated = await call(app.t.url, 'PATCH', `/api/v1/operators/${olga!.id}`, {
       headers: f.sessions.admin!.headers,
       body: { active: false },
     });
     expect(deactivated.status).toBe(200);
     expect(deactivated.body).toMatchObject({ active: false, presence: 'offline' });
+    // Her open socket is told, then closed; Petr's stays.
+    expect(await closed).toBe('io server disconnect');
+    expect(f.sockets.olga!.events.some((e) => e.name === 'operator.signed_out')).toBe(true);
+    expect(f.sockets.petr!.socket.connected).toBe(true);
     await f.sockets.petr!.waitFor((e) => e.name === 'offer.created');
     const me = await call(app.t.url, 'GET', '/api/v1/auth/me', { headers: f.sessions.olga!.headers });
     expect(me.status).toBe(401);

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { Actor } from '../auth/actor.js';
-import { deleteAuthSessionsOfUser } from '../auth/auth.repo.js';
+import { signOutEverywhere } from '../auth/sign-out-everywhere.js';
 import { checkPasswordRule, hashPassword } from '../auth/passwords.js';
 import { AppError } from '../http/app-error.js';
 import { recordAudit } from '../admin/record-audit.js';
@@ -22,7 +22,7 @@ export async function setOperatorPassword(
     if (!(await setPasswordHash(tx, actor.tenantId, input.userId, passwordHash)))
       throw AppError.notFound('Operator');
     const own = actor.kind === 'user' && actor.id === input.userId;
-    await deleteAuthSessionsOfUser(tx, input.userId, own ? input.keepSessionId : undefined);
+    await signOutEverywhere(tx, actor.tenantId, input.userId, own ? input.keepSessionId : undefined);
     await recordAudit(tx, actor, 'operator.password', { type: 'user', id: input.userId });
   });
 }

@@ -7,7 +7,7 @@ import { AppError } from '../http/app-error.js';
 import { recordEvent } from '../realtime/record-event.js';
 import { rooms } from '../realtime/event-map.js';
 import { recordAudit } from '../admin/record-audit.js';
-import { deleteAuthSessionsOfUser } from '../auth/auth.repo.js';
+import { signOutEverywhere } from '../auth/sign-out-everywhere.js';
 import { handBackSessions } from './hand-back-sessions.js';
 import { leaveInTransaction } from './set-presence.js';
 import { findOperator, updateOperator as updateOperatorRow } from './operators.repo.js';
@@ -41,7 +41,7 @@ export async function updateOperator(
     // A deactivated operator is signed out everywhere and goes offline: their queue offers and their customers
     // go to others.
     if (changes.active === false) {
-      await deleteAuthSessionsOfUser(tx, userId);
+      await signOutEverywhere(tx, actor.tenantId, userId);
       await leaveInTransaction(tx, deps, actor.tenantId, [userId], 'offline', null);
       await handBackSessions(tx, deps, actor, userId);
     }

@@ -9,6 +9,8 @@ export interface ServerEventMap {
   'operator.changed': { userId: string; name: string; role: string; capacity: number; active: boolean };
   'group.changed': { groupId: string; name: string };
   'membership.changed': { userId: string; groupIds: string[] };
+  /** The operator's sign-ins were ended (deactivated, a new password): their sockets close after this event. */
+  'operator.signed_out': { userId: string };
   'tenant.settings.changed': {
     wrapupRequired: boolean;
     endMessage: string | null;

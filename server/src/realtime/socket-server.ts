@@ -245,6 +245,16 @@ export async function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): 
       }
     }
     for (const [namespace, ids] of byNamespace(now)) namespace.to(ids).emit('event', envelope);
+    if (envelope.name === 'operator.signed_out')
+      signOut(targets(event), (envelope as EventEnvelope<'operator.signed_out'>).payload.userId);
+  }
+
+  /** The sockets of an operator whose sign-ins ended are closed; a browser still signed in connects again. */
+  function signOut(sockets: Iterable<AppSocket>, userId: string) {
+    for (const socket of sockets) {
+      const actor = socket.data.principal.actor;
+      if (actor?.kind === 'user' && actor.id === userId) socket.disconnect(true);
+    }
   }
 
   /** An operator added to or removed from a group starts or stops receiving its events at once. */

@@ -52,6 +52,7 @@ function Shell({ me }: { me: Me }) {
   openRef.current = path === '/' ? openId : null;
 
   useEffect(() => {
+    let closed = false;
     const socket = connectRealtime({
       onEvent: (event) => applyEvent(client, event, { meId: me.id, openSessionId: openRef.current }),
       onEphemeral: (signal) => applyEphemeral(client, signal),
@@ -63,8 +64,16 @@ function Shell({ me }: { me: Me }) {
           void client.invalidateQueries({ queryKey: keys.mySessions });
         }
       },
+      // Signed out elsewhere (deactivated, a new password set) or the server stopping: whoever is still signed in
+      // connects again; whoever is not sees the sign-in page.
+      onClosedByServer: () => {
+        void client.invalidateQueries({ queryKey: keys.me }).then(() => {
+          if (!closed && client.getQueryData(keys.me)) socket.connect();
+        });
+      },
     });
     return () => {
+      closed = true;
       socket.close();
     };
   }, [client, me.id]);

@@ -18,6 +18,8 @@ export function connectRealtime(handlers: {
   onEvent: (event: EventEnvelope) => void;
   onEphemeral: (signal: { name: string; payload: unknown }) => void;
   onStatus: (connected: boolean) => void;
+  /** The server closed the connection (this operator was signed out, or the server is stopping): no reconnect by itself. */
+  onClosedByServer: () => void;
 }): AppSocket {
   let lastSeq: number | undefined;
   const socket: AppSocket = io({
@@ -32,7 +34,10 @@ export function connectRealtime(handlers: {
     handlers.onEvent(event);
   });
   socket.on('ephemeral', handlers.onEphemeral);
-  socket.on('disconnect', () => handlers.onStatus(false));
+  socket.on('disconnect', (reason) => {
+    handlers.onStatus(false);
+    if (reason === 'io server disconnect') handlers.onClosedByServer();
+  });
   current = socket;
   return socket;
 }
