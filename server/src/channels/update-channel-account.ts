@@ -6,6 +6,7 @@ import { AppError } from '../http/app-error.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { findTenantChannelAccount, openCredentials, updateChannelAccount } from './channel-accounts.repo.js';
 import type { UpdateChannelAccountBody } from './channel-accounts.schema.js';
+import { forgetCachedAccounts } from './meta/account-cache.js';
 
 type Patch = Static<typeof UpdateChannelAccountBody>;
 
@@ -20,8 +21,9 @@ const WIDGET_SETTINGS = ['greeting', 'entryForm'] as const;
 
 /**
  * Renames an account, switches it on or off, replaces some of its credentials (the others are kept) or changes
- * the widget's settings. A disabled number or Page is no longer matched by Meta's webhooks and a disabled widget
- * refuses its visitors. New credentials are sealed; the audit entry names what changed, never a value.
+ * the widget's settings. A disabled number's or Page's webhooks are acknowledged and dropped, and a disabled widget
+ * refuses its visitors. New credentials are sealed; the audit entry names what changed, never a value. This
+ * process reads the accounts webhooks name afresh at once; other processes within two seconds.
  */
 export async function updateChannelAccountSettings(
   deps: { database: Database; secretBox: SecretBox },
@@ -29,7 +31,7 @@ export async function updateChannelAccountSettings(
   id: string,
   patch: Patch,
 ) {
-  return deps.database.db.transaction(async (tx) => {
+  const updated = await deps.database.db.transaction(async (tx) => {
     const account = await findTenantChannelAccount(tx, actor.tenantId, id, true);
     if (!account) throw AppError.notFound('Channel account');
     const allowed: readonly string[] = CREDENTIALS[account.channel];
@@ -86,4 +88,6 @@ export async function updateChannelAccountSettings(
     );
     return updated;
   });
+  forgetCachedAccounts(deps.database.db);
+  return updated;
 }

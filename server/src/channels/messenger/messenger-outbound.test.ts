@@ -76,6 +76,52 @@ describe('connecting a Page and its webhook', () => {
     expect(wrong.status).toBe(403);
   });
 
+  it('acknowledges a disabled Page’s events and drops them, so Meta does not unsubscribe the app', async () => {
+    const tenant = await w.tenant();
+    const psid = tenant.customer();
+    const appSecret = 'a secret of this Page alone';
+    const change = (body: Record<string, unknown>) =>
+      call(w.t.url, 'PATCH', `/api/v1/channel-accounts/${tenant.accountId}`, {
+        headers: tenant.f.sessions.admin!.headers,
+        body,
+      });
+    expect((await change({ appSecret, enabled: false })).status).toBe(200);
+    const deliver = (mid: string, secret = appSecret) => {
+      const raw = JSON.stringify({
+        object: 'page',
+        entry: [
+          {
+            id: tenant.page.pageId,
+            time: Date.now(),
+            messaging: [
+              {
+                sender: { id: psid },
+                recipient: { id: tenant.page.pageId },
+                timestamp: Date.now(),
+                message: { mid, text: mid },
+              },
+            ],
+          },
+        ],
+      });
+      return fetch(`${w.t.url}/webhooks/messenger`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+        },
+        body: raw,
+      });
+    };
+    expect((await deliver('m_while_off')).status).toBe(200);
+    expect((await deliver('m_forged', 'not the secret')).status).toBe(401);
+    expect(await w.messagesOf(tenant.accountId)).toHaveLength(0);
+
+    expect((await change({ enabled: true })).status).toBe(200);
+    expect((await deliver('m_back_on')).status).toBe(200);
+    expect((await w.messagesOf(tenant.accountId)).map((m) => m.text)).toEqual(['m_back_on']);
+  });
+
   it('refuses a bad or missing signature with 401 and stores nothing; one bad event never costs the rest', async () => {
     const tenant = await w.tenant();
     const psid = tenant.customer();

@@ -4,19 +4,16 @@ import { channelAccounts, contactIdentities, files, messages, sessions } from '.
 
 export type PageAccountRow = typeof channelAccounts.$inferSelect;
 
-/** Enabled Facebook Pages by page id (how webhooks name them). */
+/**
+ * Facebook Pages by page id (how webhooks name them), disabled ones too: their webhooks are still signed with
+ * their app secret, and are acknowledged (and dropped) rather than refused until Meta unsubscribes the app.
+ */
 export async function accountsByPageIds(db: Executor, pageIds: string[]) {
   if (pageIds.length === 0) return [];
   return db
     .select()
     .from(channelAccounts)
-    .where(
-      and(
-        eq(channelAccounts.channel, 'messenger'),
-        eq(channelAccounts.enabled, true),
-        inArray(channelAccounts.externalId, pageIds),
-      ),
-    );
+    .where(and(eq(channelAccounts.channel, 'messenger'), inArray(channelAccounts.externalId, pageIds)));
 }
 
 /** Every enabled Page: the candidates for a body that names none we know, and for the handshake. */

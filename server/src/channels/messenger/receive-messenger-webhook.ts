@@ -54,7 +54,8 @@ export async function receiveMessengerWebhook(
 
   const { items, problems, ignored: skipped } = readMessengerWebhook(body);
   for (const problem of problems) deps.logger.warn({ problem }, 'Messenger webhook event skipped');
-  const byPage = new Map(signedBy.map((a) => [a.externalId, a]));
+  // A disabled Page's events are acknowledged and dropped.
+  const byPage = new Map(signedBy.filter((a) => a.enabled).map((a) => [a.externalId, a]));
   let stored = 0;
   let ignored = skipped;
   let failed = 0;

@@ -42,3 +42,8 @@ export function cachedAccounts<A>(
   );
   return rows;
 }
+
+/** Forgets the accounts read for `db`'s webhooks: after a change to an account, the next webhook reads them again. */
+export function forgetCachedAccounts(db: object): void {
+  byDatabase.delete(db);
+}

@@ -42,7 +42,8 @@ export async function receiveWebhook(
 
   const { items, problems } = readWebhook(body);
   for (const problem of problems) deps.logger.warn({ problem }, 'WhatsApp webhook item skipped');
-  const byNumber = new Map(signedBy.map((a) => [a.externalId, a]));
+  // A disabled number's messages and statuses are acknowledged and dropped.
+  const byNumber = new Map(signedBy.filter((a) => a.enabled).map((a) => [a.externalId, a]));
   let stored = 0;
   let ignored = 0;
   let failed = 0;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { channelAccounts } from '../../db/schema.js';
@@ -154,5 +155,64 @@ describe('the webhook', () => {
     const [delivery] = await kit.sandbox.sendRawWebhook('whatsapp', payload, 'valid');
     expect(delivery!.status).toBe(200);
     expect((await kit.messagesOf(accountId)).map((m) => m.text)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('acknowledges a disabled number’s webhooks and drops them, so Meta does not retry them for days', async () => {
+    const f = await kit.fixture();
+    const number = kit.takeNumber();
+    const appSecret = 'a secret of this number alone';
+    const connected = await call(kit.t.url, 'POST', '/api/v1/channel-accounts/whatsapp', {
+      headers: f.sessions.admin!.headers,
+      body: { name: 'Old line', ...number, appSecret, verifyToken: VERIFY_TOKEN },
+    });
+    const accountId = connected.body.id as string;
+    const setEnabled = (enabled: boolean) =>
+      call(kit.t.url, 'PATCH', `/api/v1/channel-accounts/${accountId}`, {
+        headers: f.sessions.admin!.headers,
+        body: { enabled },
+      });
+    const deliver = (wamid: string, secret = appSecret) => {
+      const raw = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: number.wabaId,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: {
+                    display_phone_number: number.displayPhoneNumber,
+                    phone_number_id: number.phoneNumberId,
+                  },
+                  contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: SHEENA }],
+                  messages: [
+                    { from: SHEENA, id: wamid, timestamp: '1750000000', type: 'text', text: { body: wamid } },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      return fetch(`${kit.t.url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+        },
+        body: raw,
+      });
+    };
+    expect((await setEnabled(false)).status).toBe(200);
+    expect((await deliver('wamid.while-off')).status).toBe(200);
+    // A forged one is still refused.
+    expect((await deliver('wamid.forged', 'not the secret')).status).toBe(401);
+    expect(await kit.messagesOf(accountId)).toEqual([]);
+
+    expect((await setEnabled(true)).status).toBe(200);
+    expect((await deliver('wamid.back-on')).status).toBe(200);
+    expect((await kit.messagesOf(accountId)).map((m) => m.text)).toEqual(['wamid.back-on']);
   });
 });

@@ -7,19 +7,16 @@ import { channelAccounts, contactIdentities, messages, sessions } from '../../db
 
 export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
 
-/** Enabled WhatsApp numbers by phone_number_id (how webhooks name them). */
+/**
+ * WhatsApp numbers by phone_number_id (how webhooks name them), disabled ones too: their webhooks are still
+ * signed with their app secret, and are acknowledged (and dropped) rather than refused into Meta's retries.
+ */
 export async function accountsByPhoneNumberIds(db: Executor, phoneNumberIds: string[]) {
   if (phoneNumberIds.length === 0) return [];
   return db
     .select()
     .from(channelAccounts)
-    .where(
-      and(
-        eq(channelAccounts.channel, 'whatsapp'),
-        eq(channelAccounts.enabled, true),
-        inArray(channelAccounts.externalId, phoneNumberIds),
-      ),
-    );
+    .where(and(eq(channelAccounts.channel, 'whatsapp'), inArray(channelAccounts.externalId, phoneNumberIds)));
 }
 
 /** Every enabled WhatsApp number: the candidates for a body that names none we know. */
