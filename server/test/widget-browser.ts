@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { driver } from './harness.js';
+import { oncePerRun } from './once-per-run.js';
 
 const executablePath = '/usr/bin/chromium';
 /** On a developer machine without Chromium the widget tests are skipped; CI installs it, so there they run. */
@@ -13,9 +14,11 @@ export const widgetRunnable =
   driver === 'pglite' && (existsSync(executablePath) || process.env.CI === 'true');
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Builds widget/dist/widget.js, which the app serves at /widget.js. */
-export async function buildWidget(): Promise<void> {
-  await build({ root: path.resolve(here, '../../widget'), logLevel: 'silent' });
+/** Builds widget/dist/widget.js, which the app serves at /widget.js, once per test run (`once-per-run.ts`). */
+export function buildWidget(): Promise<void> {
+  return oncePerRun('widget-build', () =>
+    build({ root: path.resolve(here, '../../widget'), logLevel: 'silent' }).then(() => undefined),
+  );
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +7,7 @@ import { expect } from 'vitest';
 import { engineFixture, type EngineFixture } from './engine-setup.js';
 import { call, PASSWORD } from './factories.js';
 import { driver, startTestApp, testWebDist, type TestApp } from './harness.js';
+import { oncePerRun } from './once-per-run.js';
 
 const executablePath = '/usr/bin/chromium';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,28 +18,15 @@ export const screenshots = path.resolve(here, '../../docs/screenshots');
 export const browserRunnable =
   driver === 'pglite' && (existsSync(executablePath) || process.env.CI === 'true');
 
-/**
- * Builds the workspace once per test run: the browser test files run side by side and share `web/dist`, so the
- * first one builds and the others wait for it (the run is the parent process of every test worker).
- */
-async function buildWebOnce(): Promise<void> {
-  const marker = path.join(tmpdir(), `switchboard-web-build-${process.ppid}`);
-  try {
-    mkdirSync(marker);
-  } catch {
-    const start = Date.now();
-    while (!existsSync(`${marker}/done`)) {
-      if (Date.now() - start > 120_000) throw new Error('the workspace build did not finish');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return;
-  }
-  await build({
-    root: webDir,
-    logLevel: 'silent',
-    ...(testWebDist && { build: { outDir: testWebDist, emptyOutDir: true } }),
-  });
-  writeFileSync(`${marker}/done`, '');
+/** Builds the workspace once per test run (`once-per-run.ts`). */
+function buildWebOnce(): Promise<void> {
+  return oncePerRun('web-build', () =>
+    build({
+      root: webDir,
+      logLevel: 'silent',
+      ...(testWebDist && { build: { outDir: testWebDist, emptyOutDir: true } }),
+    }).then(() => undefined),
+  );
 }
 
 export interface WorkspaceBrowser {

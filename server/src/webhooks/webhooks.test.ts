@@ -104,10 +104,17 @@ describe('outbound webhooks', () => {
     const ended = mine().find((r) => r.body.type === 'session.ended')!;
     expect(ended.body.data.timeline).toMatchObject({ type: 'ended', actorKind: 'operator' });
 
-    // The log shows each once, delivered at the first attempt with the endpoint's answer.
-    const log = await call(app.t.url, 'GET', `/api/v1/webhooks/${created.body.id}/deliveries`, {
-      headers: admin,
-    });
+    // The log shows each once, delivered at the first attempt with the endpoint's answer (stored a moment after
+    // the endpoint received it).
+    const readLog = () =>
+      call(app.t.url, 'GET', `/api/v1/webhooks/${created.body.id}/deliveries`, { headers: admin });
+    await expect
+      .poll(async () => (await readLog()).body.items.some((d: any) => d.status === 'pending'), {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .toBe(false);
+    const log = await readLog();
     expect(log.status).toBe(200);
     expect(log.body.items).toHaveLength(all().length);
     expect(
