@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { messages, sessions } from '../../db/schema.js';
 import { call, logIn } from '../../../test/factories.js';
 import { storeSends } from '../../sessions/send-message.js';
-import { KAREL, SHEENA, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { KAREL, SHEENA, useWhatsAppKit, whatsAppWebhook } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(9);
 
@@ -60,27 +60,11 @@ describe('outbound messages and statuses', () => {
         status: 'sending',
       })
       .returning();
-    const status = (id: string) => ({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: number.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: number.displayPhoneNumber,
-                  phone_number_id: number.phoneNumberId,
-                },
-                statuses: [{ id, status: 'delivered', timestamp: '1750000100', recipient_id: SHEENA }],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    const status = (id: string) =>
+      whatsAppWebhook(number, {
+        statuses: [{ id, status: 'delivered', timestamp: '1750000100', recipient_id: SHEENA }],
+      });
+
     const [late] = await kit.sandbox.sendRawWebhook('whatsapp', status('wamid.slow-outbox'), 'valid');
     expect(late!.status).toBe(200);
     const [unknown] = await kit.sandbox.sendRawWebhook('whatsapp', status('wamid.sent-elsewhere'), 'valid');

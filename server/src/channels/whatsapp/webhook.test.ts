@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { channelAccounts } from '../../db/schema.js';
 import { call } from '../../../test/factories.js';
-import { SHEENA, APP_SECRET, VERIFY_TOKEN, useWhatsAppKit } from './whatsapp-test-kit.js';
+import { SHEENA, APP_SECRET, VERIFY_TOKEN, useWhatsAppKit, whatsAppWebhook } from './whatsapp-test-kit.js';
 
 const kit = useWhatsAppKit(7);
 
@@ -64,36 +64,12 @@ describe('the webhook', () => {
 
   it('refuses a wrong or missing signature with 401 and stores nothing; non-JSON with a good one is 400', async () => {
     const { number, accountId } = await kit.connectedTenant();
-    const payload = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: number.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: {
-                  display_phone_number: number.displayPhoneNumber,
-                  phone_number_id: number.phoneNumberId,
-                },
-                contacts: [{ profile: { name: 'Mallory' }, wa_id: SHEENA }],
-                messages: [
-                  {
-                    from: SHEENA,
-                    id: 'wamid.forged',
-                    timestamp: '1750000000',
-                    type: 'text',
-                    text: { body: 'forged' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
+    const payload = whatsAppWebhook(number, {
+      contacts: [{ profile: { name: 'Mallory' }, wa_id: SHEENA }],
+      messages: [
+        { from: SHEENA, id: 'wamid.forged', timestamp: '1750000000', type: 'text', text: { body: 'forged' } },
       ],
-    };
+    });
     for (const mode of ['invalid', 'missing'] as const) {
       const [delivery] = await kit.sandbox.sendRawWebhook('whatsapp', payload, mode);
       expect(delivery!.status).toBe(401);
@@ -172,30 +148,14 @@ describe('the webhook', () => {
         body: { enabled },
       });
     const deliver = (wamid: string, secret = appSecret) => {
-      const raw = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: number.wabaId,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: {
-                    display_phone_number: number.displayPhoneNumber,
-                    phone_number_id: number.phoneNumberId,
-                  },
-                  contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: SHEENA }],
-                  messages: [
-                    { from: SHEENA, id: wamid, timestamp: '1750000000', type: 'text', text: { body: wamid } },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const raw = JSON.stringify(
+        whatsAppWebhook(number, {
+          contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: SHEENA }],
+          messages: [
+            { from: SHEENA, id: wamid, timestamp: '1750000000', type: 'text', text: { body: wamid } },
+          ],
+        }),
+      );
       return fetch(`${kit.t.url}/webhooks/whatsapp`, {
         method: 'POST',
         headers: {

@@ -30,6 +30,34 @@ export interface SandboxNumber {
   accessToken: string;
 }
 
+/** A webhook body as Meta sends it for one `messages` change of a number: `value` adds messages, statuses, contacts. */
+export function whatsAppWebhook(
+  number: Pick<SandboxNumber, 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>,
+  value: Record<string, unknown>,
+) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: number.wabaId,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: {
+                display_phone_number: number.displayPhoneNumber,
+                phone_number_id: number.phoneNumberId,
+              },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export interface WhatsAppKit {
   readonly t: TestApp;
   readonly sandbox: RunningSandbox;
