@@ -6,6 +6,7 @@ import { Dialog } from '../../../components/ui/dialog';
 import { ErrorText } from '../../../components/ui/error-text';
 import { useDeleteTag, useSaveTag, useTags, type Tag, type TagInput } from '../api/tags';
 import { SaveError } from './save-error';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; tag: Tag };
 
@@ -24,13 +25,15 @@ export function TagsPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminCatalogue.tags.title')}</h1>
-          <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
-            {t('adminCatalogue.tags.add')}
-          </button>
-        </div>
-        <p className="muted catalogue-intro">{t('adminCatalogue.tags.intro')}</p>
+        <PageHead
+          title={t('adminCatalogue.tags.title')}
+          action={
+            <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
+              {t('adminCatalogue.tags.add')}
+            </button>
+          }
+          intro={t('adminCatalogue.tags.intro')}
+        />
         <ErrorText error={tags.error} />
         {tags.data?.length === 0 && <p className="muted">{t('adminCatalogue.tags.none')}</p>}
         {tags.data && tags.data.length > 0 && (

@@ -6,6 +6,7 @@ import { ErrorText } from '../../../components/ui/error-text';
 import { useDeleteTemplate, useSaveTemplate, useTemplates, type Template } from '../api/templates';
 import { TemplateForm } from './template-form';
 import { useGroups } from '../../../lib/tenant-queries';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; template: Template };
 
@@ -33,13 +34,15 @@ export function TemplatesPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminCatalogue.templates.title')}</h1>
-          <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
-            {t('adminCatalogue.templates.add')}
-          </button>
-        </div>
-        <p className="muted catalogue-intro">{t('adminCatalogue.templates.intro')}</p>
+        <PageHead
+          title={t('adminCatalogue.templates.title')}
+          action={
+            <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
+              {t('adminCatalogue.templates.add')}
+            </button>
+          }
+          intro={t('adminCatalogue.templates.intro')}
+        />
         <input
           type="search"
           className="catalogue-search"

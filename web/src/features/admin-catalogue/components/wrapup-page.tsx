@@ -13,6 +13,7 @@ import {
 } from '../api/wrapup-reasons';
 import { SaveError } from './save-error';
 import { WrapupRequiredSwitch } from './wrapup-required-switch';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; reason: WrapupReason };
 
@@ -32,13 +33,15 @@ export function WrapupPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminCatalogue.wrapup.title')}</h1>
-          <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
-            {t('adminCatalogue.wrapup.add')}
-          </button>
-        </div>
-        <p className="muted catalogue-intro">{t('adminCatalogue.wrapup.intro')}</p>
+        <PageHead
+          title={t('adminCatalogue.wrapup.title')}
+          action={
+            <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
+              {t('adminCatalogue.wrapup.add')}
+            </button>
+          }
+          intro={t('adminCatalogue.wrapup.intro')}
+        />
         <WrapupRequiredSwitch />
         <p role="status" className="catalogue-outcome">
           {done && t(`adminCatalogue.wrapup.${done.outcome}`, { name: done.name })}

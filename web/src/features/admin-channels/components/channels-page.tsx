@@ -7,6 +7,7 @@ import { useAdminChannelAccounts, type AdminChannelAccount, type Channel } from 
 import { AddWebchatDialog, ConnectMessengerDialog, ConnectWhatsAppDialog } from './connect-dialogs';
 import { EditAccountDialog } from './edit-account-dialog';
 import { TemplatesPanel } from './templates-panel';
+import { PageHead } from '../../../components/ui/page-head';
 
 const CHANNELS: Channel[] = ['whatsapp', 'messenger', 'webchat'];
 type Opened = { kind: 'whatsapp' | 'messenger' | 'webchat' } | { kind: 'edit'; account: AdminChannelAccount };
@@ -31,21 +32,23 @@ export function ChannelsPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminChannels.title')}</h1>
-          <div className="channels-add">
-            <button type="button" className="primary" onClick={() => setOpened({ kind: 'whatsapp' })}>
-              {t('adminChannels.connectWhatsApp')}
-            </button>
-            <button type="button" className="primary" onClick={() => setOpened({ kind: 'messenger' })}>
-              {t('adminChannels.connectMessenger')}
-            </button>
-            <button type="button" className="primary" onClick={() => setOpened({ kind: 'webchat' })}>
-              {t('adminChannels.addWebchat')}
-            </button>
-          </div>
-        </div>
-        <p className="muted channels-intro">{t('adminChannels.intro')}</p>
+        <PageHead
+          title={t('adminChannels.title')}
+          action={
+            <div className="channels-add">
+              <button type="button" className="primary" onClick={() => setOpened({ kind: 'whatsapp' })}>
+                {t('adminChannels.connectWhatsApp')}
+              </button>
+              <button type="button" className="primary" onClick={() => setOpened({ kind: 'messenger' })}>
+                {t('adminChannels.connectMessenger')}
+              </button>
+              <button type="button" className="primary" onClick={() => setOpened({ kind: 'webchat' })}>
+                {t('adminChannels.addWebchat')}
+              </button>
+            </div>
+          }
+          intro={t('adminChannels.intro')}
+        />
         <ErrorText error={accounts.error} />
         {accounts.data &&
           CHANNELS.map((channel) => (

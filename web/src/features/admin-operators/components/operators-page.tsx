@@ -5,6 +5,7 @@ import { useMyId, useOperatorList, type Operator } from '../api/operators';
 import { InviteForm } from './invite-form';
 import { ActiveDialog, EditOperatorDialog, PasswordDialog } from './operator-dialogs';
 import { useGroups } from '../../../lib/tenant-queries';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'edit' | 'password' | 'active'; operator: Operator };
 
@@ -37,15 +38,17 @@ export function OperatorsPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminOperators.title')}</h1>
-          {!inviting && (
-            <button type="button" className="primary" onClick={() => setInviting(true)}>
-              {t('adminOperators.invite')}
-            </button>
-          )}
-        </div>
-        <p className="muted operators-intro">{t('adminOperators.intro')}</p>
+        <PageHead
+          title={t('adminOperators.title')}
+          action={
+            !inviting && (
+              <button type="button" className="primary" onClick={() => setInviting(true)}>
+                {t('adminOperators.invite')}
+              </button>
+            )
+          }
+          intro={t('adminOperators.intro')}
+        />
         {inviting && (
           <section className="operators-invite" aria-label={t('adminOperators.inviteTitle')}>
             <h2>{t('adminOperators.inviteTitle')}</h2>

@@ -6,6 +6,7 @@ import { apiDocsUrl, useApiKeys, useRevokeApiKey, type ApiKey } from '../api/api
 import { ApiKeyForm } from './api-key-form';
 import { ApiKeyPanel } from './api-key-panel';
 import { useDateTime } from './date-time';
+import { PageHead } from '../../../components/ui/page-head';
 
 /**
  * API keys (administrators): the keys integrations call the REST API with, who issued each and when it was last
@@ -22,20 +23,24 @@ export function ApiKeysPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminPolicies.apiKeys.title')}</h1>
-          {!creating && (
-            <button type="button" className="primary" onClick={() => setCreating(true)}>
-              {t('adminPolicies.apiKeys.create')}
-            </button>
-          )}
-        </div>
-        <p className="muted policies-intro">
-          {t('adminPolicies.apiKeys.intro')}{' '}
-          <a href={apiDocsUrl} target="_blank" rel="noopener noreferrer">
-            {t('adminPolicies.apiKeys.docs')}
-          </a>
-        </p>
+        <PageHead
+          title={t('adminPolicies.apiKeys.title')}
+          action={
+            !creating && (
+              <button type="button" className="primary" onClick={() => setCreating(true)}>
+                {t('adminPolicies.apiKeys.create')}
+              </button>
+            )
+          }
+          intro={
+            <>
+              {t('adminPolicies.apiKeys.intro')}{' '}
+              <a href={apiDocsUrl} target="_blank" rel="noopener noreferrer">
+                {t('adminPolicies.apiKeys.docs')}
+              </a>
+            </>
+          }
+        />
         {shown && <ApiKeyPanel name={shown.name} apiKey={shown.key} onDone={() => setShown(null)} />}
         {creating && (
           <section className="policies-panel" aria-label={t('adminPolicies.apiKeys.createTitle')}>

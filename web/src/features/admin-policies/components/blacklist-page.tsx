@@ -6,6 +6,7 @@ import { identityKinds, useBlacklist, type BlacklistEntry } from '../api/blackli
 import { EditEntryDialog, RemoveEntryDialog } from './blacklist-dialogs';
 import { BlacklistForm } from './blacklist-form';
 import { useDateTime } from './date-time';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Confirm = { kind: 'edit' | 'remove'; entry: BlacklistEntry };
 
@@ -43,22 +44,24 @@ export function BlacklistPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminPolicies.blacklist.title')}</h1>
-          {!adding && (
-            <button
-              type="button"
-              className="primary"
-              onClick={() => {
-                setAdded(null);
-                setAdding(true);
-              }}
-            >
-              {t('adminPolicies.blacklist.add')}
-            </button>
-          )}
-        </div>
-        <p className="muted policies-intro">{t('adminPolicies.blacklist.intro')}</p>
+        <PageHead
+          title={t('adminPolicies.blacklist.title')}
+          action={
+            !adding && (
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  setAdded(null);
+                  setAdding(true);
+                }}
+              >
+                {t('adminPolicies.blacklist.add')}
+              </button>
+            )
+          }
+          intro={t('adminPolicies.blacklist.intro')}
+        />
         {adding && (
           <section className="policies-panel" aria-label={t('adminPolicies.blacklist.addTitle')}>
             <h2>{t('adminPolicies.blacklist.addTitle')}</h2>

@@ -13,6 +13,7 @@ import {
 import { DeleteGroupDialog } from './delete-group-dialog';
 import { GroupForm } from './group-form';
 import { GroupMembers } from './group-members';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; group: Group };
 
@@ -46,13 +47,15 @@ export function GroupsPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminRouting.groups.title')}</h1>
-          <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
-            {t('adminRouting.groups.add')}
-          </button>
-        </div>
-        <p className="muted routing-intro">{t('adminRouting.groups.intro')}</p>
+        <PageHead
+          title={t('adminRouting.groups.title')}
+          action={
+            <button type="button" className="primary" onClick={() => setOpen({ kind: 'add' })}>
+              {t('adminRouting.groups.add')}
+            </button>
+          }
+          intro={t('adminRouting.groups.intro')}
+        />
         <ErrorText error={groups.error ?? defaultGroupId.error} />
         <ErrorText error={error} />
         {groups.data && groups.data.length === 0 && <p className="muted">{t('adminRouting.groups.none')}</p>}

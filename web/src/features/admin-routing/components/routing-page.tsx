@@ -15,6 +15,7 @@ import {
 } from '../api/routing-rules';
 import { RuleForm } from './rule-form';
 import { useRuleConditions } from './rule-text';
+import { PageHead } from '../../../components/ui/page-head';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'delete'; rule: RoutingRule };
 
@@ -55,18 +56,20 @@ export function RoutingPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('adminRouting.rules.title')}</h1>
-          <button
-            type="button"
-            className="primary"
-            disabled={!groups.data?.length}
-            onClick={() => setOpen({ kind: 'add' })}
-          >
-            {t('adminRouting.rules.add')}
-          </button>
-        </div>
-        <p className="muted routing-intro">{t('adminRouting.rules.intro')}</p>
+        <PageHead
+          title={t('adminRouting.rules.title')}
+          action={
+            <button
+              type="button"
+              className="primary"
+              disabled={!groups.data?.length}
+              onClick={() => setOpen({ kind: 'add' })}
+            >
+              {t('adminRouting.rules.add')}
+            </button>
+          }
+          intro={t('adminRouting.rules.intro')}
+        />
         <ErrorText error={rules.error ?? groups.error ?? accounts.error} />
         <ErrorText error={error} />
         {rules.data && list.length === 0 && <p className="muted">{t('adminRouting.rules.none')}</p>}

@@ -5,6 +5,7 @@ import { FilesSettings } from './files-settings';
 import { RetentionSettings } from './retention-settings';
 import { SessionsSettings } from './sessions-settings';
 import { useTenantSettings } from '../../../lib/tenant-queries';
+import { PageHead } from '../../../components/ui/page-head';
 
 /**
  * General settings (administrators): how sessions end and where they go, which file types are refused, and how
@@ -18,10 +19,7 @@ export function SettingsPage() {
   return (
     <div className="page">
       <main className="page-main settings-main">
-        <div className="page-head">
-          <h1>{t('adminSettings.title')}</h1>
-        </div>
-        <p className="muted settings-intro">{t('adminSettings.intro')}</p>
+        <PageHead title={t('adminSettings.title')} intro={t('adminSettings.intro')} />
         <ErrorText error={settings.error ?? blocked.error} />
         {(settings.isPending || blocked.isPending) && <p className="muted">{t('common.loading')}</p>}
         <div className="settings-grid">

@@ -15,6 +15,7 @@ import { DeleteEndpointDialog, EditEndpointDialog, RotateSecretDialog } from './
 import { EndpointForm } from './endpoint-form';
 import { useEventLabel } from './event-label';
 import { SecretPanel } from './secret-panel';
+import { PageHead } from '../../../components/ui/page-head';
 
 /** A secret to show once: whose, and whether it replaced one. */
 interface ShownSecret {
@@ -53,15 +54,17 @@ export function WebhooksPage() {
   return (
     <div className="page">
       <main className="page-main">
-        <div className="page-head">
-          <h1>{t('webhooks.title')}</h1>
-          {!adding && (
-            <button type="button" className="primary" onClick={() => setAdding(true)}>
-              {t('webhooks.add')}
-            </button>
-          )}
-        </div>
-        <p className="muted webhooks-intro">{t('webhooks.intro')}</p>
+        <PageHead
+          title={t('webhooks.title')}
+          action={
+            !adding && (
+              <button type="button" className="primary" onClick={() => setAdding(true)}>
+                {t('webhooks.add')}
+              </button>
+            )
+          }
+          intro={t('webhooks.intro')}
+        />
         {secret && (
           <SecretPanel
             url={secret.url}
